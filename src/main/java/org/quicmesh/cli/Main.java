@@ -1,0 +1,6 @@
+package org.quicmesh.cli;
+
+public final class Main {
+  public static void main(String[] args) {
+  }
+}
