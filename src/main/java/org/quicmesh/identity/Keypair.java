@@ -1,0 +1,136 @@
+package org.quicmesh.identity;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+
+/** An Ed25519 keypair: the root of a node's identity. Signing uses the JDK's EdDSA provider. */
+public final class Keypair {
+  // DER prefixes of Ed25519 SubjectPublicKeyInfo and PKCS#8 PrivateKeyInfo (RFC 8410), followed by 32 raw bytes.
+  private static final byte[] SPKI_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+  private static final byte[] PKCS8_PREFIX =
+      {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20};
+
+  private final KeyPair keyPair;
+  private final byte[] rawPublicKey;
+  private final NodeId nodeId;
+
+  private Keypair(KeyPair keyPair) {
+    this.keyPair = keyPair;
+    this.rawPublicKey = rawPublicKey(keyPair.getPublic());
+    this.nodeId = NodeId.fromPublicKey(rawPublicKey);
+  }
+
+  public static Keypair generate() {
+    return generate(new SecureRandom());
+  }
+
+  /** Generates from the given randomness (seeded in simulations for reproducible ids). */
+  public static Keypair generate(SecureRandom random) {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
+      generator.initialize(255, random);
+      return new Keypair(generator.generateKeyPair());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Ed25519 is not available in this JDK", e);
+    }
+  }
+
+  /** Restores a keypair from its 32-byte secret (the RFC 8032 private key seed). */
+  public static Keypair fromSecret(byte[] secret) {
+    if (secret == null || secret.length != 32) {
+      throw new IllegalArgumentException("an Ed25519 secret has 32 bytes");
+    }
+    try {
+      KeyFactory factory = KeyFactory.getInstance("Ed25519");
+      PrivateKey privateKey = factory.generatePrivate(new PKCS8EncodedKeySpec(concat(PKCS8_PREFIX, secret)));
+      byte[] raw = new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(secret, 0)
+          .generatePublicKey().getEncoded();
+      PublicKey publicKey = factory.generatePublic(new X509EncodedKeySpec(concat(SPKI_PREFIX, raw)));
+      return new Keypair(new KeyPair(publicKey, privateKey));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("not a valid Ed25519 secret", e);
+    }
+  }
+
+  /** The raw 32 public key bytes of an Ed25519 JCA key. */
+  public static byte[] rawPublicKey(PublicKey key) {
+    byte[] encoded = key.getEncoded();
+    if (!"EdDSA".equals(key.getAlgorithm()) && !"Ed25519".equals(key.getAlgorithm())
+        || encoded.length != SPKI_PREFIX.length + 32
+        || !Arrays.equals(encoded, 0, SPKI_PREFIX.length, SPKI_PREFIX, 0, SPKI_PREFIX.length)) {
+      throw new IllegalArgumentException("not an Ed25519 public key: " + key.getAlgorithm());
+    }
+    return Arrays.copyOfRange(encoded, SPKI_PREFIX.length, encoded.length);
+  }
+
+  /** A JCA public key from raw 32 bytes. */
+  public static PublicKey publicKeyFromRaw(byte[] raw) {
+    if (raw == null || raw.length != 32) {
+      throw new IllegalArgumentException("an Ed25519 public key has 32 bytes");
+    }
+    try {
+      return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(concat(SPKI_PREFIX, raw)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("not a valid Ed25519 public key", e);
+    }
+  }
+
+  /** The 32-byte secret; handle with care (only for saving the identity). */
+  public byte[] secret() {
+    byte[] encoded = keyPair.getPrivate().getEncoded();
+    return Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length);
+  }
+
+  public byte[] publicKey() {
+    return rawPublicKey.clone();
+  }
+
+  public NodeId nodeId() {
+    return nodeId;
+  }
+
+  public KeyPair jcaKeyPair() {
+    return keyPair;
+  }
+
+  public byte[] sign(byte[] message) {
+    try {
+      Signature signature = Signature.getInstance("Ed25519");
+      signature.initSign(keyPair.getPrivate());
+      signature.update(message);
+      return signature.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Ed25519 signing failed", e);
+    }
+  }
+
+  /** Verifies an Ed25519 signature by a raw public key; false for any malformed input. */
+  public static boolean verify(byte[] rawPublicKey, byte[] message, byte[] signature) {
+    if (signature == null || signature.length != 64) {
+      return false;
+    }
+    try {
+      Signature verifier = Signature.getInstance("Ed25519");
+      verifier.initVerify(publicKeyFromRaw(rawPublicKey));
+      verifier.update(message);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
