@@ -1,0 +1,63 @@
+package org.quicmesh.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.quicmesh.wire.Contact.Addresses;
+
+/**
+ * A node's settings, read from the {@code quicmesh} section of HOCON config ({@code conf/reference.conf} documents
+ * every key). Immutable; change a copy with the {@code with...} methods.
+ */
+public record MeshConfig(
+    InetSocketAddress listen,
+    List<InetSocketAddress> bootstrap,
+    Optional<Path> identityFile,
+    Duration requestTimeout,
+    Config raw) {
+
+  public MeshConfig {
+    bootstrap = List.copyOf(bootstrap);
+  }
+
+  /** Defaults plus {@code application.conf} plus system properties. */
+  public static MeshConfig load() {
+    return fromConfig(ConfigFactory.load());
+  }
+
+  public static MeshConfig fromConfig(Config root) {
+    Config c = root.getConfig("quicmesh");
+    String identity = c.getString("identity-file");
+    return new MeshConfig(
+        Addresses.parse(c.getString("listen")),
+        c.getStringList("bootstrap").stream().map(Addresses::parse).toList(),
+        identity.isBlank() ? Optional.empty() : Optional.of(Path.of(identity)),
+        c.getDuration("transport.request-timeout"),
+        c);
+  }
+
+  public MeshConfig withListen(InetSocketAddress address) {
+    return new MeshConfig(address, bootstrap, identityFile, requestTimeout, raw);
+  }
+
+  public MeshConfig withBootstrap(List<InetSocketAddress> seeds) {
+    return new MeshConfig(listen, seeds, identityFile, requestTimeout, raw);
+  }
+
+  public MeshConfig withIdentityFile(Path file) {
+    return new MeshConfig(listen, bootstrap, Optional.ofNullable(file), requestTimeout, raw);
+  }
+
+  public MeshConfig withRequestTimeout(Duration timeout) {
+    return new MeshConfig(listen, bootstrap, identityFile, timeout, raw);
+  }
+
+  /** The transport subsection, for transport factories. */
+  public Config transport() {
+    return raw.getConfig("transport");
+  }
+}

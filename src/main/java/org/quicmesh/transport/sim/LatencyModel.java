@@ -1,0 +1,51 @@
+package org.quicmesh.transport.sim;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+
+/** One-way delay between two simulated hosts. Must be symmetric and stable for a pair (no reordering on a link). */
+@FunctionalInterface
+public interface LatencyModel {
+
+  Duration oneWay(InetSocketAddress from, InetSocketAddress to);
+
+  /** The same delay on every link. */
+  static LatencyModel constant(Duration oneWay) {
+    return (from, to) -> oneWay;
+  }
+
+  /**
+   * Each pair of hosts gets a round-trip time drawn uniformly from [minRtt, maxRtt], fixed for the pair by hashing
+   * the pair with the seed (so it needs no table and is the same in both directions).
+   */
+  static LatencyModel uniformRtt(Duration minRtt, Duration maxRtt, long seed) {
+    long minMicros = minRtt.toNanos() / 1000;
+    long spanMicros = Math.max(0, maxRtt.toNanos() / 1000 - minMicros);
+    return (from, to) -> {
+      int a = from.hashCode();
+      int b = to.hashCode();
+      long h = mix(seed ^ mix(Math.min(a, b) * 0x9E3779B97F4A7C15L + Math.max(a, b)));
+      long rttMicros = minMicros + Math.floorMod(h, spanMicros + 1);
+      return Duration.ofNanos(rttMicros * 1000 / 2);
+    };
+  }
+
+  /** One-way delays from a matrix indexed by a host numbering (e.g. measured RTT/2 between regions). */
+  static LatencyModel matrix(Duration[][] oneWay, ToIntFunction<InetSocketAddress> index) {
+    return (from, to) -> oneWay[index.applyAsInt(from)][index.applyAsInt(to)];
+  }
+
+  /** Hosts grouped into regions, with a delay per pair of regions (a compact matrix). */
+  static LatencyModel regions(Map<InetSocketAddress, Integer> regionOf, Duration[][] oneWay) {
+    return matrix(oneWay, address -> regionOf.getOrDefault(address, 0));
+  }
+
+  private static long mix(long z) {
+    // SplitMix64 finaliser: a cheap, well-distributed hash.
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}

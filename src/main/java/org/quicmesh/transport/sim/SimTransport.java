@@ -1,0 +1,213 @@
+package org.quicmesh.transport.sim;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.quicmesh.identity.NodeId;
+import org.quicmesh.identity.Keypair;
+import org.quicmesh.transport.InboundHandler;
+import org.quicmesh.transport.InboundRequest;
+import org.quicmesh.transport.Reply;
+import org.quicmesh.transport.Transport;
+import org.quicmesh.transport.TransportException;
+import org.quicmesh.transport.TransportException.Kind;
+import org.quicmesh.transport.TransportStats;
+import org.quicmesh.wire.Contact;
+import org.quicmesh.wire.Message;
+import org.quicmesh.wire.Request;
+import org.quicmesh.wire.Response;
+
+/**
+ * One host of a {@link SimNetwork}. Behaves like the QUIC transport as the protocol layers see it: identities are
+ * "verified" (the network knows who sent what), a request to an address held by another node fails with
+ * IDENTITY_MISMATCH, a spoofed {@code from} is rejected before the handler, and lost or unanswered requests time out.
+ */
+public final class SimTransport implements Transport {
+  private final SimNetwork network;
+  private final InetSocketAddress address;
+  private final NodeId id;
+  private volatile InboundHandler handler;
+  private volatile boolean crashed;
+  private volatile boolean closed;
+  private final LongAdder sent = new LongAdder();
+  private final LongAdder received = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
+
+  SimTransport(SimNetwork network, InetSocketAddress address, Keypair keypair) {
+    this.network = network;
+    this.address = address;
+    this.id = keypair.nodeId();
+  }
+
+  @Override
+  public CompletionStage<List<InetSocketAddress>> start(InboundHandler handler) {
+    if (this.handler != null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("transport already started"));
+    }
+    this.handler = handler;
+    return CompletableFuture.completedFuture(List.of(address));
+  }
+
+  @Override
+  public NodeId localId() {
+    return id;
+  }
+
+  @Override
+  public List<InetSocketAddress> listenAddresses() {
+    return List.of(address);
+  }
+
+  InetSocketAddress address() {
+    return address;
+  }
+
+  boolean isCrashed() {
+    return crashed;
+  }
+
+  void setCrashed(boolean crashed) {
+    this.crashed = crashed;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public CompletionStage<Reply> request(Contact to, Request request, Duration timeout) {
+    return send(to.socketAddress(), to.id(), request, timeout);
+  }
+
+  @Override
+  public CompletionStage<Reply> request(InetSocketAddress to, Request request, Duration timeout) {
+    return send(to, null, request, timeout);
+  }
+
+  private CompletionStage<Reply> send(InetSocketAddress to, NodeId expected, Request request, Duration timeout) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new TransportException(Kind.CLOSED, "transport is shut down"));
+    }
+    sent.increment();
+    CompletableFuture<Reply> result = new CompletableFuture<>();
+    Instant sentAt = network.clock().instant();
+    Cancellable timer = network.schedule(timeout, () -> result.completeExceptionally(
+        new TransportException(Kind.TIMEOUT, "no answer from " + to + " within " + timeout.toMillis() + " ms")));
+    result.whenComplete((reply, failure) -> {
+      timer.cancel();
+      if (failure != null) {
+        failed.increment();
+      }
+    });
+    SimTransport destination = network.route(this, to, true);
+    if (destination != null) {
+      network.schedule(network.oneWay(address, to),
+          () -> destination.receive(this, expected, request, reply -> answer(destination, reply, sentAt, result)));
+    }
+    return result;
+  }
+
+  /** Carries an answer (a response or a refusal) back over the network to the waiting request. */
+  private void answer(SimTransport from, Outcome outcome, Instant sentAt, CompletableFuture<Reply> result) {
+    if (network.route(from, address, true) == null) {
+      return; // lost on the way back: the requester times out
+    }
+    network.schedule(network.oneWay(from.address, address), () -> {
+      if (outcome.failure() != null) {
+        result.completeExceptionally(outcome.failure());
+      } else {
+        Duration rtt = Duration.between(sentAt, network.clock().instant());
+        result.complete(new Reply(from.id, from.address, outcome.response(), rtt));
+      }
+    });
+  }
+
+  private record Outcome(Response response, TransportException failure) {}
+
+  private void receive(SimTransport sender, NodeId expected, Request request,
+      java.util.function.Consumer<Outcome> reply) {
+    if (crashed || closed || handler == null) {
+      return;
+    }
+    if (expected != null && !expected.equals(id)) {
+      // What the TLS handshake would reveal: somebody else holds this address.
+      reply.accept(new Outcome(null, new TransportException(Kind.IDENTITY_MISMATCH,
+          "peer at " + address + " is " + id + ", not " + expected)));
+      return;
+    }
+    if (!request.from().id().equals(sender.id)) {
+      reject("from-mismatch");
+      reply.accept(new Outcome(null, new TransportException(Kind.REJECTED,
+          "request claims to be from " + request.from().id() + " but came from " + sender.id)));
+      return;
+    }
+    received.increment();
+    InetSocketAddress observed = network.nat().observedSource(sender.address, address);
+    CompletionStage<Response> answer;
+    try {
+      answer = handler.onRequest(new InboundRequest(sender.id, observed, request));
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    answer.whenComplete((response, failure) -> {
+      if (!crashed && !closed) {
+        reply.accept(failure != null
+            ? new Outcome(null, new TransportException(Kind.REJECTED, "handler failed: " + failure.getMessage()))
+            : new Outcome(response, null));
+      }
+    });
+  }
+
+  private void reject(String reason) {
+    rejected.computeIfAbsent(reason, r -> new LongAdder()).increment();
+  }
+
+  @Override
+  public Sink<Message, CompletionStage<Done>> streamTo(Contact to) {
+    return SimLink.sink(this, to);
+  }
+
+  /** Opens the receiving end of a stream from {@code sender}: the handler materialises the source. */
+  SimLink.Receiver acceptStream(SimTransport sender) {
+    InboundHandler current = handler;
+    if (current == null || crashed || closed) {
+      return null;
+    }
+    SimLink.Receiver receiver = SimLink.receiver(network.system());
+    current.onStream(sender.id, receiver.source());
+    return receiver;
+  }
+
+  SimNetwork network() {
+    return network;
+  }
+
+  @Override
+  public TransportStats stats() {
+    Map<String, Long> rejections = new java.util.TreeMap<>();
+    rejected.forEach((reason, count) -> rejections.put(reason, count.sum()));
+    return new TransportStats(sent.sum(), received.sum(), failed.sum(), 0, 0, 0, rejections);
+  }
+
+  @Override
+  public CompletionStage<Done> shutdown() {
+    closed = true;
+    network.detach(this);
+    return CompletableFuture.completedFuture(Done.getInstance());
+  }
+
+  @Override
+  public String toString() {
+    return "SimTransport(" + id + "@" + address + ")";
+  }
+}
