@@ -1,5 +1,6 @@
 package org.quicmesh.identity;
 
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -86,8 +87,14 @@ public final class Keypair {
 
   /** The 32-byte secret; handle with care (only for saving the identity). */
   public byte[] secret() {
+    if (keyPair.getPrivate() instanceof java.security.interfaces.EdECPrivateKey edec && edec.getBytes().isPresent()) {
+      return edec.getBytes().get();
+    }
     byte[] encoded = keyPair.getPrivate().getEncoded();
-    return Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length);
+    if (encoded.length != PKCS8_PREFIX.length + 32) {
+      throw new IllegalStateException("unexpected Ed25519 private key encoding of " + encoded.length + " bytes");
+    }
+    return Arrays.copyOfRange(encoded, PKCS8_PREFIX.length, encoded.length);
   }
 
   public byte[] publicKey() {
@@ -126,6 +133,41 @@ public final class Keypair {
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /**
+   * Writes this identity to a new owner-only ({@code rw-------}) file; refuses to overwrite an existing one. See
+   * {@link KeyFile} for the format.
+   *
+   * @throws IdentityFileException with {@code ALREADY_EXISTS}, {@code INSECURE_PERMISSIONS} (no POSIX file system) or
+   *     {@code IO}
+   */
+  public void save(Path path) throws IdentityFileException {
+    KeyFile.save(this, path);
+  }
+
+  /**
+   * Reads an identity file written by {@link #save}. Refuses (never repairs) a file that group or others can access,
+   * that is not in the expected format, or whose content is damaged.
+   *
+   * @throws IdentityFileException with the specific {@link IdentityFileException.Problem}
+   */
+  public static Keypair load(Path path) throws IdentityFileException {
+    return KeyFile.load(path);
+  }
+
+  /**
+   * Loads the identity at {@code path}, creating a fresh one there only if the file does not exist. A present but
+   * unusable file is an error, never a reason to generate a new identity.
+   */
+  public static Keypair loadOrCreate(Path path) throws IdentityFileException {
+    return KeyFile.loadOrCreate(path, new SecureRandom());
+  }
+
+  /** Shows only the node id: the secret must never reach a log. */
+  @Override
+  public String toString() {
+    return "Keypair[" + nodeId.toHex() + "]";
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
