@@ -67,6 +67,35 @@ class KeypairTest {
   }
 
   @Test
+  void signaturesInteroperateWithTheJcaKeysUsedForTls() throws Exception {
+    Keypair k = Keypair.generate();
+    java.security.Signature jdk = java.security.Signature.getInstance("Ed25519");
+    jdk.initVerify(k.jcaKeyPair().getPublic());
+    jdk.update(MESSAGE);
+    assertTrue(jdk.verify(k.sign(MESSAGE)));
+    jdk.initSign(k.jcaKeyPair().getPrivate());
+    jdk.update(MESSAGE);
+    assertTrue(Keypair.verify(k.publicKey(), MESSAGE, jdk.sign()));
+  }
+
+  @Test
+  void seededGenerationIsReproducible() throws Exception {
+    java.security.SecureRandom r1 = java.security.SecureRandom.getInstance("SHA1PRNG");
+    r1.setSeed(7);
+    java.security.SecureRandom r2 = java.security.SecureRandom.getInstance("SHA1PRNG");
+    r2.setSeed(7);
+    assertEquals(Keypair.generate(r1).nodeId(), Keypair.generate(r2).nodeId());
+  }
+
+  @Test
+  void verifyRejectsAPublicKeyThatIsNotACurvePoint() {
+    Keypair k = Keypair.generate();
+    byte[] bogus = new byte[32];
+    java.util.Arrays.fill(bogus, (byte) 0xff);
+    assertFalse(Keypair.verify(bogus, MESSAGE, k.sign(MESSAGE)));
+  }
+
+  @Test
   void fromSecretRejectsWrongLength() {
     assertThrows(IllegalArgumentException.class, () -> Keypair.fromSecret(new byte[31]));
     assertThrows(IllegalArgumentException.class, () -> Keypair.fromSecret(null));
