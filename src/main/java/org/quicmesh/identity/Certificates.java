@@ -39,16 +39,21 @@ public final class Certificates {
     }
   }
 
+  /** A self-signed certificate for the keypair, valid for a year. */
   public static X509Certificate selfSigned(Keypair keypair) {
     return selfSigned(keypair, Duration.ofDays(365));
   }
 
   /** The NodeId bound to a peer certificate: BLAKE3 of its Ed25519 public key. */
   public static NodeId nodeIdOf(X509Certificate certificate) throws PeerIdentityException {
+    if (certificate == null) {
+      throw new PeerIdentityException("peer presented no certificate");
+    }
     try {
       return NodeId.fromPublicKey(Keypair.rawPublicKey(certificate.getPublicKey()));
     } catch (IllegalArgumentException e) {
-      throw new PeerIdentityException("peer certificate does not hold an Ed25519 key", e);
+      throw new PeerIdentityException("peer certificate does not hold an Ed25519 key (it has "
+          + certificate.getPublicKey().getAlgorithm() + ")", e);
     }
   }
 

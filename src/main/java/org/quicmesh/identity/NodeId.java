@@ -2,7 +2,6 @@ package org.quicmesh.identity;
 
 import java.util.Arrays;
 import java.util.HexFormat;
-import org.bouncycastle.crypto.digests.Blake3Digest;
 
 /**
  * A node's identity on the mesh: BLAKE3 of its raw 32-byte Ed25519 public key. Immutable; the XOR metric of
@@ -27,7 +26,7 @@ public final class NodeId implements Comparable<NodeId> {
     return new NodeId(bytes.clone());
   }
 
-  /** Parses 64 lowercase or uppercase hex characters. */
+  /** Parses 64 lowercase or uppercase hex characters; anything else is an IllegalArgumentException. */
   public static NodeId fromHex(String hex) {
     if (hex == null || hex.length() != LENGTH * 2) {
       throw new IllegalArgumentException("a NodeId is " + LENGTH * 2 + " hex characters");
@@ -44,11 +43,7 @@ public final class NodeId implements Comparable<NodeId> {
   }
 
   static byte[] blake3(byte[] data) {
-    Blake3Digest digest = new Blake3Digest(LENGTH * 8);
-    digest.update(data, 0, data.length);
-    byte[] out = new byte[LENGTH];
-    digest.doFinal(out, 0);
-    return out;
+    return Blake3.hash(data);
   }
 
   public byte[] toBytes() {

@@ -1,0 +1,251 @@
+package org.quicmesh.identity;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.quicmesh.identity.RecordRejectedException.Reason;
+
+class EndpointRecordTest {
+  private static final long NOW = 1_700_000_000_000L;
+  private static final long EXPIRES = NOW + 3_600_000L;
+  private static final List<String> ADDRS = List.of("203.0.113.7:4433", "[2001:db8::1]:4433");
+  private static final String RELAY_NODE = Keypair.generate().nodeId().toHex();
+  private static final List<String> RELAYS = List.of("198.51.100.2:7000", RELAY_NODE + "@198.51.100.3:7000");
+
+  private final Keypair alice = Keypair.generate();
+  private final Keypair bob = Keypair.generate();
+
+  private EndpointRecord aliceRecord(long seq) {
+    return EndpointRecord.sign(alice, ADDRS, RELAYS, seq, EXPIRES);
+  }
+
+  private static Reason rejection(EndpointRecord record, NodeId expected, long now, long lastSeen) {
+    return assertThrows(RecordRejectedException.class, () -> record.verify(expected, now, lastSeen)).reason();
+  }
+
+  @Test
+  void aValidRecordVerifiesAndYieldsItsNodeId() throws RecordRejectedException {
+    EndpointRecord record = aliceRecord(5);
+    assertEquals(alice.nodeId(), record.verify(alice.nodeId(), NOW, 4));
+    assertEquals(alice.nodeId(), record.verify(null, NOW, -1));
+    assertEquals(alice.nodeId(), record.nodeId());
+    assertEquals(Key.forEndpointRecord(alice.nodeId()), record.storageKey());
+  }
+
+  @Test
+  void aRecordSignedByAnotherKeyButClaimingAlicesKeyIsBadSignature() {
+    EndpointRecord honest = aliceRecord(1);
+    EndpointRecord forged = new EndpointRecord(alice.publicKey(), List.of("192.0.2.66:1"), RELAYS, 9, EXPIRES,
+        new byte[64]);
+    forged = new EndpointRecord(alice.publicKey(), forged.addresses(), RELAYS, 9, EXPIRES,
+        bob.sign(forged.signedBytes()));
+    assertEquals(Reason.BAD_SIGNATURE, rejection(forged, alice.nodeId(), NOW, -1));
+    assertEquals(Reason.BAD_SIGNATURE, rejection(forged, null, NOW, -1));
+    // And a genuine signature transplanted onto other content fails too.
+    EndpointRecord transplanted = new EndpointRecord(alice.publicKey(), forged.addresses(), RELAYS, 1, EXPIRES,
+        honest.signature());
+    assertEquals(Reason.BAD_SIGNATURE, rejection(transplanted, alice.nodeId(), NOW, -1));
+  }
+
+  @Test
+  void aTamperedAddressIsBadSignature() {
+    EndpointRecord record = aliceRecord(1);
+    List<String> addrs = new ArrayList<>(record.addresses());
+    addrs.set(0, "192.0.2.66:4433");
+    EndpointRecord tampered = new EndpointRecord(record.publicKey(), addrs, record.relays(), record.sequence(),
+        record.expiresAt(), record.signature());
+    assertEquals(Reason.BAD_SIGNATURE, rejection(tampered, alice.nodeId(), NOW, -1));
+  }
+
+  @Test
+  void tamperingWithAnySignedFieldIsBadSignature() {
+    EndpointRecord r = aliceRecord(3);
+    List<EndpointRecord> variants = List.of(
+        new EndpointRecord(r.publicKey(), List.of(ADDRS.get(1), ADDRS.get(0)), r.relays(), 3, EXPIRES, r.signature()),
+        new EndpointRecord(r.publicKey(), ADDRS, List.of(), 3, EXPIRES, r.signature()),
+        new EndpointRecord(r.publicKey(), ADDRS, RELAYS, 4, EXPIRES, r.signature()),
+        new EndpointRecord(r.publicKey(), ADDRS, RELAYS, 3, EXPIRES + 1, r.signature()),
+        // Moving an entry from addresses to relays must not keep the signature valid.
+        new EndpointRecord(r.publicKey(), List.of(ADDRS.get(0)), List.of(ADDRS.get(1), RELAYS.get(0), RELAYS.get(1)),
+            3, EXPIRES, r.signature()));
+    for (EndpointRecord v : variants) {
+      assertEquals(Reason.BAD_SIGNATURE, rejection(v, alice.nodeId(), NOW, -1), v.toString());
+    }
+    byte[] sig = r.signature();
+    sig[10] ^= 1;
+    assertEquals(Reason.BAD_SIGNATURE,
+        rejection(new EndpointRecord(r.publicKey(), ADDRS, RELAYS, 3, EXPIRES, sig), alice.nodeId(), NOW, -1));
+  }
+
+  @Test
+  void anExpiredRecordIsRejected() {
+    EndpointRecord record = aliceRecord(1);
+    assertEquals(Reason.EXPIRED, rejection(record, alice.nodeId(), EXPIRES, -1));
+    assertEquals(Reason.EXPIRED, rejection(record, alice.nodeId(), EXPIRES + 1, -1));
+  }
+
+  @Test
+  void aRecordForAnotherNodeIsWrongKey() {
+    EndpointRecord record = aliceRecord(1);
+    RecordRejectedException e =
+        assertThrows(RecordRejectedException.class, () -> record.verify(bob.nodeId(), NOW, -1));
+    assertEquals(Reason.WRONG_KEY, e.reason());
+    // Bob's own valid record cannot be passed off as Alice's either.
+    EndpointRecord bobs = EndpointRecord.sign(bob, ADDRS, RELAYS, 1, EXPIRES);
+    assertEquals(Reason.WRONG_KEY, rejection(bobs, alice.nodeId(), NOW, -1));
+  }
+
+  @Test
+  void anEqualOrLowerSequenceIsReplayed() throws RecordRejectedException {
+    EndpointRecord record = aliceRecord(7);
+    assertEquals(Reason.REPLAYED, rejection(record, alice.nodeId(), NOW, 7));
+    assertEquals(Reason.REPLAYED, rejection(record, alice.nodeId(), NOW, 8));
+    record.verify(alice.nodeId(), NOW, 6);
+    assertEquals(Reason.REPLAYED, rejection(aliceRecord(0), alice.nodeId(), NOW, 0));
+    aliceRecord(0).verify(alice.nodeId(), NOW, -1);
+  }
+
+  @Test
+  void toBytesFromBytesRoundTripsExactly() throws RecordRejectedException {
+    for (EndpointRecord r : List.of(aliceRecord(1), EndpointRecord.sign(alice, List.of(), List.of(), 0, 1),
+        EndpointRecord.sign(alice, ADDRS, List.of(), Long.MAX_VALUE, Long.MAX_VALUE))) {
+      byte[] bytes = r.toBytes();
+      EndpointRecord decoded = EndpointRecord.fromBytes(bytes);
+      assertEquals(r, decoded);
+      assertArrayEquals(bytes, decoded.toBytes());
+    }
+    aliceRecord(1).verify(alice.nodeId(), NOW, -1);
+    EndpointRecord.fromBytes(aliceRecord(2).toBytes()).verify(alice.nodeId(), NOW, 1);
+  }
+
+  @Test
+  void aRecordAtEveryLimitFitsTheEncodingBound() throws RecordRejectedException {
+    List<String> addrs = new ArrayList<>();
+    List<String> relays = new ArrayList<>();
+    String longV6 = "[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535";
+    for (int i = 0; i < EndpointRecord.MAX_ADDRESSES; i++) {
+      addrs.add(longV6);
+    }
+    for (int i = 0; i < EndpointRecord.MAX_RELAYS; i++) {
+      relays.add(RELAY_NODE + "@" + longV6);
+    }
+    EndpointRecord big = EndpointRecord.sign(alice, addrs, relays, 1, EXPIRES);
+    byte[] bytes = big.toBytes();
+    assertEquals(big, EndpointRecord.fromBytes(bytes));
+    big.verify(alice.nodeId(), NOW, -1);
+    if (bytes.length > EndpointRecord.MAX_ENCODED_SIZE) {
+      fail(bytes.length + " > " + EndpointRecord.MAX_ENCODED_SIZE);
+    }
+  }
+
+  @Test
+  void signRefusesRecordsBeyondTheLimits() {
+    List<String> tooMany = Collections.nCopies(EndpointRecord.MAX_ADDRESSES + 1, "192.0.2.1:1");
+    assertThrows(IllegalArgumentException.class, () -> EndpointRecord.sign(alice, tooMany, RELAYS, 1, EXPIRES));
+    for (String bad : List.of("example.com:80", "192.0.2.1", "192.0.2.1:0", "192.0.2.1:65536", "192.0.2.256:1",
+        "[fe80::1%eth0]:1", "[::1:1", "01.2.3.4:5", "1.2.3.4:080", "", "[1.2.3.4]:5", "x".repeat(65))) {
+      assertThrows(IllegalArgumentException.class,
+          () -> EndpointRecord.sign(alice, List.of(bad), List.of(), 1, EXPIRES), bad);
+    }
+    for (String bad : List.of("ABCD@192.0.2.1:1", RELAY_NODE.toUpperCase() + "@192.0.2.1:1", RELAY_NODE + "@")) {
+      assertThrows(IllegalArgumentException.class,
+          () -> EndpointRecord.sign(alice, List.of(), List.of(bad), 1, EXPIRES), bad);
+    }
+    assertThrows(IllegalArgumentException.class, () -> EndpointRecord.sign(alice, ADDRS, RELAYS, -1, EXPIRES));
+    assertThrows(IllegalArgumentException.class, () -> EndpointRecord.sign(alice, null, RELAYS, 1, EXPIRES));
+  }
+
+  @Test
+  void fromBytesRejectsStructuralDamageAsMalformed() {
+    byte[] good = aliceRecord(1).toBytes();
+    List<byte[]> damaged = new ArrayList<>();
+    damaged.add(new byte[0]);
+    damaged.add(null);
+    damaged.add(java.util.Arrays.copyOf(good, good.length - 1));
+    damaged.add(java.util.Arrays.copyOf(good, good.length + 1));
+    byte[] version = good.clone();
+    version[0] = 2;
+    damaged.add(version);
+    byte[] count = good.clone();
+    count[33] = (byte) (EndpointRecord.MAX_ADDRESSES + 1);
+    damaged.add(count);
+    byte[] address = good.clone();
+    address[35] = 'x'; // first address byte: not an IP literal any more
+    damaged.add(address);
+    damaged.add(new byte[EndpointRecord.MAX_ENCODED_SIZE + 1]);
+    for (byte[] input : damaged) {
+      RecordRejectedException e =
+          assertThrows(RecordRejectedException.class, () -> EndpointRecord.fromBytes(input));
+      assertEquals(Reason.MALFORMED, e.reason(), e.getMessage());
+    }
+  }
+
+  @Test
+  void fromBytesOnRandomOrMutatedInputOnlyEverThrowsMalformed() {
+    Random random = new Random(42);
+    byte[] good = aliceRecord(1).toBytes();
+    for (int i = 0; i < 5000; i++) {
+      byte[] input;
+      if (i % 2 == 0) {
+        input = new byte[random.nextInt(600)];
+        random.nextBytes(input);
+        if (i % 4 == 0 && input.length > 0) {
+          input[0] = 1; // get past the format byte more often
+        }
+      } else {
+        input = good.clone();
+        for (int m = 1 + random.nextInt(3); m > 0; m--) {
+          input[random.nextInt(input.length)] = (byte) random.nextInt(256);
+        }
+        if (random.nextInt(4) == 0) {
+          input = java.util.Arrays.copyOf(input, random.nextInt(input.length + 8));
+        }
+      }
+      try {
+        EndpointRecord r = EndpointRecord.fromBytes(input);
+        // Whatever decodes is canonical: it re-encodes to the same bytes.
+        assertArrayEquals(input, r.toBytes());
+      } catch (RecordRejectedException e) {
+        assertEquals(Reason.MALFORMED, e.reason(), e.getMessage());
+      } catch (RuntimeException e) {
+        fail("input " + i + " threw " + e, e);
+      }
+    }
+  }
+
+  @Test
+  void jacksonCborRoundTripsTheRecordWithExactlyItsSixFields() throws Exception {
+    CBORMapper mapper = new CBORMapper();
+    EndpointRecord record = aliceRecord(4);
+    byte[] cbor = mapper.writeValueAsBytes(record);
+    JsonNode tree = mapper.readTree(cbor);
+    Set<String> names = new TreeSet<>();
+    tree.fieldNames().forEachRemaining(names::add);
+    assertEquals(new TreeSet<>(List.of("publicKey", "addresses", "relays", "sequence", "expiresAt", "signature")),
+        names);
+    EndpointRecord decoded = mapper.readValue(cbor, EndpointRecord.class);
+    assertEquals(record, decoded);
+    decoded.verify(alice.nodeId(), NOW, -1);
+  }
+
+  @Test
+  void jacksonRefusesAStructurallyInvalidRecord() throws Exception {
+    CBORMapper mapper = new CBORMapper();
+    var tree = mapper.valueToTree(aliceRecord(4));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) tree).put("publicKey", new byte[5]);
+    byte[] cbor = mapper.writeValueAsBytes(tree);
+    assertThrows(com.fasterxml.jackson.core.JacksonException.class,
+        () -> mapper.readValue(cbor, EndpointRecord.class));
+  }
+}
