@@ -49,7 +49,8 @@ public final class SimulationSystem<T> implements AutoCloseable {
   public static <T> SimulationSystem<T> create(
       String name, long seed, Behavior<T> guardian, Config overrides) {
     Config config = overrides.withFallback(config()).withFallback(ConfigFactory.load());
-    ActorSystem<T> system = ActorSystem.create(guardian, name, config);
+    ActorSystem<T> system =
+        new StartupBlockContext().run(() -> ActorSystem.create(guardian, name, config));
     SimDriver driver = SimDriver.of(system);
     // Typed start-up only enqueues the guardian's start message; run it so the system is ready.
     driver.runUntilIdle();
@@ -58,7 +59,7 @@ public final class SimulationSystem<T> implements AutoCloseable {
 
   /**
    * The settings that put an actor system on virtual time: the {@link VirtualTimeScheduler}, every
-   * built-in dispatcher on the {@link SimExecutor}, loggers inline, no JVM shutdown hooks.
+   * built-in dispatcher (loggers included) on the {@link SimExecutor}, no JVM shutdown hooks.
    */
   public static Config config() {
     return ConfigFactory.parseResources(

@@ -40,6 +40,7 @@ public final class VirtualTimeScheduler implements Scheduler, MeshClock, Closeab
   /** Constructor signature required by {@code pekko.scheduler.implementation}. */
   public VirtualTimeScheduler(Config config, LoggingAdapter log, ThreadFactory threadFactory) {
     // Config, log and thread factory are deliberately unused: virtual time needs no thread.
+    StartupBlockContext.attachIfCurrent(executor);
   }
 
   /** The run queue all dispatchers of this scheduler's actor system share. */
