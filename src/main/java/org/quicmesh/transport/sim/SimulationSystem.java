@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.util.Random;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 
@@ -39,6 +40,16 @@ public final class SimulationSystem<T> implements AutoCloseable {
 
   /** Creates a simulation with the default {@link #config()}. */
   public static <T> SimulationSystem<T> create(String name, long seed, Behavior<T> guardian) {
+    return create(name, seed, random -> guardian, ConfigFactory.empty());
+  }
+
+  /**
+   * Creates a simulation whose guardian is built from the simulation's seeded {@link Random}, so
+   * actors can draw from it. Inside actors, {@code SimDriver.of(ctx.getSystem()).clock()} gives
+   * the virtual {@link MeshClock}.
+   */
+  public static <T> SimulationSystem<T> create(
+      String name, long seed, Function<Random, Behavior<T>> guardian) {
     return create(name, seed, guardian, ConfigFactory.empty());
   }
 
@@ -47,14 +58,16 @@ public final class SimulationSystem<T> implements AutoCloseable {
    * sits on top of the application config). Returns once the guardian has started.
    */
   public static <T> SimulationSystem<T> create(
-      String name, long seed, Behavior<T> guardian, Config overrides) {
+      String name, long seed, Function<Random, Behavior<T>> guardian, Config overrides) {
     Config config = overrides.withFallback(config()).withFallback(ConfigFactory.load());
+    Random random = new Random(seed);
+    Behavior<T> behavior = guardian.apply(random);
     ActorSystem<T> system =
-        new StartupBlockContext().run(() -> ActorSystem.create(guardian, name, config));
+        new StartupBlockContext().run(() -> ActorSystem.create(behavior, name, config));
     SimDriver driver = SimDriver.of(system);
     // Typed start-up only enqueues the guardian's start message; run it so the system is ready.
     driver.runUntilIdle();
-    return new SimulationSystem<>(system, driver, new Random(seed));
+    return new SimulationSystem<>(system, driver, random);
   }
 
   /**
