@@ -45,7 +45,13 @@ class SimulationScaleTest {
 
     long start = System.nanoTime(); // wall time of the test itself, not of simulated code
     try (SimulationSystem<Void> sim = SimulationSystem.create("scale", 7L, parent)) {
+      long spawned = System.nanoTime();
       sim.driver().runFor(Duration.ofSeconds(SECONDS));
+      System.out.printf(
+          "spawn+start %d ms, %d timer firings %d ms%n",
+          (spawned - start) / 1_000_000L,
+          (long) ACTORS * SECONDS,
+          (System.nanoTime() - spawned) / 1_000_000L);
       assertEquals(SECONDS * 1000L, sim.driver().nowMillis());
       assertEquals((long) ACTORS * SECONDS, ticks[0]);
     }

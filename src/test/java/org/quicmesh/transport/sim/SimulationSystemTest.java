@@ -39,8 +39,42 @@ class SimulationSystemTest {
     sim.system().tell("hello");
     sim.driver().runUntilIdle();
     assertEquals(Set.of(Thread.currentThread()), threads);
+    // Pekko names its threads "<system>-..."; virtual time must not have started any.
+    assertTrue(
+        Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("smoke-")),
+        "no Pekko threads expected");
     sim.terminate();
     assertTrue(sim.system().whenTerminated().isCompleted());
+  }
+
+  @Test
+  void cancelledTypedTimerNeverFires() {
+    List<String> log = new ArrayList<>();
+    Behavior<String> guardian =
+        Behaviors.withTimers(
+            timers -> {
+              timers.startSingleTimer("fire", "fire", Duration.ofMillis(100));
+              return Behaviors.receive(String.class)
+                  .onMessageEquals(
+                      "cancel",
+                      () -> {
+                        timers.cancel("fire");
+                        return Behaviors.same();
+                      })
+                  .onAnyMessage(
+                      msg -> {
+                        log.add(msg);
+                        return Behaviors.same();
+                      })
+                  .build();
+            });
+    try (SimulationSystem<String> sim = SimulationSystem.create("cancel", 1L, guardian)) {
+      sim.driver().advanceTo(50);
+      sim.system().tell("cancel");
+      sim.driver().runFor(Duration.ofSeconds(1));
+      assertEquals(List.of(), log);
+      assertEquals(0, sim.driver().pendingTimers());
+    }
   }
 
   /**
