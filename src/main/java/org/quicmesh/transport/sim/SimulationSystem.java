@@ -79,10 +79,12 @@ public final class SimulationSystem<T> implements AutoCloseable {
         SimulationSystem.class, "simulation.conf");
   }
 
+  /** The actor system; its actors only run while the {@link #driver()} pumps. */
   public ActorSystem<T> system() {
     return system;
   }
 
+  /** Moves virtual time and runs queued actor work. */
   public SimDriver driver() {
     return driver;
   }
