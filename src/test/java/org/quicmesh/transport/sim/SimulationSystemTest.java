@@ -84,20 +84,24 @@ class SimulationSystemTest {
   @Test
   void timerMessagesAreFullyProcessedBeforeTheClockMoves() {
     List<String> log = new ArrayList<>();
-    SimulationSystem<Cmd>[] holder = new SimulationSystem[1];
     Behavior<Cmd> peer =
-        Behaviors.receive(Cmd.class)
-            .onMessage(
-                Ping.class,
-                p -> {
-                  log.add("ping" + p.hop() + "@" + holder[0].clock().nowMillis());
-                  p.replyTo().tell(new Pong(p.hop()));
-                  return Behaviors.same();
-                })
-            .build();
+        Behaviors.setup(
+            ctx -> {
+              MeshClock clock = SimDriver.of(ctx.getSystem()).clock();
+              return Behaviors.receive(Cmd.class)
+                  .onMessage(
+                      Ping.class,
+                      p -> {
+                        log.add("ping" + p.hop() + "@" + clock.nowMillis());
+                        p.replyTo().tell(new Pong(p.hop()));
+                        return Behaviors.same();
+                      })
+                  .build();
+            });
     Behavior<Cmd> guardian =
         Behaviors.setup(
             ctx -> {
+              MeshClock clock = SimDriver.of(ctx.getSystem()).clock();
               ActorRef<Cmd> other = ctx.spawn(peer, "peer");
               return Behaviors.withTimers(
                   timers -> {
@@ -107,14 +111,14 @@ class SimulationSystemTest {
                         .onMessage(
                             Tick.class,
                             t -> {
-                              log.add("tick@" + holder[0].clock().nowMillis());
+                              log.add("tick@" + clock.nowMillis());
                               other.tell(new Ping(1, ctx.getSelf()));
                               return Behaviors.same();
                             })
                         .onMessage(
                             Pong.class,
                             p -> {
-                              log.add("pong" + p.hop() + "@" + holder[0].clock().nowMillis());
+                              log.add("pong" + p.hop() + "@" + clock.nowMillis());
                               if (p.hop() < 3) {
                                 other.tell(new Ping(p.hop() + 1, ctx.getSelf()));
                               }
@@ -124,7 +128,6 @@ class SimulationSystemTest {
                   });
             });
     try (SimulationSystem<Cmd> sim = SimulationSystem.create("timers", 1L, guardian)) {
-      holder[0] = sim;
       sim.driver().advanceTo(300);
       List<String> expected = new ArrayList<>();
       for (long at : new long[] {100, 200, 250, 300}) {
