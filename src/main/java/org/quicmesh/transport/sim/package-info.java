@@ -1,0 +1,24 @@
+/**
+ * Deterministic discrete-event simulation for Pekko actor systems.
+ *
+ * <p>A simulated system runs every actor on the thread that drives it and replaces wall-clock
+ * time with virtual time:
+ *
+ * <ul>
+ *   <li>{@link org.quicmesh.transport.sim.VirtualTimeScheduler} — the Pekko scheduler; timers wait
+ *       in a priority queue until the driver moves the clock.
+ *   <li>{@link org.quicmesh.transport.sim.SimExecutor} — the FIFO run queue behind every
+ *       dispatcher ({@link org.quicmesh.transport.sim.SimExecutorConfigurator}).
+ *   <li>{@link org.quicmesh.transport.sim.SimDriver} — drains the run queue, then jumps to the next
+ *       timer instant; so a timer's whole cascade of messages completes before time moves.
+ *   <li>{@link org.quicmesh.transport.sim.SimulationSystem} — creates a typed actor system wired to
+ *       all of the above, with a seeded {@link java.util.Random}.
+ *   <li>{@link org.quicmesh.transport.sim.MeshClock} — the time source protocol code should read,
+ *       virtual in simulations and {@link org.quicmesh.transport.sim.MeshClock#system()} otherwise.
+ * </ul>
+ *
+ * <p>Determinism holds as long as actors take randomness only from the simulation's
+ * {@code Random}, time only from a {@code MeshClock}, and do not use their own threads or
+ * {@code Future}s on non-simulation executors.
+ */
+package org.quicmesh.transport.sim;
