@@ -10,7 +10,7 @@ import org.quicmesh.identity.NodeId;
  * name: decoding a contact must not trigger DNS).
  */
 public record Contact(NodeId id, String address) {
-  public static final int MAX_ADDRESS_LENGTH = 64;
+  public static final int MAX_ADDRESS_LENGTH = Limits.MAX_ADDRESS_CHARS;
 
   public Contact {
     Objects.requireNonNull(id, "contact id");
