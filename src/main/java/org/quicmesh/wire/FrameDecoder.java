@@ -17,6 +17,7 @@ public final class FrameDecoder {
   private final int maxFrameBytes;
   private final byte[] header = new byte[Limits.MAX_VARINT_BYTES];
   private int headerLength;
+  private int bodyHeaderLength;
   private byte[] body;
   private int bodyFilled;
   private WireFormatException failure;
@@ -79,6 +80,7 @@ public final class FrameDecoder {
     header[headerLength++] = chunk.get();
     int length = Frames.tryReadLength(ByteBuffer.wrap(header, 0, headerLength), maxFrameBytes);
     if (length >= 0) {
+      bodyHeaderLength = headerLength;
       headerLength = 0;
       body = new byte[length];
       bodyFilled = 0;
@@ -90,9 +92,9 @@ public final class FrameDecoder {
     return headerLength == 0 && body == null;
   }
 
-  /** Bytes of the current partial frame held so far. */
+  /** Bytes of the current partial frame (header included) received so far. */
   public int bufferedBytes() {
-    return headerLength + (body == null ? 0 : bodyFilled);
+    return body == null ? headerLength : bodyHeaderLength + bodyFilled;
   }
 
   /** Call at end of stream: fails if the stream ended inside a frame. */

@@ -62,7 +62,8 @@ public final class WireCodec {
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
         .addModule(new SimpleModule("quicmesh-ids")
             .addSerializer(NodeId.class, new NodeIdSerializer())
-            .addDeserializer(NodeId.class, new NodeIdDeserializer()))
+            .addDeserializer(NodeId.class, new NodeIdDeserializer())
+            .addDeserializer(byte[].class, new BinaryDeserializer()))
         .build();
   }
 
@@ -129,6 +130,17 @@ public final class WireCodec {
         return (NodeId) ctx.handleUnexpectedToken(NodeId.class, parser);
       }
       return NodeId.of(parser.getBinaryValue());
+    }
+  }
+
+  /** Byte fields accept only a CBOR byte string (Jackson would also take base64 text or an array of numbers). */
+  private static final class BinaryDeserializer extends JsonDeserializer<byte[]> {
+    @Override
+    public byte[] deserialize(JsonParser parser, DeserializationContext ctx) throws IOException {
+      if (parser.currentToken() != JsonToken.VALUE_EMBEDDED_OBJECT) {
+        return (byte[]) ctx.handleUnexpectedToken(byte[].class, parser);
+      }
+      return parser.getBinaryValue();
     }
   }
 }
