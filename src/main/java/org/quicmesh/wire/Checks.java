@@ -44,10 +44,22 @@ final class Checks {
     return List.copyOf(value);
   }
 
+  /**
+   * Bounded, well-formed Unicode text. The CBOR parser turns invalid UTF-8 into unpaired surrogates rather than failing;
+   * such a string could be decoded but never re-encoded (forwarding it would fail), so it is refused here.
+   */
   static String text(String value, int maxChars, String field) {
     nonNull(value, field);
     if (value.length() > maxChars) {
       throw new IllegalArgumentException(field + " has " + value.length() + " characters, limit " + maxChars);
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(field + " is not valid Unicode (unpaired surrogate at " + i + ")");
+      }
     }
     return value;
   }

@@ -78,6 +78,11 @@ class WireValidationTest {
         reject("31-byte contact id", "32 bytes", mutated(new Ping(me), t -> ((Map<String, Object>) t.get("from")).put("id", id31))),
         reject("contact host name instead of IP", "literal IP",
             mutated(new Ping(me), t -> ((Map<String, Object>) t.get("from")).put("address", "example.com:80"))),
+        reject("contact with non-ASCII digits", "literal IP",
+            mutated(new Ping(me), t -> ((Map<String, Object>) t.get("from")).put("address", "\u0661\u0660.0.0.1:80"))),
+        reject("contact port with a sign", "port",
+            mutated(new Ping(me), t -> ((Map<String, Object>) t.get("from")).put("address", "10.0.0.1:+80"))),
+        reject("topic as invalid UTF-8", "Unicode", invalidUtf8Topic()),
         reject("contact port out of range", "port",
             mutated(new Ping(me), t -> ((Map<String, Object>) t.get("from")).put("address", "10.0.0.1:70000"))),
         reject("31-byte FindNode target", "32 bytes", mutated(new FindNode(me, MessageSamples.id(1)), t -> t.put("target", id31))),
@@ -137,6 +142,16 @@ class WireValidationTest {
         reject("deep nesting", "nesting", deepNesting(10_000)),
         reject("byte string declaring 2^62 bytes", "", hugeByteString()),
         reject("map declaring 2^31 entries", "", new byte[] {(byte) 0xba, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff}));
+  }
+
+  /** {"t":"Subscribe","topic": text string of the bytes ED B1 97 (a UTF-8-encoded lone low surrogate)}. */
+  static byte[] invalidUtf8Topic() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0xa2);
+    out.writeBytes(new byte[] {0x61, 't', 0x69, 'S', 'u', 'b', 's', 'c', 'r', 'i', 'b', 'e'});
+    out.writeBytes(new byte[] {0x65, 't', 'o', 'p', 'i', 'c'});
+    out.writeBytes(new byte[] {0x63, (byte) 0xed, (byte) 0xb1, (byte) 0x97});
+    return out.toByteArray();
   }
 
   static byte[] concat(byte[] a, byte[] b) {
@@ -213,6 +228,7 @@ class WireValidationTest {
   @Test
   void constructorsRejectInvalidFieldsLocallyToo() {
     List<Executable> invalid = List.of(
+        () -> new Subscribe("a\udc57b"),
         () -> new Ping(null),
         () -> new FindValue(MessageSamples.ME, new byte[31]),
         () -> new Store(MessageSamples.ME, new byte[32], new byte[Limits.MAX_VALUE_BYTES + 1], 1),
