@@ -45,8 +45,8 @@ final class Checks {
   }
 
   /**
-   * Bounded, well-formed Unicode text. The CBOR parser turns invalid UTF-8 into unpaired surrogates rather than failing;
-   * such a string could be decoded but never re-encoded (forwarding it would fail), so it is refused here.
+   * Bounded, well-formed Unicode text. The CBOR parser turns invalid UTF-8 into unpaired surrogates rather than
+   * failing; such a string could be decoded but never re-encoded (forwarding it would fail), so it is refused here.
    */
   static String text(String value, int maxChars, String field) {
     nonNull(value, field);

@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WireValidationTest {
   private static final CBORMapper PLAIN = new CBORMapper();
   private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+  private static final Publish PUBLISH = new Publish("chat", new byte[32], 1, new byte[1], new byte[64]);
 
   /** The generic-map form of a valid message, to be corrupted one field at a time. */
   static Map<String, Object> tree(Message message) {
@@ -53,6 +54,11 @@ class WireValidationTest {
     return cbor(tree);
   }
 
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> field(Map<String, Object> tree, String name) {
+    return (Map<String, Object>) tree.get(name);
+  }
+
   static List<Object> repeat(int n, java.util.function.IntFunction<Object> element) {
     List<Object> list = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -68,56 +74,73 @@ class WireValidationTest {
   static Stream<Arguments> hostileInputs() {
     Contact me = MessageSamples.ME;
     Map<String, Object> contactTree = tree(new Ping(me));
-    @SuppressWarnings("unchecked")
-    Map<String, Object> validContact = (Map<String, Object>) contactTree.get("from");
+    Map<String, Object> validContact = field(contactTree, "from");
     byte[] id31 = new byte[31];
     return Stream.of(
         reject("null contact", "from", mutated(new Ping(me), t -> t.put("from", null))),
         reject("missing contact", "from", mutated(new Ping(me), t -> t.remove("from"))),
-        reject("null id in contact", "id", mutated(new Ping(me), t -> ((Map<String, Object>) t.get("from")).put("id", null))),
-        reject("31-byte contact id", "32 bytes", mutated(new Ping(me), t -> ((Map<String, Object>) t.get("from")).put("id", id31))),
+        reject("null id in contact", "id", mutated(new Ping(me), t -> field(t, "from").put("id", null))),
+        reject("31-byte contact id", "32 bytes", mutated(new Ping(me), t -> field(t, "from").put("id", id31))),
         reject("contact host name instead of IP", "literal IP",
-            mutated(new Ping(me), t -> ((Map<String, Object>) t.get("from")).put("address", "example.com:80"))),
+            mutated(new Ping(me), t -> field(t, "from").put("address", "example.com:80"))),
         reject("contact with non-ASCII digits", "literal IP",
-            mutated(new Ping(me), t -> ((Map<String, Object>) t.get("from")).put("address", "\u0661\u0660.0.0.1:80"))),
+            mutated(new Ping(me), t -> field(t, "from").put("address", "\u0661\u0660.0.0.1:80"))),
         reject("contact port with a sign", "port",
-            mutated(new Ping(me), t -> ((Map<String, Object>) t.get("from")).put("address", "10.0.0.1:+80"))),
+            mutated(new Ping(me), t -> field(t, "from").put("address", "10.0.0.1:+80"))),
         reject("topic as invalid UTF-8", "Unicode", invalidUtf8Topic()),
         reject("contact port out of range", "port",
-            mutated(new Ping(me), t -> ((Map<String, Object>) t.get("from")).put("address", "10.0.0.1:70000"))),
-        reject("31-byte FindNode target", "32 bytes", mutated(new FindNode(me, MessageSamples.id(1)), t -> t.put("target", id31))),
-        reject("missing FindNode target", "target", mutated(new FindNode(me, MessageSamples.id(1)), t -> t.remove("target"))),
+            mutated(new Ping(me), t -> field(t, "from").put("address", "10.0.0.1:70000"))),
+        reject("31-byte FindNode target", "32 bytes",
+            mutated(new FindNode(me, MessageSamples.id(1)), t -> t.put("target", id31))),
+        reject("missing FindNode target", "target",
+            mutated(new FindNode(me, MessageSamples.id(1)), t -> t.remove("target"))),
         reject("31-byte FindValue key", "key", mutated(new FindValue(me, new byte[32]), t -> t.put("key", id31))),
-        reject("33-byte Store key", "key", mutated(new Store(me, new byte[32], new byte[1], 1), t -> t.put("key", new byte[33]))),
+        reject("33-byte Store key", "key",
+            mutated(new Store(me, new byte[32], new byte[1], 1), t -> t.put("key", new byte[33]))),
         reject("Store value of 64 KiB + 1", "value",
-            mutated(new Store(me, new byte[32], new byte[1], 1), t -> t.put("value", new byte[Limits.MAX_VALUE_BYTES + 1]))),
-        reject("Value of 64 KiB + 1", "value", mutated(new Value(new byte[1]), t -> t.put("value", new byte[Limits.MAX_VALUE_BYTES + 1]))),
-        reject("Store ttl of zero", "ttlMillis", mutated(new Store(me, new byte[32], new byte[1], 1), t -> t.put("ttlMillis", 0))),
+            mutated(new Store(me, new byte[32], new byte[1], 1),
+                t -> t.put("value", new byte[Limits.MAX_VALUE_BYTES + 1]))),
+        reject("Value of 64 KiB + 1", "value",
+            mutated(new Value(new byte[1]), t -> t.put("value", new byte[Limits.MAX_VALUE_BYTES + 1]))),
+        reject("Store ttl of zero", "ttlMillis",
+            mutated(new Store(me, new byte[32], new byte[1], 1), t -> t.put("ttlMillis", 0))),
         reject("Store ttl above the maximum", "ttlMillis",
             mutated(new Store(me, new byte[32], new byte[1], 1), t -> t.put("ttlMillis", Limits.MAX_TTL_MILLIS + 1))),
-        reject("33 contacts", "nodes", mutated(new Nodes(List.of()), t -> t.put("nodes", repeat(33, i -> validContact)))),
-        reject("null contact in a list", "nodes", mutated(new Nodes(List.of()), t -> t.put("nodes", Arrays.asList(validContact, null)))),
-        reject("17 candidates", "candidates", mutated(new ReachMe(me, List.of()), t -> t.put("candidates", repeat(17, i -> "10.0.0.1:1")))),
-        reject("candidate with a host name", "literal IP", mutated(new ReachMe(me, List.of()), t -> t.put("candidates", List.of("localhost:1")))),
-        reject("YourAddr not host:port", "address", mutated(new YourAddr("10.0.0.1:1"), t -> t.put("address", "10.0.0.1"))),
+        reject("33 contacts", "nodes",
+            mutated(new Nodes(List.of()), t -> t.put("nodes", repeat(33, i -> validContact)))),
+        reject("null contact in a list", "nodes",
+            mutated(new Nodes(List.of()), t -> t.put("nodes", Arrays.asList(validContact, null)))),
+        reject("17 candidates", "candidates",
+            mutated(new ReachMe(me, List.of()), t -> t.put("candidates", repeat(17, i -> "10.0.0.1:1")))),
+        reject("candidate with a host name", "literal IP",
+            mutated(new ReachMe(me, List.of()), t -> t.put("candidates", List.of("localhost:1")))),
+        reject("YourAddr not host:port", "address",
+            mutated(new YourAddr("10.0.0.1:1"), t -> t.put("address", "10.0.0.1"))),
         reject("PathReply address too long", "observedAddress",
             mutated(new PathReply(1, 1, "10.0.0.1:1"), t -> t.put("observedAddress", "1".repeat(65)))),
         reject("relay payload of 64 KiB + 1", "payload",
-            mutated(new RelayForward(me, 1, new byte[1]), t -> t.put("payload", new byte[Limits.MAX_RELAY_PAYLOAD_BYTES + 1]))),
+            mutated(new RelayForward(me, 1, new byte[1]),
+                t -> t.put("payload", new byte[Limits.MAX_RELAY_PAYLOAD_BYTES + 1]))),
         reject("topic of 257 characters", "topic", mutated(new Subscribe("a"), t -> t.put("topic", "x".repeat(257)))),
         reject("empty topic", "topic", mutated(new Graft("a"), t -> t.put("topic", ""))),
         reject("63-byte signature", "signature",
-            mutated(MessageSamples.typical().get(29), t -> t.put("signature", new byte[63]))),
-        reject("33-byte origin", "origin", mutated(MessageSamples.typical().get(29), t -> t.put("origin", new byte[33]))),
+            mutated(PUBLISH, t -> t.put("signature", new byte[63]))),
+        reject("33-byte origin", "origin",
+            mutated(PUBLISH, t -> t.put("origin", new byte[33]))),
         reject("publish payload of 64 KiB + 1", "payload",
-            mutated(MessageSamples.typical().get(29), t -> t.put("payload", new byte[Limits.MAX_PUBLISH_PAYLOAD_BYTES + 1]))),
-        reject("5,001 message ids", "messageIds", mutated(new IWant(List.of()), t -> t.put("messageIds", repeat(5001, i -> new byte[8])))),
-        reject("41-byte message id", "message id", mutated(new IHave("a", List.of()), t -> t.put("messageIds", List.of(new byte[41])))),
-        reject("empty message id", "message id", mutated(new IHave("a", List.of()), t -> t.put("messageIds", List.of(new byte[0])))),
-        reject("negative prune backoff", "backoffMillis", mutated(new Prune("a", List.of(), 0), t -> t.put("backoffMillis", -1))),
+            mutated(PUBLISH, t -> t.put("payload", new byte[Limits.MAX_PUBLISH_PAYLOAD_BYTES + 1]))),
+        reject("5,001 message ids", "messageIds",
+            mutated(new IWant(List.of()), t -> t.put("messageIds", repeat(5001, i -> new byte[8])))),
+        reject("41-byte message id", "message id",
+            mutated(new IHave("a", List.of()), t -> t.put("messageIds", List.of(new byte[41])))),
+        reject("empty message id", "message id",
+            mutated(new IHave("a", List.of()), t -> t.put("messageIds", List.of(new byte[0])))),
+        reject("negative prune backoff", "backoffMillis",
+            mutated(new Prune("a", List.of(), 0), t -> t.put("backoffMillis", -1))),
         reject("rejection detail of 257 characters", "detail",
             mutated(new Rejected(Rejected.Reason.INTERNAL, ""), t -> t.put("detail", "d".repeat(257)))),
-        reject("null rejection reason", "reason", mutated(new Rejected(Rejected.Reason.INTERNAL, ""), t -> t.put("reason", null))),
+        reject("null rejection reason", "reason",
+            mutated(new Rejected(Rejected.Reason.INTERNAL, ""), t -> t.put("reason", null))),
         reject("unknown property", "extra", mutated(new Ping(me), t -> t.put("extra", 1))),
         reject("unknown type name", "Teleport", mutated(new Ping(me), t -> t.put("t", "Teleport"))),
         reject("type name of an interface", "Request", mutated(new Ping(me), t -> t.put("t", "Request"))),
@@ -131,7 +154,8 @@ class WireValidationTest {
             t -> t.put("key", Base64.getEncoder().encodeToString(new byte[32])))),
         reject("base64 text for a node id", "", mutated(new FindNode(me, MessageSamples.id(1)),
             t -> t.put("target", Base64.getEncoder().encodeToString(new byte[32])))),
-        reject("numbers for a key", "", mutated(new FindValue(me, new byte[32]), t -> t.put("key", repeat(32, i -> 1)))),
+        reject("numbers for a key", "",
+            mutated(new FindValue(me, new byte[32]), t -> t.put("key", repeat(32, i -> 1)))),
         reject("object for a contact list", "", mutated(new Nodes(List.of()), t -> t.put("nodes", Map.of("a", 1)))),
         reject("array at top level", "", cbor(List.of("Ping"))),
         reject("integer at top level", "", cbor(5)),
@@ -141,7 +165,8 @@ class WireValidationTest {
         reject("duplicate key", "Duplicate", duplicateKeyPing()),
         reject("deep nesting", "nesting", deepNesting(10_000)),
         reject("byte string declaring 2^62 bytes", "", hugeByteString()),
-        reject("map declaring 2^31 entries", "", new byte[] {(byte) 0xba, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff}));
+        reject("map declaring 2^31 entries", "",
+            new byte[] {(byte) 0xba, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff}));
   }
 
   /** {"t":"Subscribe","topic": text string of the bytes ED B1 97 (a UTF-8-encoded lone low surrogate)}. */
