@@ -10,7 +10,7 @@ import org.quicmesh.identity.NodeId;
  * name: decoding a contact must not trigger DNS).
  */
 public record Contact(NodeId id, String address) {
-  public static final int MAX_ADDRESS_LENGTH = 64;
+  public static final int MAX_ADDRESS_LENGTH = Limits.MAX_ADDRESS_CHARS;
 
   public Contact {
     Objects.requireNonNull(id, "contact id");
@@ -56,12 +56,11 @@ public record Contact(NodeId id, String address) {
       if (host.startsWith("[") && host.endsWith("]")) {
         host = host.substring(1, host.length() - 1);
       }
-      int port;
-      try {
-        port = Integer.parseInt(text.substring(colon + 1));
-      } catch (NumberFormatException e) {
+      String portText = text.substring(colon + 1);
+      if (portText.isEmpty() || portText.length() > 5 || !portText.chars().allMatch(c -> c >= '0' && c <= '9')) {
         throw new IllegalArgumentException("bad port in '" + text + "'");
       }
+      int port = Integer.parseInt(portText);
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port out of range in '" + text + "'");
       }
@@ -76,19 +75,26 @@ public record Contact(NodeId id, String address) {
       }
     }
 
+    // ASCII only: Character.isDigit and Integer.parseInt also accept other scripts' digits, which
+    // InetAddress would not take as a literal and would resolve as a host name (a DNS lookup).
+    private static boolean isAsciiHexDigit(int c) {
+      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
     private static boolean isIpLiteral(String host) {
       if (host.isEmpty()) {
         return false;
       }
       if (host.indexOf(':') >= 0) {
-        return host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.' || c == '%');
+        return host.chars().allMatch(c -> isAsciiHexDigit(c) || c == ':' || c == '.' || c == '%');
       }
       String[] parts = host.split("\\.", -1);
       if (parts.length != 4) {
         return false;
       }
       for (String p : parts) {
-        if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) {
+        if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')
+            || Integer.parseInt(p) > 255) {
           return false;
         }
       }

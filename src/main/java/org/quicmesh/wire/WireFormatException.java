@@ -1,12 +1,17 @@
 package org.quicmesh.wire;
 
-/** Input that is not a valid frame or message. The one exception type the codec throws on bad input. */
+/**
+ * Input that is not a valid frame or message. The one exception type the codec throws on bad input.
+ *
+ * <p>It records no stack trace of its own: it is thrown once per bad input a peer sends, so rejecting must stay cheap,
+ * and the place is always the codec boundary. The cause, when there is one, keeps its trace.
+ */
 public final class WireFormatException extends Exception {
   public WireFormatException(String message) {
-    super(message);
+    super(message, null, false, false);
   }
 
   public WireFormatException(String message, Throwable cause) {
-    super(message, cause);
+    super(message, cause, false, false);
   }
 }

@@ -1,0 +1,8 @@
+package org.quicmesh.wire;
+
+/** Measures a path; echoed in a {@link PathReply}. */
+public record PathProbe(Contact from, long probeId, long sentAtMillis) implements Request {
+  public PathProbe {
+    Checks.nonNull(from, "from");
+  }
+}

@@ -1,0 +1,8 @@
+package org.quicmesh.wire;
+
+/** Ends a relay session; answered with {@link RelayClosed}. */
+public record RelayClose(Contact from, long sessionId) implements Request {
+  public RelayClose {
+    Checks.nonNull(from, "from");
+  }
+}
