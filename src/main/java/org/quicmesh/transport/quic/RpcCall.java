@@ -9,6 +9,7 @@ import io.netty.handler.codec.quic.QuicStreamType;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.quicmesh.transport.Reply;
 import org.quicmesh.transport.TransportException;
 import org.quicmesh.transport.TransportException.Kind;
@@ -28,6 +29,7 @@ final class RpcCall {
   private final String target;
   private final TransportCounters counters;
   private final CompletableFuture<Reply> result = new CompletableFuture<>();
+  private final AtomicBoolean finished = new AtomicBoolean();
   private volatile QuicStreamChannel stream;
   private volatile long startedNanos;
 
@@ -35,15 +37,6 @@ final class RpcCall {
     this.request = request;
     this.target = target;
     this.counters = counters;
-    result.whenComplete((reply, error) -> {
-      if (error != null) {
-        counters.requestsFailed.increment();
-        QuicStreamChannel open = stream;
-        if (open != null && open.isActive()) {
-          open.shutdown(StreamErrors.CANCELLED).addListener(f -> open.close());
-        }
-      }
-    });
   }
 
   CompletableFuture<Reply> result() {
@@ -51,16 +44,32 @@ final class RpcCall {
   }
 
   void fail(Kind kind, String message, Throwable cause) {
-    result.completeExceptionally(new TransportException(kind, message, cause));
+    fail(new TransportException(kind, message, cause));
   }
 
+  /** Fails the call unless it already completed: counts it and resets an unfinished stream first. */
   void fail(Throwable error) {
+    if (!finished.compareAndSet(false, true)) {
+      return;
+    }
+    // Counters and the stream are settled before anyone waiting on the result wakes up.
+    counters.requestsFailed.increment();
+    QuicStreamChannel open = stream;
+    if (open != null && open.isActive()) {
+      open.shutdown(StreamErrors.CANCELLED).addListener(f -> open.close());
+    }
     result.completeExceptionally(error);
+  }
+
+  private void succeed(Reply reply) {
+    if (finished.compareAndSet(false, true)) {
+      result.complete(reply);
+    }
   }
 
   /** Sends the request over {@code connection}. */
   void start(PeerConnection connection) {
-    if (result.isDone()) {
+    if (finished.get()) {
       return;
     }
     connection.channel().createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
@@ -78,7 +87,7 @@ final class RpcCall {
       }
       QuicStreamChannel ch = (QuicStreamChannel) created.getNow();
       stream = ch;
-      if (result.isDone()) {
+      if (finished.get()) {
         ch.close();
         return;
       }
@@ -118,7 +127,7 @@ final class RpcCall {
       if (message instanceof Response response) {
         Duration rtt = Duration.ofNanos(System.nanoTime() - startedNanos);
         InetSocketAddress address = (InetSocketAddress) connection.channel().remoteSocketAddress();
-        result.complete(new Reply(connection.peer(), address, response, rtt));
+        succeed(new Reply(connection.peer(), address, response, rtt));
       } else {
         fail(Kind.MALFORMED, target + " answered with a request", null);
       }
