@@ -138,7 +138,7 @@ public final class QuicTransport implements Transport {
     ChannelFuture binding = new Bootstrap()
         .group(loops)
         .channel(NioDatagramChannel.class)
-        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(receiveBuffer))
+        .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(receiveBuffer))
         .option(ChannelOption.SO_RCVBUF, config.socketReceiveBufferBytes())
         .handler(new ChannelInitializer<DatagramChannel>() {
           @Override
