@@ -1,0 +1,410 @@
+package org.quicmesh.transport.quic;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.Quic;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicCodecBuilder;
+import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.apache.pekko.Done;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.quicmesh.identity.Certificates;
+import org.quicmesh.identity.Keypair;
+import org.quicmesh.identity.NodeId;
+import org.quicmesh.identity.PeerIdentityException;
+import org.quicmesh.transport.InboundHandler;
+import org.quicmesh.transport.Reply;
+import org.quicmesh.transport.Transport;
+import org.quicmesh.transport.TransportException;
+import org.quicmesh.transport.TransportException.Kind;
+import org.quicmesh.transport.TransportStats;
+import org.quicmesh.wire.Contact;
+import org.quicmesh.wire.Message;
+import org.quicmesh.wire.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Transport} over Netty QUIC with mutual Ed25519 TLS.
+ *
+ * <p>One UDP socket per node serves both directions (NAT traversal needs outgoing and incoming QUIC on one port):
+ * its pipeline is {@code demux, serverCodec, bridge, clientCodec}, see {@link DatagramDemux}. The same socket carries
+ * raw STUN and probe datagrams through {@link #datagrams()}.
+ *
+ * <p>Requests use one bidirectional stream each over a pooled connection per peer ({@link ConnectionPool}); every
+ * reply names the peer verified from its certificate. Long-lived message streams go through the
+ * {@link StreamAdapters} given at construction.
+ */
+public final class QuicTransport implements Transport {
+  private static final Logger log = LoggerFactory.getLogger(QuicTransport.class);
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+
+  private enum State { NEW, RUNNING, CLOSED }
+
+  private final Keypair keypair;
+  private final QuicTransportConfig config;
+  private final StreamAdapters streamAdapters;
+  private final TransportCounters counters = new TransportCounters();
+  private final Datagrams datagrams = new Datagrams(counters);
+  private final ConnectionPool pool = new ConnectionPool(this::dial);
+  private final Set<RpcCall> inFlight = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private final CompletableFuture<Channel> bound = new CompletableFuture<>();
+  private final CompletableFuture<Done> terminated = new CompletableFuture<>();
+  private final ChannelHandler inboundStreams = new InboundStreams();
+  private final ChannelHandler acceptedConnections = new ConnectionEvents(true);
+  private final ChannelHandler dialedConnections = new ConnectionEvents(false);
+  private volatile InboundHandler inbound;
+  private volatile EventLoopGroup group;
+  private volatile Channel socket;
+
+  public QuicTransport(Keypair keypair, QuicTransportConfig config) {
+    this(keypair, config, new FramedStreamAdapters());
+  }
+
+  public QuicTransport(Keypair keypair, QuicTransportConfig config, StreamAdapters streamAdapters) {
+    this.keypair = Objects.requireNonNull(keypair, "keypair");
+    this.config = Objects.requireNonNull(config, "config");
+    this.streamAdapters = Objects.requireNonNull(streamAdapters, "streamAdapters");
+  }
+
+  @Override
+  public CompletionStage<List<InetSocketAddress>> start(InboundHandler handler) {
+    Objects.requireNonNull(handler, "handler");
+    if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+      return CompletableFuture.failedFuture(new IllegalStateException("transport already started or shut down"));
+    }
+    try {
+      Quic.ensureAvailability();
+    } catch (Throwable t) {
+      state.set(State.CLOSED);
+      terminated.complete(Done.getInstance());
+      return CompletableFuture.failedFuture(new IllegalStateException(
+          "Netty QUIC native library is not available on " + System.getProperty("os.name") + "/"
+              + System.getProperty("os.arch") + " (needs netty-codec-native-quic with the matching classifier); "
+              + "use the simulated transport instead", t));
+    }
+    inbound = handler;
+    X509Certificate certificate = Certificates.selfSigned(keypair);
+    QuicSslContext serverTls = QuicTls.serverContext(keypair, certificate);
+    QuicSslContext clientTls = QuicTls.clientContext(keypair, certificate);
+    ChannelHandler serverCodec = transportParameters(new QuicServerCodecBuilder())
+        .sslContext(serverTls)
+        .connectionIdAddressGenerator(ConnectionIds.serverGenerator())
+        .tokenHandler(NoRetryTokenHandler.INSTANCE)
+        .handler(acceptedConnections)
+        .streamHandler(inboundStreams)
+        .build();
+    ChannelHandler clientCodec = transportParameters(new QuicClientCodecBuilder()).sslContext(clientTls).build();
+    CodecBridge bridge = new CodecBridge();
+    DatagramDemux demux = new DatagramDemux(bridge, datagrams);
+
+    EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    group = loops;
+    // Datagrams larger than the allocator's buffer are cut: size it to what we let peers send.
+    int receiveBuffer = Math.max(2048, config.maxRecvUdpPayloadSize());
+    ChannelFuture binding = new Bootstrap()
+        .group(loops)
+        .channel(NioDatagramChannel.class)
+        .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(receiveBuffer))
+        .option(ChannelOption.SO_RCVBUF, config.socketReceiveBufferBytes())
+        .handler(new ChannelInitializer<DatagramChannel>() {
+          @Override
+          protected void initChannel(DatagramChannel ch) {
+            ch.pipeline().addLast(demux, serverCodec, bridge, clientCodec);
+          }
+        })
+        .bind(config.bindAddress());
+    CompletableFuture<List<InetSocketAddress>> result = new CompletableFuture<>();
+    binding.addListener((ChannelFuture f) -> {
+      if (f.isSuccess()) {
+        socket = f.channel();
+        datagrams.attach(socket);
+        // The QUIC connections never close their parent socket; if the socket goes, the transport goes.
+        socket.closeFuture().addListener(closed -> shutdown());
+        bound.complete(socket);
+        result.complete(listenAddresses());
+      } else {
+        bound.completeExceptionally(f.cause());
+        result.completeExceptionally(f.cause());
+        shutdown();
+      }
+    });
+    return result;
+  }
+
+  private <B extends QuicCodecBuilder<B>> B transportParameters(B builder) {
+    return builder
+        .maxIdleTimeout(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .initialMaxData(config.initialMaxData())
+        .initialMaxStreamDataBidirectionalLocal(config.initialMaxStreamData())
+        .initialMaxStreamDataBidirectionalRemote(config.initialMaxStreamData())
+        .initialMaxStreamDataUnidirectional(config.initialMaxStreamData())
+        .initialMaxStreamsBidirectional(config.maxStreamsBidirectional())
+        .initialMaxStreamsUnidirectional(config.maxStreamsUnidirectional())
+        .maxSendUdpPayloadSize(config.maxSendUdpPayloadSize())
+        .maxRecvUdpPayloadSize(config.maxRecvUdpPayloadSize())
+        // Same length on both codecs: short headers carry no length, the demux and codecs rely on it.
+        .localConnectionIdLength(ConnectionIds.LENGTH);
+  }
+
+  @Override
+  public NodeId localId() {
+    return keypair.nodeId();
+  }
+
+  @Override
+  public List<InetSocketAddress> listenAddresses() {
+    Channel s = socket;
+    return s == null ? List.of() : List.of((InetSocketAddress) s.localAddress());
+  }
+
+  /** Raw datagrams on the node's socket: register STUN / probe handlers and send from the QUIC port. */
+  public Datagrams datagrams() {
+    return datagrams;
+  }
+
+  @Override
+  public CompletionStage<Reply> request(Contact to, Request request, Duration timeout) {
+    Objects.requireNonNull(to, "to");
+    return send(request, timeout, to.toString(), () -> pool.connect(to));
+  }
+
+  @Override
+  public CompletionStage<Reply> request(InetSocketAddress to, Request request, Duration timeout) {
+    Objects.requireNonNull(to, "to");
+    return send(request, timeout, to.toString(), () -> pool.connect(to));
+  }
+
+  private CompletionStage<Reply> send(Request request, Duration timeout, String target,
+      Supplier<CompletableFuture<PeerConnection>> connection) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(timeout, "timeout");
+    RpcCall call = new RpcCall(request, target, counters);
+    counters.requestsSent.increment();
+    if (state.get() != State.RUNNING || socket == null) {
+      call.fail(Kind.CLOSED, "transport is not running", null);
+      return call.result().minimalCompletionStage();
+    }
+    inFlight.add(call);
+    call.result().whenComplete((reply, error) -> inFlight.remove(call));
+    try {
+      var timer = group.next().schedule(
+          () -> call.fail(Kind.TIMEOUT, "no reply from " + target + " within " + timeout.toMillis() + " ms", null),
+          timeout.toNanos(), TimeUnit.NANOSECONDS);
+      call.result().whenComplete((reply, error) -> timer.cancel(false));
+      connection.get().whenComplete((peer, error) -> {
+        if (error != null) {
+          call.fail(asTransportException(error, target));
+        } else {
+          call.start(peer);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      call.fail(Kind.CLOSED, "transport is shutting down", e);
+    }
+    return call.result().minimalCompletionStage();
+  }
+
+  /** Dials {@code address} from our socket and verifies who answered (against {@code expected} if not null). */
+  private CompletableFuture<PeerConnection> dial(InetSocketAddress address, NodeId expected) {
+    Channel s = socket;
+    if (s == null || state.get() != State.RUNNING) {
+      return CompletableFuture.failedFuture(new TransportException(Kind.CLOSED, "transport is not running"));
+    }
+    Future<QuicChannel> connecting = QuicChannel.newBootstrap(s)
+        .handler(dialedConnections)
+        .streamHandler(inboundStreams)
+        .localConnectionAddress(ConnectionIds.newClientId())
+        .remoteConnectionAddress(ConnectionIds.newInitialServerId())
+        .remoteAddress(address)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.handshakeTimeout().toMillis())
+        .connect();
+    CompletableFuture<PeerConnection> result = new CompletableFuture<>();
+    connecting.addListener(f -> {
+      if (!f.isSuccess()) {
+        result.completeExceptionally(
+            new TransportException(Kind.UNREACHABLE, "could not connect to " + address + ": " + f.cause(), f.cause()));
+        return;
+      }
+      QuicChannel channel = connecting.getNow();
+      if (state.get() != State.RUNNING) {
+        channel.close();
+        result.completeExceptionally(new TransportException(Kind.CLOSED, "transport shut down while dialing"));
+        return;
+      }
+      NodeId peer;
+      try {
+        peer = QuicTls.peerId(channel);
+      } catch (PeerIdentityException e) {
+        counters.reject("bad-certificate");
+        channel.close();
+        result.completeExceptionally(new TransportException(Kind.IDENTITY_MISMATCH, e.getMessage(), e));
+        return;
+      }
+      if (expected != null && !expected.equals(peer)) {
+        counters.reject("identity-mismatch");
+        channel.close();
+        result.completeExceptionally(new TransportException(Kind.IDENTITY_MISMATCH,
+            address + " is " + peer.shortHex() + ", not the expected " + expected.shortHex()));
+        return;
+      }
+      counters.handshakesDialed.increment();
+      result.complete(new PeerConnection(peer, channel));
+    });
+    return result;
+  }
+
+  @Override
+  public Sink<Message, CompletionStage<Done>> streamTo(Contact to) {
+    Objects.requireNonNull(to, "to");
+    return streamAdapters.outbound(() -> pool.connect(to).thenCompose(connection -> NettyFutures.toCompletable(
+        connection.channel().createStream(QuicStreamType.UNIDIRECTIONAL, new ChannelInboundHandlerAdapter()),
+        cause -> new TransportException(Kind.UNREACHABLE, "could not open a stream to " + to, cause))));
+  }
+
+  /** The pooled (dialing if needed) connection to a peer; for tests that need raw streams. */
+  CompletableFuture<QuicChannel> connectionTo(Contact peer) {
+    return pool.connect(peer).thenApply(PeerConnection::channel);
+  }
+
+  @Override
+  public TransportStats stats() {
+    return counters.snapshot(pool.size());
+  }
+
+  /** Handshakes completed on connections we dialed (identity-mismatched ones excluded). */
+  public long handshakesDialed() {
+    return counters.handshakesDialed.sum();
+  }
+
+  /** Handshakes completed on connections peers dialed to us. */
+  public long handshakesAccepted() {
+    return counters.handshakesAccepted.sum();
+  }
+
+  @Override
+  public CompletionStage<Done> shutdown() {
+    State previous = state.getAndSet(State.CLOSED);
+    if (previous == State.CLOSED) {
+      return terminated.minimalCompletionStage();
+    }
+    if (previous == State.NEW) {
+      terminated.complete(Done.getInstance());
+      return terminated.minimalCompletionStage();
+    }
+    for (RpcCall call : List.copyOf(inFlight)) {
+      call.fail(Kind.CLOSED, "transport shut down", null);
+    }
+    bound.handle((s, bindError) -> {
+      CompletableFuture<?>[] closing = pool.channels().stream()
+          .map(channel -> NettyFutures.toCompletable(channel.close(), cause -> cause))
+          .toArray(CompletableFuture[]::new);
+      return CompletableFuture.allOf(closing)
+          .completeOnTimeout(null, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+          .handle((ok, closeError) -> s);
+    }).thenCompose(s -> s)
+        .thenCompose(s -> s == null ? CompletableFuture.completedFuture(null)
+            : NettyFutures.toCompletable(s.close(), cause -> cause).handle((ok, e) -> null))
+        .whenComplete((ok, error) -> {
+          EventLoopGroup loops = group;
+          if (loops == null) {
+            terminated.complete(Done.getInstance());
+          } else {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS)
+                .addListener(f -> terminated.complete(Done.getInstance()));
+          }
+        });
+    return terminated.minimalCompletionStage();
+  }
+
+  private static TransportException asTransportException(Throwable error, String target) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return cause instanceof TransportException te ? te
+        : new TransportException(Kind.UNREACHABLE, "could not reach " + target, cause);
+  }
+
+  /** Sets up each stream a peer opens: requests to the RPC server, message streams to the stream adapters. */
+  private final class InboundStreams extends ChannelInitializer<QuicStreamChannel> {
+    @Override
+    protected void initChannel(QuicStreamChannel stream) {
+      if (stream.type() == QuicStreamType.BIDIRECTIONAL) {
+        stream.pipeline().addLast(
+            new FrameDecoder(counters.bytesReceived::add),
+            new FrameEncoder(counters.bytesSent::add),
+            new RpcServerHandler(inbound, counters));
+        return;
+      }
+      try {
+        NodeId peer = QuicTls.peerId(stream.parent());
+        inbound.onStream(peer, streamAdapters.inbound(stream));
+      } catch (PeerIdentityException | RuntimeException e) {
+        log.debug("refusing inbound stream: {}", e.toString());
+        stream.close();
+      }
+    }
+  }
+
+  /** Adopts connections peers dialed to us once their certificate is verified; logs connection-level errors. */
+  @ChannelHandler.Sharable
+  private final class ConnectionEvents extends ChannelInboundHandlerAdapter {
+    private final boolean accepted;
+
+    ConnectionEvents(boolean accepted) {
+      this.accepted = accepted;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (accepted && evt instanceof SslHandshakeCompletionEvent handshake && handshake.isSuccess()
+          && ctx.channel() instanceof QuicChannel channel) {
+        try {
+          NodeId peer = QuicTls.peerId(channel);
+          counters.handshakesAccepted.increment();
+          pool.adopt(new PeerConnection(peer, channel));
+        } catch (PeerIdentityException e) {
+          counters.reject("bad-certificate");
+          channel.close();
+        }
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.debug("QUIC connection {} failed: {}", ctx.channel(), cause.toString());
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package org.quicmesh.transport.quic;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link QuicTransport}. Immutable; change one field with the {@code withX} methods.
+ *
+ * <p>UDP payload sizes: {@link #defaults()} keeps 1350/1452 bytes, safe across real-internet paths. On loopback larger
+ * datagrams raise throughput, so {@link #loopback()} lifts both; the receive buffer allocator of the socket is always
+ * sized to {@code maxRecvUdpPayloadSize} (Netty's 2 KB datagram default would cut larger packets and stall).
+ *
+ * @param bindAddress where the one UDP socket binds (port 0 picks a free port)
+ * @param idleTimeout a QUIC connection without traffic for this long is closed (and leaves the pool)
+ * @param handshakeTimeout a dial that has not completed its handshake after this long fails
+ * @param maxStreamsBidirectional concurrent request streams a peer may open to us per connection
+ * @param maxStreamsUnidirectional concurrent message streams a peer may open to us per connection
+ * @param initialMaxData connection-level flow-control window in bytes
+ * @param initialMaxStreamData per-stream flow-control window in bytes
+ * @param maxSendUdpPayloadSize largest UDP payload we send
+ * @param maxRecvUdpPayloadSize largest UDP payload we accept (advertised to peers)
+ * @param socketReceiveBufferBytes the socket's SO_RCVBUF
+ */
+public record QuicTransportConfig(
+    InetSocketAddress bindAddress,
+    Duration idleTimeout,
+    Duration handshakeTimeout,
+    long maxStreamsBidirectional,
+    long maxStreamsUnidirectional,
+    long initialMaxData,
+    long initialMaxStreamData,
+    int maxSendUdpPayloadSize,
+    int maxRecvUdpPayloadSize,
+    int socketReceiveBufferBytes) {
+
+  public QuicTransportConfig {
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+    requirePositive(idleTimeout.toMillis(), "idleTimeout");
+    requirePositive(handshakeTimeout.toMillis(), "handshakeTimeout");
+    requirePositive(maxStreamsBidirectional, "maxStreamsBidirectional");
+    requirePositive(maxStreamsUnidirectional, "maxStreamsUnidirectional");
+    requirePositive(initialMaxData, "initialMaxData");
+    requirePositive(initialMaxStreamData, "initialMaxStreamData");
+    // RFC 9000 18.2: max_udp_payload_size below 1200 is invalid; 65527 is the UDP maximum.
+    if (maxSendUdpPayloadSize < 1200 || maxSendUdpPayloadSize > 65527) {
+      throw new IllegalArgumentException("maxSendUdpPayloadSize must be in 1200..65527");
+    }
+    if (maxRecvUdpPayloadSize < 1200 || maxRecvUdpPayloadSize > 65527) {
+      throw new IllegalArgumentException("maxRecvUdpPayloadSize must be in 1200..65527");
+    }
+    requirePositive(socketReceiveBufferBytes, "socketReceiveBufferBytes");
+  }
+
+  /** Internet-safe defaults: wildcard address, ephemeral port, 1350/1452-byte datagrams. */
+  public static QuicTransportConfig defaults() {
+    return new QuicTransportConfig(
+        new InetSocketAddress(0),
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(10),
+        256,
+        64,
+        16L * 1024 * 1024,
+        2L * 1024 * 1024,
+        1350,
+        1452,
+        4 * 1024 * 1024);
+  }
+
+  /** For tests and same-host meshes: 127.0.0.1, ephemeral port, 32 KiB datagrams. */
+  public static QuicTransportConfig loopback() {
+    return defaults()
+        .withBindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+        .withUdpPayloadSizes(32 * 1024, 32 * 1024);
+  }
+
+  public QuicTransportConfig withBindAddress(InetSocketAddress value) {
+    return new QuicTransportConfig(value, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
+        maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
+        socketReceiveBufferBytes);
+  }
+
+  public QuicTransportConfig withIdleTimeout(Duration value) {
+    return new QuicTransportConfig(bindAddress, value, handshakeTimeout, maxStreamsBidirectional,
+        maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
+        socketReceiveBufferBytes);
+  }
+
+  public QuicTransportConfig withHandshakeTimeout(Duration value) {
+    return new QuicTransportConfig(bindAddress, idleTimeout, value, maxStreamsBidirectional,
+        maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
+        socketReceiveBufferBytes);
+  }
+
+  public QuicTransportConfig withMaxStreams(long bidirectional, long unidirectional) {
+    return new QuicTransportConfig(bindAddress, idleTimeout, handshakeTimeout, bidirectional, unidirectional,
+        initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize, socketReceiveBufferBytes);
+  }
+
+  public QuicTransportConfig withFlowControlWindows(long connection, long stream) {
+    return new QuicTransportConfig(bindAddress, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
+        maxStreamsUnidirectional, connection, stream, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
+        socketReceiveBufferBytes);
+  }
+
+  public QuicTransportConfig withUdpPayloadSizes(int send, int recv) {
+    return new QuicTransportConfig(bindAddress, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
+        maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, send, recv, socketReceiveBufferBytes);
+  }
+
+  public QuicTransportConfig withSocketReceiveBufferBytes(int value) {
+    return new QuicTransportConfig(bindAddress, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
+        maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
+        value);
+  }
+
+  private static void requirePositive(long value, String name) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive");
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package org.quicmesh.transport.quic;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.quicmesh.transport.Reply;
+import org.quicmesh.transport.TransportException;
+import org.quicmesh.transport.TransportException.Kind;
+import org.quicmesh.wire.Message;
+import org.quicmesh.wire.Request;
+import org.quicmesh.wire.Response;
+import org.quicmesh.wire.WireCodec;
+import org.quicmesh.wire.WireFormatException;
+
+/**
+ * One outbound request: opens a bidirectional stream on a pooled connection, writes the request frame and FIN, and
+ * completes with the response frame. Completes exactly once; whatever completes it first (reply, failure, timeout,
+ * shutdown) wins, and an unfinished stream is then reset.
+ */
+final class RpcCall {
+  private final Request request;
+  private final String target;
+  private final TransportCounters counters;
+  private final CompletableFuture<Reply> result = new CompletableFuture<>();
+  private final AtomicBoolean finished = new AtomicBoolean();
+  private volatile QuicStreamChannel stream;
+  private volatile long startedNanos;
+
+  RpcCall(Request request, String target, TransportCounters counters) {
+    this.request = request;
+    this.target = target;
+    this.counters = counters;
+  }
+
+  CompletableFuture<Reply> result() {
+    return result;
+  }
+
+  void fail(Kind kind, String message, Throwable cause) {
+    fail(new TransportException(kind, message, cause));
+  }
+
+  /** Fails the call unless it already completed: counts it and resets an unfinished stream first. */
+  void fail(Throwable error) {
+    if (!finished.compareAndSet(false, true)) {
+      return;
+    }
+    // Counters and the stream are settled before anyone waiting on the result wakes up.
+    counters.requestsFailed.increment();
+    QuicStreamChannel open = stream;
+    if (open != null && open.isActive()) {
+      open.shutdown(StreamErrors.CANCELLED).addListener(f -> open.close());
+    }
+    result.completeExceptionally(error);
+  }
+
+  private void succeed(Reply reply) {
+    if (finished.compareAndSet(false, true)) {
+      result.complete(reply);
+    }
+  }
+
+  /** Sends the request over {@code connection}. */
+  void start(PeerConnection connection) {
+    if (finished.get()) {
+      return;
+    }
+    connection.channel().createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
+      @Override
+      protected void initChannel(QuicStreamChannel ch) {
+        ch.pipeline().addLast(
+            new FrameDecoder(counters.bytesReceived::add),
+            new FrameEncoder(counters.bytesSent::add),
+            new ResponseHandler(connection));
+      }
+    }).addListener(created -> {
+      if (!created.isSuccess()) {
+        fail(Kind.UNREACHABLE, "could not open a stream to " + target, created.cause());
+        return;
+      }
+      QuicStreamChannel ch = (QuicStreamChannel) created.getNow();
+      stream = ch;
+      if (finished.get()) {
+        ch.close();
+        return;
+      }
+      startedNanos = System.nanoTime();
+      ch.writeAndFlush(request).addListener(written -> {
+        if (!written.isSuccess()) {
+          fail(Kind.UNREACHABLE, "writing the request to " + target + " failed", written.cause());
+          return;
+        }
+        ch.shutdownOutput().addListener(fin -> {
+          if (!fin.isSuccess()) {
+            fail(Kind.UNREACHABLE, "finishing the request to " + target + " failed", fin.cause());
+          }
+        });
+      });
+    });
+  }
+
+  /** The last handler of the request stream: turns the response frame (or its absence) into the result. */
+  private final class ResponseHandler extends ChannelInboundHandlerAdapter {
+    private final PeerConnection connection;
+
+    ResponseHandler(PeerConnection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      Message message;
+      try {
+        message = WireCodec.decode((byte[]) msg);
+      } catch (WireFormatException e) {
+        fail(Kind.MALFORMED, target + " sent an undecodable response", e);
+        ctx.close();
+        return;
+      }
+      if (message instanceof Response response) {
+        Duration rtt = Duration.ofNanos(System.nanoTime() - startedNanos);
+        InetSocketAddress address = (InetSocketAddress) connection.channel().remoteSocketAddress();
+        succeed(new Reply(connection.peer(), address, response, rtt));
+      } else {
+        fail(Kind.MALFORMED, target + " answered with a request", null);
+      }
+      ctx.close();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof DecoderException) {
+        fail(Kind.MALFORMED, target + " sent a malformed response frame", cause);
+      } else {
+        fail(Kind.REJECTED, target + " reset the request stream", cause);
+      }
+      ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (connection.channel().isActive()) {
+        fail(Kind.REJECTED, target + " closed the request stream without answering", null);
+      } else {
+        fail(Kind.UNREACHABLE, "connection to " + target + " was lost", null);
+      }
+      ctx.fireChannelInactive();
+    }
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The {@link org.quicmesh.transport.Transport} over Netty QUIC.
+ *
+ * <p>Layout of the node's one UDP socket: {@code DatagramDemux -> server codec -> CodecBridge -> client codec}. The
+ * demux classifies each datagram ({@link org.quicmesh.transport.quic.PacketClassifier}) and hands QUIC packets to the
+ * codec owning their destination connection id ({@link org.quicmesh.transport.quic.ConnectionIds} prefixes), STUN
+ * and probe packets to {@link org.quicmesh.transport.quic.Datagrams}. TLS is mutual Ed25519
+ * ({@link org.quicmesh.transport.quic.QuicTls}); peers are identified by the NodeId their certificate binds.
+ *
+ * <p>RPC: one bidirectional stream per request ({@code RpcCall} client side, {@code RpcServerHandler} server side),
+ * framed by {@code FrameEncoder}/{@code FrameDecoder} (varint length + CBOR). Long-lived message streams go through
+ * the {@link org.quicmesh.transport.quic.StreamAdapters} seam.
+ */
+package org.quicmesh.transport.quic;
