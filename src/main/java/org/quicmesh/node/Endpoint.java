@@ -3,10 +3,12 @@ package org.quicmesh.node;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -22,6 +24,10 @@ import org.quicmesh.transport.Transport;
 import org.quicmesh.wire.Ack;
 import org.quicmesh.wire.Contact;
 import org.quicmesh.wire.Ping;
+import org.quicmesh.wire.WhatIsMyAddr;
+import org.quicmesh.wire.YourAddr;
+import org.quicmesh.wire.Contact.Addresses;
+import org.quicmesh.wire.Rejected;
 import org.quicmesh.wire.Response;
 
 /**
@@ -33,15 +39,21 @@ public final class Endpoint extends AbstractBehavior<Endpoint.Command> {
 
   public sealed interface Command {}
 
-  /** A verified inbound request from the transport, answered through {@code replyTo}. */
-  public record Inbound(InboundRequest request, ActorRef<Response> replyTo) implements Command {}
+  /**
+   * A verified inbound request from the transport, answered by completing {@code reply}. A plain future rather than
+   * an ask: Pekko's ask stages run their callbacks on fresh threads, which would break the simulator's single-thread
+   * determinism and add a thread hop to every request.
+   */
+  public record Inbound(InboundRequest request, CompletableFuture<Response> reply) implements Command {}
 
   public record SendPing(PeerTarget target, ActorRef<StatusReply<Pong>> replyTo) implements Command {}
 
   public record GetSnapshot(ActorRef<Snapshot> replyTo) implements Command {}
 
-  /** The peers we know, sorted by id, and this endpoint's counters. */
-  public record Snapshot(List<KnownPeer> peers, Map<String, Long> counters) {}
+  /** The peers we know (sorted by id), the addresses peers saw us at (newest first), and this endpoint's counters. */
+  public record Snapshot(List<KnownPeer> peers, List<InetSocketAddress> observed, Map<String, Long> counters) {}
+
+  private record AddressReported(Reply reply, Throwable failure) implements Command {}
 
   private record PingDone(PeerTarget target, Reply reply, Throwable failure, ActorRef<StatusReply<Pong>> replyTo)
       implements Command {}
@@ -52,6 +64,8 @@ public final class Endpoint extends AbstractBehavior<Endpoint.Command> {
   private final Clock clock;
   private final Map<NodeId, KnownPeer> peers = new LinkedHashMap<>();
   private final Counters counters = new Counters();
+  private final ArrayDeque<InetSocketAddress> observed = new ArrayDeque<>();
+  private static final int MAX_OBSERVED = 8;
 
   public static Behavior<Command> create(Transport transport, Contact self, Duration requestTimeout, Clock clock) {
     return Behaviors.setup(ctx -> new Endpoint(ctx, transport, self, requestTimeout, clock));
@@ -71,6 +85,7 @@ public final class Endpoint extends AbstractBehavior<Endpoint.Command> {
         .onMessage(Inbound.class, this::onInbound)
         .onMessage(SendPing.class, this::onSendPing)
         .onMessage(PingDone.class, this::onPingDone)
+        .onMessage(AddressReported.class, this::onAddressReported)
         .onMessage(GetSnapshot.class, this::onGetSnapshot)
         .build();
   }
@@ -80,7 +95,13 @@ public final class Endpoint extends AbstractBehavior<Endpoint.Command> {
     counters.increment("requests.in." + request.message().getClass().getSimpleName());
     remember(request.peer(), request.observedAddress(), null);
     if (request.message() instanceof Ping) {
-      inbound.replyTo().tell(new Ack());
+      inbound.reply().complete(new Ack());
+    } else if (request.message() instanceof WhatIsMyAddr) {
+      inbound.reply().complete(new YourAddr(Addresses.format(request.observedAddress())));
+    } else {
+      counters.increment("requests.unsupported");
+      inbound.reply().complete(new Rejected(Rejected.Reason.UNSUPPORTED,
+          request.message().getClass().getSimpleName() + " is not served by this node"));
     }
     return this;
   }
@@ -116,15 +137,36 @@ public final class Endpoint extends AbstractBehavior<Endpoint.Command> {
       done.replyTo().tell(StatusReply.error("unexpected answer " + reply.response()));
       return this;
     }
+    boolean firstContact = !peers.containsKey(reply.peer());
     remember(reply.peer(), reply.address(), reply.rtt());
+    if (firstContact) {
+      askObservedAddress(Contact.of(reply.peer(), reply.address()));
+    }
     done.replyTo().tell(StatusReply.success(new Pong(reply.peer(), reply.address(), reply.rtt())));
+    return this;
+  }
+
+  /** Learns how a new peer sees us (our address behind a NAT, for instance). */
+  private void askObservedAddress(Contact peer) {
+    getContext().pipeToSelf(transport.request(peer, new WhatIsMyAddr(self), requestTimeout), AddressReported::new);
+  }
+
+  private Behavior<Command> onAddressReported(AddressReported reported) {
+    if (reported.failure() == null && reported.reply().response() instanceof YourAddr yourAddr) {
+      InetSocketAddress address = Addresses.parse(yourAddr.address());
+      observed.remove(address);
+      observed.addFirst(address);
+      while (observed.size() > MAX_OBSERVED) {
+        observed.removeLast();
+      }
+    }
     return this;
   }
 
   private Behavior<Command> onGetSnapshot(GetSnapshot get) {
     List<KnownPeer> sorted = new ArrayList<>(peers.values());
     sorted.sort((a, b) -> a.id().compareTo(b.id()));
-    get.replyTo().tell(new Snapshot(sorted, counters.snapshot()));
+    get.replyTo().tell(new Snapshot(sorted, List.copyOf(observed), counters.snapshot()));
     return this;
   }
 

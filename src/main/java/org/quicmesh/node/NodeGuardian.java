@@ -14,7 +14,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.pattern.StatusReply;
@@ -171,7 +170,7 @@ final class NodeGuardian {
     long uptime = Duration.between(startedAt, environment.clock().instant()).toMillis();
     Telemetry telemetry = new Telemetry(uptime, transport.stats(), ready.snapshot().counters());
     ready.replyTo().tell(StatusReply.success(new NodeStatus(
-        keypair.nodeId(), listen, List.of(), ready.snapshot().peers(), telemetry)));
+        keypair.nodeId(), listen, ready.snapshot().observed(), ready.snapshot().peers(), telemetry)));
     return Behaviors.same();
   }
 
@@ -185,7 +184,6 @@ final class NodeGuardian {
   /** Hands verified inbound requests to the endpoint actor without blocking the transport's thread. */
   private InboundHandler inboundHandler() {
     var system = context.getSystem();
-    Duration timeout = config.requestTimeout();
     ActorRef<Message> self = context.getSelf();
     return new InboundHandler() {
       @Override
@@ -195,8 +193,9 @@ final class NodeGuardian {
           return CompletableFuture.failedFuture(
               new IllegalStateException("node " + self.path().name() + " is still starting"));
         }
-        return AskPattern.ask(target, replyTo -> new Endpoint.Inbound(request, replyTo), timeout,
-            system.scheduler());
+        CompletableFuture<Response> reply = new CompletableFuture<>();
+        target.tell(new Endpoint.Inbound(request, reply));
+        return reply;
       }
 
       @Override

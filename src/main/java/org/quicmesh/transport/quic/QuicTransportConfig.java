@@ -77,6 +77,26 @@ public record QuicTransportConfig(
         .withUdpPayloadSizes(32 * 1024, 32 * 1024);
   }
 
+  /**
+   * From the {@code quicmesh.transport} section of the HOCON config ({@code conf/reference.conf} documents the keys).
+   * {@code max-udp-payload = auto} means 32 KiB on a loopback bind address and the internet-safe sizes elsewhere.
+   */
+  public static QuicTransportConfig fromConfig(com.typesafe.config.Config transport, InetSocketAddress bind) {
+    QuicTransportConfig base = bind.getAddress() != null && bind.getAddress().isLoopbackAddress()
+        ? loopback() : defaults();
+    String payload = transport.getString("max-udp-payload");
+    if (!payload.equals("auto")) {
+      int size = transport.getInt("max-udp-payload");
+      base = base.withUdpPayloadSizes(size, size);
+    }
+    return base
+        .withBindAddress(bind)
+        .withIdleTimeout(transport.getDuration("idle-timeout"))
+        .withHandshakeTimeout(transport.getDuration("handshake-timeout"))
+        .withMaxStreams(transport.getLong("max-bidi-streams"), transport.getLong("max-uni-streams"))
+        .withFlowControlWindows(transport.getBytes("initial-max-data"), transport.getBytes("initial-max-stream-data"));
+  }
+
   public QuicTransportConfig withBindAddress(InetSocketAddress value) {
     return new QuicTransportConfig(value, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
         maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,

@@ -11,6 +11,27 @@ public interface LatencyModel {
 
   Duration oneWay(InetSocketAddress from, InetSocketAddress to);
 
+  /**
+   * Parses a command-line model: {@code constant:RTT_MS} or {@code uniform:MIN_MS-MAX_MS} (round-trip times).
+   */
+  static LatencyModel parse(String spec, long seed) {
+    String[] parts = spec.split(":", 2);
+    try {
+      if (parts.length == 2 && parts[0].equals("constant")) {
+        return constant(Duration.ofNanos((long) (Double.parseDouble(parts[1]) * 1_000_000 / 2)));
+      }
+      if (parts.length == 2 && parts[0].equals("uniform")) {
+        String[] range = parts[1].split("-", 2);
+        return uniformRtt(Duration.ofMillis(Long.parseLong(range[0])), Duration.ofMillis(Long.parseLong(range[1])),
+            seed);
+      }
+    } catch (RuntimeException e) {
+      // fall through to the usage error
+    }
+    throw new IllegalArgumentException("latency model must be constant:RTT_MS or uniform:MIN_MS-MAX_MS, got '"
+        + spec + "'");
+  }
+
   /** The same delay on every link. */
   static LatencyModel constant(Duration oneWay) {
     return (from, to) -> oneWay;

@@ -38,8 +38,8 @@ public final class SimDriver {
   }
 
   /** The virtual clock to inject into protocol code. */
-  public MeshClock clock() {
-    return scheduler;
+  public java.time.Clock clock() {
+    return scheduler.clock();
   }
 
   /** Current virtual time in milliseconds since the simulation started. */

@@ -46,7 +46,7 @@ public final class SimulationSystem<T> implements AutoCloseable {
   /**
    * Creates a simulation whose guardian is built from the simulation's seeded {@link Random}, so
    * actors can draw from it. Inside actors, {@code SimDriver.of(ctx.getSystem()).clock()} gives
-   * the virtual {@link MeshClock}.
+   * the virtual {@link VirtualClock}.
    */
   public static <T> SimulationSystem<T> create(
       String name, long seed, Function<Random, Behavior<T>> guardian) {
@@ -95,7 +95,7 @@ public final class SimulationSystem<T> implements AutoCloseable {
   }
 
   /** Virtual time for protocol code. */
-  public MeshClock clock() {
+  public java.time.Clock clock() {
     return driver.clock();
   }
 

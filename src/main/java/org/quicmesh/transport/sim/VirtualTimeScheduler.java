@@ -23,7 +23,7 @@ import scala.concurrent.duration.FiniteDuration;
  * system's dispatchers; Pekko passes the scheduler to dispatcher configurators, which is how the
  * two meet without any global registry.
  */
-public final class VirtualTimeScheduler implements Scheduler, MeshClock, Closeable {
+public final class VirtualTimeScheduler implements Scheduler, Closeable {
 
   /** Advertised tick rate: 1 ms. Virtual time itself is kept in nanoseconds. */
   private static final double MAX_FREQUENCY = 1000.0;
@@ -32,6 +32,7 @@ public final class VirtualTimeScheduler implements Scheduler, MeshClock, Closeab
 
   private final PriorityQueue<ScheduledTask> pending = new PriorityQueue<>();
   private final SimExecutor executor = new SimExecutor();
+  private final VirtualClock clock = new VirtualClock(this);
   private long nowNanos;
   private long nextSequence;
   private int cancelledInQueue;
@@ -48,12 +49,17 @@ public final class VirtualTimeScheduler implements Scheduler, MeshClock, Closeab
     return executor;
   }
 
-  @Override
+  /** A {@code java.time.Clock} reading this scheduler's virtual time. */
+  public java.time.Clock clock() {
+    return clock;
+  }
+
+  /** Virtual nanoseconds since the simulation started. */
   public synchronized long nanoTime() {
     return nowNanos;
   }
 
-  @Override
+  /** Virtual milliseconds since the simulation started. */
   public long nowMillis() {
     return nanoTime() / 1_000_000L;
   }

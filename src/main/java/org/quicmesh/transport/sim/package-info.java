@@ -13,12 +13,12 @@
  *       timer instant; so a timer's whole cascade of messages completes before time moves.
  *   <li>{@link org.quicmesh.transport.sim.SimulationSystem} — creates a typed actor system wired to
  *       all of the above, with a seeded {@link java.util.Random}.
- *   <li>{@link org.quicmesh.transport.sim.MeshClock} — the time source protocol code should read,
- *       virtual in simulations and {@link org.quicmesh.transport.sim.MeshClock#system()} otherwise.
+ *   <li>{@link org.quicmesh.transport.sim.VirtualClock} — the {@code java.time.Clock} protocol code reads in simulations,
+ *       ({@code Clock.systemUTC()} otherwise).
  * </ul>
  *
  * <p>Determinism holds as long as actors take randomness only from the simulation's
- * {@code Random}, time only from a {@code MeshClock}, and do not use their own threads or
+ * {@code Random}, time only from an injected {@code Clock}, and do not use their own threads or
  * {@code Future}s on non-simulation executors.
  */
 package org.quicmesh.transport.sim;

@@ -128,7 +128,8 @@ class QuicRpcTest {
       byte[] garbage = "hello".getBytes(StandardCharsets.US_ASCII);
       RawStream stream = RawStream.open(connection);
       stream.channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {(byte) garbage.length}, garbage)).sync();
-      stream.channel.shutdownOutput().sync();
+      // The node may reset the stream before our FIN goes out; either order is fine here.
+      stream.channel.shutdownOutput().await(5, TimeUnit.SECONDS);
 
       assertTrue(stream.reset.get(5, TimeUnit.SECONDS) instanceof QuicStreamResetException,
           "the node resets the malformed stream");

@@ -28,7 +28,7 @@ class DeterminismTest {
   private static Behavior<Msg> node(String name, Random random, List<String> log) {
     return Behaviors.setup(
         ctx -> {
-          MeshClock clock = SimDriver.of(ctx.getSystem()).clock();
+          java.time.Clock clock = SimDriver.of(ctx.getSystem()).clock();
           List<ActorRef<Msg>> peers = new ArrayList<>();
           return Behaviors.receive(Msg.class)
               .onMessage(
@@ -40,7 +40,7 @@ class DeterminismTest {
               .onMessage(
                   Hop.class,
                   h -> {
-                    log.add(clock.nowMillis() + " " + name + " <- " + h);
+                    log.add((clock.millis() - VirtualClock.ORIGIN.toEpochMilli()) + " " + name + " <- " + h);
                     if (h.hop() < MAX_HOPS) {
                       ActorRef<Msg> next = peers.get(random.nextInt(peers.size()));
                       Duration delay = Duration.ofMillis(random.nextInt(500));

@@ -1,0 +1,146 @@
+package org.quicmesh.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.quicmesh.identity.NodeId;
+import org.quicmesh.node.Endpoint;
+import org.quicmesh.node.PeerTarget;
+import org.quicmesh.node.Quicmesh;
+import org.quicmesh.wire.Contact.Addresses;
+
+/**
+ * JSON lines on stdin, JSON lines on stdout (docs/control-protocol.md). Requests run concurrently; each reply echoes
+ * the request's {@code id}. Bad input gets an error reply and the node keeps running.
+ */
+final class ControlProtocol {
+
+  /** One control operation: takes the request object, completes with the {@code result} value. */
+  @FunctionalInterface
+  interface Operation {
+    CompletionStage<JsonNode> run(JsonNode request);
+  }
+
+  private final Quicmesh mesh;
+  private final PrintStream out;
+  private final Map<String, Operation> operations = new LinkedHashMap<>();
+  private final CompletableFuture<Void> shutdownRequested = new CompletableFuture<>();
+
+  ControlProtocol(Quicmesh mesh, PrintStream out) {
+    this.mesh = mesh;
+    this.out = out;
+    operations.put("status", request -> mesh.status().thenApply(Json::status));
+    operations.put("ping", request -> mesh.ping(target(request)).thenApply(Json::pong));
+    operations.put("shutdown", request -> mesh.shutdown().thenApply(done -> Json.object()));
+  }
+
+  /** Adds an operation (later protocol layers register theirs). */
+  void register(String op, Operation operation) {
+    operations.put(op, operation);
+  }
+
+  /** Writes one line atomically. */
+  void emit(JsonNode line) {
+    String text = Json.line(line);
+    synchronized (out) {
+      out.println(text);
+      out.flush();
+    }
+  }
+
+  /** Reads requests until end of input or a completed {@code shutdown}; returns then. */
+  void serve(InputStream in) throws IOException {
+    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    Thread readerThread = Thread.currentThread();
+    shutdownRequested.thenRun(readerThread::interrupt);
+    String line;
+    while (!shutdownRequested.isDone() && (line = readLine(reader)) != null) {
+      if (!line.isBlank()) {
+        handle(line);
+      }
+    }
+  }
+
+  private String readLine(BufferedReader reader) throws IOException {
+    try {
+      return reader.readLine();
+    } catch (java.io.InterruptedIOException e) {
+      return null;
+    }
+  }
+
+  CompletableFuture<Void> shutdownRequested() {
+    return shutdownRequested;
+  }
+
+  void handle(String line) {
+    JsonNode request;
+    try {
+      request = Json.MAPPER.readTree(line);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      reply(null, null, "bad JSON: " + e.getOriginalMessage());
+      return;
+    }
+    if (request == null || !request.isObject()) {
+      reply(null, null, "a request must be a JSON object");
+      return;
+    }
+    JsonNode id = request.get("id");
+    String op = request.path("op").asText("");
+    Operation operation = operations.get(op);
+    if (operation == null) {
+      reply(id, null, op.isEmpty() ? "missing op" : "unknown op '" + op + "'; known: " + operations.keySet());
+      return;
+    }
+    CompletionStage<JsonNode> result;
+    try {
+      result = operation.run(request);
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    result.whenComplete((value, failure) -> {
+      reply(id, value, failure == null ? null : Endpoint.rootMessage(failure));
+      if (failure == null && "shutdown".equals(op)) {
+        shutdownRequested.complete(null);
+      }
+    });
+  }
+
+  private void reply(JsonNode id, JsonNode result, String error) {
+    ObjectNode reply = Json.object();
+    reply.set("id", id);
+    reply.put("ok", error == null);
+    if (error == null) {
+      reply.set("result", result);
+    } else {
+      reply.put("error", error);
+    }
+    emit(reply);
+  }
+
+  /** The peer a request names: {@code addr} ("host:port") or {@code node} (hex NodeId). */
+  static PeerTarget target(JsonNode request) {
+    JsonNode addr = request.get("addr");
+    JsonNode node = request.get("node");
+    try {
+      if (addr != null && addr.isTextual()) {
+        return PeerTarget.of(Addresses.parse(addr.asText()));
+      }
+      if (node != null && node.isTextual()) {
+        return PeerTarget.of(NodeId.fromHex(node.asText()));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ControlException(e.getMessage());
+    }
+    throw new ControlException("give the peer as \"addr\": \"host:port\" or \"node\": \"<64 hex chars>\"");
+  }
+}

@@ -1,0 +1,64 @@
+package org.quicmesh.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.quicmesh.node.NodeStatus;
+import org.quicmesh.node.Pong;
+import org.quicmesh.wire.Contact.Addresses;
+
+/**
+ * The CLI's JSON conventions: snake_case fields, ids as lowercase hex, addresses as "host:port", durations in
+ * milliseconds as {@code *_ms} numbers.
+ */
+final class Json {
+  static final ObjectMapper MAPPER = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+  private Json() {}
+
+  static ObjectNode object() {
+    return MAPPER.createObjectNode();
+  }
+
+  static ArrayNode addresses(List<InetSocketAddress> addresses) {
+    ArrayNode array = MAPPER.createArrayNode();
+    addresses.forEach(a -> array.add(Addresses.format(a)));
+    return array;
+  }
+
+  static double millis(java.time.Duration duration) {
+    return duration.toNanos() / 1_000_000.0;
+  }
+
+  static ObjectNode status(NodeStatus status) {
+    ObjectNode node = object();
+    node.put("node_id", status.nodeId().toHex());
+    node.set("listen", addresses(status.listen()));
+    node.set("observed", addresses(status.observed()));
+    node.put("peers", status.peers().size());
+    node.set("telemetry", MAPPER.valueToTree(status.telemetry()));
+    return node;
+  }
+
+  static ObjectNode pong(Pong pong) {
+    ObjectNode node = object();
+    node.put("node", pong.peer().toHex());
+    node.put("addr", Addresses.format(pong.address()));
+    node.put("rtt_ms", millis(pong.rtt()));
+    return node;
+  }
+
+  static String line(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

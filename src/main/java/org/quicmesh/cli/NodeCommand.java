@@ -1,0 +1,98 @@
+package org.quicmesh.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.quicmesh.identity.Keypair;
+import org.quicmesh.node.MeshConfig;
+import org.quicmesh.node.NodeEnvironment;
+import org.quicmesh.node.NodeStatus;
+import org.quicmesh.node.Quicmesh;
+import org.quicmesh.node.Transports;
+import org.quicmesh.wire.Contact.Addresses;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code quicmesh node}: one node over QUIC, optionally driven by the JSON-lines control protocol on stdio. */
+@Command(name = "node", mixinStandardHelpOptions = true,
+    description = "Run a mesh node. With --control stdio it reads JSON-lines requests on stdin and answers on stdout "
+        + "(see docs/control-protocol.md); logs go to stderr.")
+final class NodeCommand implements Callable<Integer> {
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT",
+      description = "UDP address to accept and dial from (default: quicmesh.listen, 127.0.0.1:0).")
+  String listen;
+
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Seed node to join through (repeatable).")
+  List<String> bootstrap = new ArrayList<>();
+
+  @Option(names = "--identity", paramLabel = "FILE",
+      description = "Ed25519 identity file, created (owner-only) if missing. Default: a fresh identity.")
+  Path identity;
+
+  @Option(names = "--control", paramLabel = "MODE", defaultValue = "none",
+      description = "Control channel: stdio or none (default: ${DEFAULT-VALUE}).")
+  String control;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!control.equals("stdio") && !control.equals("none")) {
+      System.err.println("--control must be stdio or none");
+      return 2;
+    }
+    MeshConfig config = MeshConfig.load();
+    if (listen != null) {
+      config = config.withListen(Addresses.parse(listen));
+    }
+    if (!bootstrap.isEmpty()) {
+      config = config.withBootstrap(bootstrap.stream().map(Addresses::parse).toList());
+    }
+    if (identity != null) {
+      config = config.withIdentityFile(identity);
+    }
+    Keypair keypair = config.identityFile().isPresent()
+        ? Keypair.loadOrCreate(config.identityFile().get())
+        : Keypair.generate();
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "quicmesh");
+    try {
+      Quicmesh mesh = Quicmesh.start(system, "node", config, keypair, Transports.quic(), NodeEnvironment.system())
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      NodeStatus status = mesh.status().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      ControlProtocol protocol = new ControlProtocol(mesh, System.out);
+      protocol.emit(ready(status));
+      if (control.equals("stdio")) {
+        protocol.serve(System.in);
+        // End of input without a shutdown request: the controlling process is gone, so stop cleanly.
+        mesh.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } else {
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          mesh.shutdown().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
+          stopped.complete(null);
+        }));
+        stopped.join();
+      }
+      return 0;
+    } finally {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static ObjectNode ready(NodeStatus status) {
+    ObjectNode event = Json.object();
+    event.put("event", "ready");
+    event.put("node", status.nodeId().toHex());
+    List<InetSocketAddress> listen = status.listen();
+    event.put("addr", Addresses.format(listen.get(0)));
+    event.set("listen", Json.addresses(listen));
+    return event;
+  }
+}
