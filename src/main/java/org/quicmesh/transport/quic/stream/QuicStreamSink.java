@@ -40,6 +40,8 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 public final class QuicStreamSink<T> extends AbstractGraphStageWithMaterializedValue<SinkShape<T>, CompletionStage<Done>> {
   /** Elements up to this size are copied into one buffer when several wait together. */
   static final int COALESCE_LIMIT = 64 * 1024;
+  /** Largest buffer built from coalesced elements. */
+  static final int MAX_RUN_BYTES = 4 * COALESCE_LIMIT;
 
   private final QuicStreamChannel channel;
   private final StreamEncoder<T> encoder;
@@ -207,6 +209,12 @@ public final class QuicStreamSink<T> extends AbstractGraphStageWithMaterializedV
       if (buffers.size() < 2) {
         return buffers;
       }
+      long smallBytesLeft = 0;
+      for (ByteBuf buffer : buffers) {
+        if (buffer.readableBytes() <= COALESCE_LIMIT) {
+          smallBytesLeft += buffer.readableBytes();
+        }
+      }
       List<ByteBuf> out = new ArrayList<>();
       ByteBuf run = null;
       for (ByteBuf buffer : buffers) {
@@ -224,9 +232,10 @@ public final class QuicStreamSink<T> extends AbstractGraphStageWithMaterializedV
           run = null;
         }
         if (run == null) {
-          run = alloc().directBuffer(4 * COALESCE_LIMIT, 4 * COALESCE_LIMIT);
+          run = alloc().directBuffer((int) Math.min(smallBytesLeft, MAX_RUN_BYTES));
         }
         run.writeBytes(buffer);
+        smallBytesLeft -= size;
         buffer.release();
       }
       if (run != null) {
