@@ -57,25 +57,29 @@ final class ControlProtocol {
     }
   }
 
-  /** Reads requests until end of input or a completed {@code shutdown}; returns then. */
-  void serve(InputStream in) throws IOException {
-    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    Thread readerThread = Thread.currentThread();
-    shutdownRequested.thenRun(readerThread::interrupt);
-    String line;
-    while (!shutdownRequested.isDone() && (line = readLine(reader)) != null) {
-      if (!line.isBlank()) {
-        handle(line);
+  /**
+   * Reads requests until end of input or a completed {@code shutdown}, and returns then. Reading happens on a daemon
+   * thread because a blocking read of stdin cannot be interrupted.
+   */
+  void serve(InputStream in) {
+    CompletableFuture<Void> inputClosed = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = lines.readLine()) != null) {
+          if (!line.isBlank()) {
+            handle(line);
+          }
+        }
+      } catch (IOException e) {
+        // A broken stdin ends the session like end of input does.
+      } finally {
+        inputClosed.complete(null);
       }
-    }
-  }
-
-  private String readLine(BufferedReader reader) throws IOException {
-    try {
-      return reader.readLine();
-    } catch (java.io.InterruptedIOException e) {
-      return null;
-    }
+    }, "control-stdin");
+    reader.setDaemon(true);
+    reader.start();
+    CompletableFuture.anyOf(shutdownRequested, inputClosed).join();
   }
 
   CompletableFuture<Void> shutdownRequested() {

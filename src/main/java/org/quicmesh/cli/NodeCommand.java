@@ -69,8 +69,10 @@ final class NodeCommand implements Callable<Integer> {
       protocol.emit(ready(status));
       if (control.equals("stdio")) {
         protocol.serve(System.in);
-        // End of input without a shutdown request: the controlling process is gone, so stop cleanly.
-        mesh.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        if (!protocol.shutdownRequested().isDone()) {
+          // End of input without a shutdown request: the controlling process is gone, so stop cleanly.
+          mesh.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
       } else {
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

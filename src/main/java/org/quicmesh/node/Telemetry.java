@@ -4,7 +4,7 @@ import java.util.Map;
 import org.quicmesh.transport.TransportStats;
 
 /** A point-in-time snapshot of a node's counters; serialises to JSON as is. */
-public record Telemetry(long uptimeMillis, TransportStats transport, Map<String, Long> counters) {
+public record Telemetry(long uptimeMs, TransportStats transport, Map<String, Long> counters) {
   public Telemetry {
     counters = Map.copyOf(counters);
   }

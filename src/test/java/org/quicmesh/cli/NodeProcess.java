@@ -1,0 +1,82 @@
+package org.quicmesh.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A `quicmesh node --control stdio` child process driven over its stdin/stdout, as a harness would. */
+final class NodeProcess implements AutoCloseable {
+  final Process process;
+  private final PrintWriter stdin;
+  private final LinkedBlockingQueue<JsonNode> lines = new LinkedBlockingQueue<>();
+
+  NodeProcess(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        ProcessHandle.current().info().command().orElse("java"),
+        "-cp", System.getProperty("java.class.path"),
+        "-Dio.netty.leakDetection.level=paranoid",
+        "org.quicmesh.cli.Main", "node"));
+    command.addAll(List.of(args));
+    process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(logFile())).start();
+    stdin = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+    Thread reader = new Thread(() -> {
+      try (BufferedReader out = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = out.readLine()) != null) {
+          if (line.startsWith("{")) {
+            lines.add(Json.MAPPER.readTree(line));
+          } else {
+            System.err.println("node stdout (not JSON): " + line);
+          }
+        }
+      } catch (IOException ignored) {
+        // process ended
+      }
+    }, "node-stdout");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  private static File logFile() {
+    File dir = new File("target/node-logs");
+    dir.mkdirs();
+    return new File(dir, "node-" + ProcessHandle.current().pid() + ".log");
+  }
+
+  JsonNode next() throws InterruptedException {
+    JsonNode line = lines.poll(30, TimeUnit.SECONDS);
+    if (line == null) {
+      throw new AssertionError("no output from the node within 30 s");
+    }
+    return line;
+  }
+
+  /** Sends a request and returns the reply with the same id (skipping events). */
+  JsonNode call(String id, String json) throws InterruptedException {
+    stdin.println(json);
+    while (true) {
+      JsonNode line = next();
+      if (line.has("id") && line.get("id").asText().equals(id)) {
+        return line;
+      }
+    }
+  }
+
+  void send(String raw) {
+    stdin.println(raw);
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}
