@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.quicmesh.identity.NodeId;
-import org.quicmesh.node.Endpoint;
+import org.quicmesh.node.Failures;
 import org.quicmesh.node.PeerTarget;
 import org.quicmesh.node.Quicmesh;
 import org.quicmesh.wire.Contact.Addresses;
@@ -112,7 +112,7 @@ final class ControlProtocol {
       result = CompletableFuture.failedFuture(e);
     }
     result.whenComplete((value, failure) -> {
-      reply(id, value, failure == null ? null : Endpoint.rootMessage(failure));
+      reply(id, value, failure == null ? null : Failures.message(failure));
       if (failure == null && "shutdown".equals(op)) {
         shutdownRequested.complete(null);
       }

@@ -11,6 +11,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.node.MeshConfig;
+import org.quicmesh.node.Failures;
 import org.quicmesh.node.NodeEnvironment;
 import org.quicmesh.node.NodeStatus;
 import org.quicmesh.node.PeerTarget;
@@ -109,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
     try {
       return stage.toCompletableFuture().get(15, TimeUnit.SECONDS);
     } catch (Exception e) {
-      progress.println("  failed: " + org.quicmesh.node.Endpoint.rootMessage(e));
+      progress.println("  failed: " + Failures.message(e));
       return null;
     }
   }

@@ -128,7 +128,7 @@ public final class Endpoint extends AbstractBehavior<Endpoint.Command> {
   private Behavior<Command> onPingDone(PingDone done) {
     if (done.failure() != null) {
       counters.increment("pings.failed");
-      done.replyTo().tell(StatusReply.error(rootMessage(done.failure())));
+      done.replyTo().tell(StatusReply.error(Failures.message(done.failure())));
       return this;
     }
     Reply reply = done.reply();
@@ -179,14 +179,5 @@ public final class Endpoint extends AbstractBehavior<Endpoint.Command> {
     peers.put(id, new KnownPeer(id, address, lastRtt, clock.instant()));
   }
 
-  /** The innermost meaningful message of a (possibly wrapped) failure. */
-  public static String rootMessage(Throwable failure) {
-    Throwable t = failure;
-    while ((t instanceof java.util.concurrent.CompletionException
-        || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-  }
 
 }

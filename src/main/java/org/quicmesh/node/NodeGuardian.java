@@ -92,7 +92,7 @@ final class NodeGuardian {
           return stash.unstashAll(running());
         })
         .onMessage(StartFailed.class, failed -> {
-          String reason = "node failed to start: " + Endpoint.rootMessage(failed.cause());
+          String reason = "node failed to start: " + Failures.message(failed.cause());
           context.getLog().error(reason);
           stash.unstashAll(failing(reason));
           return failing(reason);

@@ -1,0 +1,18 @@
+package org.quicmesh.node;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** Turns failures from stages and futures into the one-line reasons users see. */
+public final class Failures {
+  private Failures() {}
+
+  /** The innermost meaningful message of a failure, unwrapping completion and execution wrappers. */
+  public static String message(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+  }
+}
