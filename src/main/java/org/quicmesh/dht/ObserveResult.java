@@ -17,6 +17,7 @@ public sealed interface ObserveResult {
   /**
    * The bucket is full: {@code newcomer} is parked in the replacement cache and the caller must ping
    * {@code leastRecentlySeen}, then report {@code probeAnswered} or {@code probeFailed} (a timeout is a failure).
+   * (With a replacement cache of size 0 the newcomer is dropped instead of parked.)
    */
   record PingBeforeEvict(Contact leastRecentlySeen, Contact newcomer) implements ObserveResult {}
 

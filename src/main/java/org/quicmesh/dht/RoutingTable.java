@@ -187,9 +187,16 @@ public final class RoutingTable {
     return bucket == null ? Optional.empty() : bucket.find(id);
   }
 
-  /** The bucket at {@code index}, if it was ever used (read it, do not mutate it behind the table's back). */
-  public Optional<KBucket> bucket(int index) {
-    return Optional.ofNullable(buckets[checkIndex(index)]);
+  /** Snapshot of bucket {@code index}, least recently seen first (for telemetry and the {@code peers} op). */
+  public List<ContactInfo> bucketEntries(int index) {
+    KBucket bucket = buckets[checkIndex(index)];
+    return bucket == null ? List.of() : bucket.entries();
+  }
+
+  /** The contact of bucket {@code index} currently being probed by ping-before-evict, if any. */
+  public Optional<Contact> pendingProbe(int index) {
+    KBucket bucket = buckets[checkIndex(index)];
+    return bucket == null ? Optional.empty() : bucket.pendingProbe();
   }
 
   public int bucketSize(int index) {
