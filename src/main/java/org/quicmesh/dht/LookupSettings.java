@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param slowAfter soft timeout: a request unanswered this long frees its α slot ({@link LookupState#onSlow})
  * @param tierWindowFactor tier-preference window of a lookup, as a multiple of α
  * @param candidateFactor unqueried candidates kept per lookup, as a multiple of k
+ * @param finalBurst ask all remaining k closest at once after convergence ({@link LookupTuning#finalBurst()})
  */
 public record LookupSettings(
     int alphaInitial,
@@ -22,7 +23,8 @@ public record LookupSettings(
     int alphaWindow,
     Duration slowAfter,
     int tierWindowFactor,
-    int candidateFactor) {
+    int candidateFactor,
+    boolean finalBurst) {
 
   public LookupSettings {
     if (alphaMin < 1 || alphaMax < alphaMin || alphaInitial < alphaMin || alphaInitial > alphaMax) {
@@ -46,6 +48,12 @@ public record LookupSettings(
         dht.getInt("alpha-window"),
         dht.getDuration("lookup-slow-after"),
         dht.getInt("lookup-tier-window"),
-        dht.getInt("lookup-candidate-factor"));
+        dht.getInt("lookup-candidate-factor"),
+        dht.getBoolean("lookup-final-burst"));
+  }
+
+  /** The per-lookup knobs for {@link LookupState}. */
+  public LookupTuning tuning() {
+    return new LookupTuning(tierWindowFactor, candidateFactor, finalBurst);
   }
 }

@@ -25,9 +25,10 @@ import org.quicmesh.wire.Contact;
  * one slot until the soft timeout and blocks termination only until its per-RPC timeout. Outcomes for contacts with
  * no request outstanding (unsolicited, duplicate, or after the lookup finished) are ignored and counted.
  *
- * <p><b>Which candidates are queried.</b> Only candidates among the k closest non-failed contacts seen so far are
- * queried. Among them, the first {@code tierWindowFactor × α} not-yet-queried ones by distance form a window; free
- * slots go to the window's candidates with the lowest latency tier, ties broken by distance. (XOR distances of
+ * <p><b>Which candidates are queried.</b> Only candidates among the k closest contacts seen so far that have neither
+ * failed nor passed the soft timeout are queried (a slow contact makes room for the next one, which is asked while
+ * the slow one may still answer). Among them, the first {@code tierWindowFactor × α} not-yet-queried ones by distance
+ * form a window; free slots go to the window's candidates with the lowest latency tier, ties broken by distance. (XOR distances of
  * distinct ids never tie, so "prefer lower tiers among equally close candidates" is read as "among the next few
  * closest".) Every candidate in the k closest is still queried before the lookup may finish, so the preference only
  * changes the order, never the result.
@@ -42,14 +43,12 @@ import org.quicmesh.wire.Contact;
  * <p><b>Bounded memory.</b> At most {@code candidateFactor × k} unqueried candidates are kept (the closest); queried
  * contacts are bounded by the requests sent, which are bounded because only the k closest are ever queried.
  *
+ * <p><b>Final burst</b> (off by default, {@link LookupTuning#finalBurst()}): once α answers in a row brought nothing
+ * closer than the closest contact known, the in-flight limit rises from α to k for the rest of the lookup.
+ *
  * <p>Not thread-safe: one actor owns it.
  */
 public final class LookupState {
-  /** Default width of the tier-preference window, as a multiple of α. */
-  public static final int DEFAULT_TIER_WINDOW_FACTOR = 2;
-  /** Default cap of unqueried candidates, as a multiple of k. */
-  public static final int DEFAULT_CANDIDATE_FACTOR = 3;
-
   private enum Phase { CANDIDATE, IN_FLIGHT, SLOW, ANSWERED, FAILED }
 
   private static final class Entry {
@@ -76,6 +75,7 @@ public final class LookupState {
   private final Predicate<byte[]> valueValidator; // null: FindNode
   private final int tierWindow;
   private final int candidateCap;
+  private final boolean finalBurst;
   // Ordered by XOR distance to the target; distinct ids have distinct distances, so the order is total.
   private final TreeMap<NodeId, Entry> entries;
 
@@ -92,6 +92,8 @@ public final class LookupState {
   private LookupResult.FoundValue found;
   private Entry foundAt;
   private boolean finished;
+  private int answersWithoutProgress;
+  private boolean converged;
 
   /**
    * A lookup with explicit tuning.
@@ -103,22 +105,23 @@ public final class LookupState {
    * @param self our own id: never queried, never in the result
    * @param tier latency tier of a contact id, lower is preferred (e.g. {@code id -> 0} for no preference)
    * @param valueValidator null for FindNode; for FindValue, accepts a value as valid (e.g. its BLAKE3 equals the key)
-   * @param tierWindowFactor the tier-preference window is {@code tierWindowFactor × alpha} candidates (≥ 1)
-   * @param candidateFactor at most {@code candidateFactor × k} unqueried candidates are kept (≥ 1)
+   * @param tuning window sizes and the final-burst switch
    */
   public LookupState(NodeId target, int k, int alpha, Collection<Contact> initial, NodeId self,
-      ToIntFunction<NodeId> tier, Predicate<byte[]> valueValidator, int tierWindowFactor, int candidateFactor) {
+      ToIntFunction<NodeId> tier, Predicate<byte[]> valueValidator, LookupTuning tuning) {
     this.target = Objects.requireNonNull(target, "target");
     this.self = Objects.requireNonNull(self, "self");
     this.tier = Objects.requireNonNull(tier, "tier");
-    if (k < 1 || alpha < 1 || tierWindowFactor < 1 || candidateFactor < 1) {
-      throw new IllegalArgumentException("k, alpha, tierWindowFactor and candidateFactor must be >= 1");
+    if (k < 1 || alpha < 1) {
+      throw new IllegalArgumentException("k and alpha must be >= 1");
     }
     this.k = k;
     this.alpha = alpha;
     this.valueValidator = valueValidator;
-    this.tierWindow = tierWindowFactor * alpha;
-    this.candidateCap = candidateFactor * k;
+    Objects.requireNonNull(tuning, "tuning");
+    this.tierWindow = tuning.tierWindowFactor() * alpha;
+    this.candidateCap = tuning.candidateFactor() * k;
+    this.finalBurst = tuning.finalBurst();
     this.entries = new TreeMap<>(target::compareDistance);
     for (Contact c : initial) {
       learn(c, 0);
@@ -129,15 +132,14 @@ public final class LookupState {
   /** An iterative FindNode with the default windows. */
   public static LookupState findNode(NodeId target, int k, int alpha, Collection<Contact> initial, NodeId self,
       ToIntFunction<NodeId> tier) {
-    return new LookupState(target, k, alpha, initial, self, tier, null, DEFAULT_TIER_WINDOW_FACTOR,
-        DEFAULT_CANDIDATE_FACTOR);
+    return new LookupState(target, k, alpha, initial, self, tier, null, LookupTuning.DEFAULT);
   }
 
   /** An iterative FindValue with the default windows; {@code valueValidator} decides which values are valid. */
   public static LookupState findValue(NodeId target, int k, int alpha, Collection<Contact> initial, NodeId self,
       ToIntFunction<NodeId> tier, Predicate<byte[]> valueValidator) {
     return new LookupState(target, k, alpha, initial, self, tier, Objects.requireNonNull(valueValidator, "validator"),
-        DEFAULT_TIER_WINDOW_FACTOR, DEFAULT_CANDIDATE_FACTOR);
+        LookupTuning.DEFAULT);
   }
 
   public NodeId target() {
@@ -146,6 +148,11 @@ public final class LookupState {
 
   public boolean isFindValue() {
     return valueValidator != null;
+  }
+
+  /** The in-flight limit now: α, or k after convergence when the final burst is on. */
+  public int limit() {
+    return converged ? Math.max(alpha, k) : alpha;
   }
 
   /** Requests currently holding an α slot (sent, not answered, failed or soft-timed-out). */
@@ -159,20 +166,24 @@ public final class LookupState {
   }
 
   /**
-   * The contacts to send a request to now, at most {@code alpha - inFlight()} of them, each marked as in flight.
+   * The contacts to send a request to now, at most {@code limit() - inFlight()} of them, each marked as in flight.
    * Empty when finished, when all slots are taken, or when every candidate among the k closest is already queried.
    */
   public List<Contact> next(long nowMillis) {
-    if (finished || inFlight >= alpha) {
+    int free = limit() - inFlight;
+    if (finished || free <= 0) {
       return List.of();
     }
-    List<Entry> window = new ArrayList<>(tierWindow);
+    int windowSize = Math.max(tierWindow, free);
+    List<Entry> window = new ArrayList<>(windowSize);
     int rank = 0;
     for (Entry e : entries.values()) {
-      if (e.phase == Phase.FAILED) {
+      // Slow requests are skipped like failed ones here, so their likely replacements are asked in parallel with the
+      // wait: a chain of silent peers then costs one per-RPC timeout, not one each. Termination still waits for them.
+      if (e.phase == Phase.FAILED || e.phase == Phase.SLOW) {
         continue;
       }
-      if (rank++ >= k || window.size() >= tierWindow) {
+      if (rank++ >= k || window.size() >= windowSize) {
         break;
       }
       if (e.phase == Phase.CANDIDATE) {
@@ -184,7 +195,6 @@ public final class LookupState {
     }
     // Stable sort: equal tiers keep their distance order.
     window.sort(Comparator.comparingInt(e -> tier.applyAsInt(e.contact.id())));
-    int free = alpha - inFlight;
     List<Contact> send = new ArrayList<>(Math.min(free, window.size()));
     for (int i = 0; i < window.size() && send.size() < free; i++) {
       Entry e = window.get(i);
@@ -211,10 +221,16 @@ public final class LookupState {
       return;
     }
     markAnswered(e, nowMillis);
+    NodeId closestBefore = entries.firstKey();
     for (Contact c : closer) {
       if (c != null) {
         learn(c, e.depth + 1);
       }
+    }
+    if (!entries.firstKey().equals(closestBefore)) {
+      answersWithoutProgress = 0;
+    } else if (++answersWithoutProgress >= alpha && finalBurst) {
+      converged = true;
     }
     updateFinished();
   }

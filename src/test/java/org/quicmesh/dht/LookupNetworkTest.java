@@ -35,6 +35,10 @@ class LookupNetworkTest {
       long latencyMax, boolean allFinished, int maxHolding, boolean anyDuplicate, boolean anyToSelf) {}
 
   private static Measured measure(Set<NodeId> silent, long seed) {
+    return measure(silent, seed, LookupTuning.DEFAULT);
+  }
+
+  private static Measured measure(Set<NodeId> silent, long seed, LookupTuning tuning) {
     Random rnd = new Random(seed);
     SyntheticNetwork.Behaviour behaviour = SyntheticNetwork.Behaviour.healthy().withSilent(silent);
     List<Contact> live = net.nodes.stream().filter(c -> !silent.contains(c.id())).toList();
@@ -51,8 +55,8 @@ class LookupNetworkTest {
       rnd.nextBytes(t);
       NodeId target = NodeId.of(t);
       Contact self = live.get(rnd.nextInt(live.size()));
-      LookupState lookup = LookupState.findNode(target, K, ALPHA, net.closestKnown(self.id(), target, K), self.id(),
-          id -> 0);
+      LookupState lookup = new LookupState(target, K, ALPHA, net.closestKnown(self.id(), target, K), self.id(),
+          id -> 0, null, tuning);
       SyntheticNetwork.Run run = net.drive(lookup, self.id(), behaviour, rnd);
       Set<NodeId> excluded = new HashSet<>(silent);
       excluded.add(self.id());
@@ -71,7 +75,7 @@ class LookupNetworkTest {
     Collections.sort(latencies);
     Measured m = new Measured(accuracySum / TARGETS, rounds.get(TARGETS / 2), rounds.get(TARGETS - 1),
         (double) messages / TARGETS, latencies.get(TARGETS / 2), latencies.get(TARGETS - 1), allFinished, maxHolding, duplicate, toSelf);
-    System.out.println("lookup sim silent=" + silent.size() + ": " + m);
+    System.out.println("lookup sim silent=" + silent.size() + " burst=" + tuning.finalBurst() + ": " + m);
     return m;
   }
 
@@ -102,6 +106,15 @@ class LookupNetworkTest {
     assertTrue(m.allFinished(), "every lookup finished");
     assertTrue(m.maxHolding() <= ALPHA);
     assertTrue(m.accuracyMean() >= 0.9, "accuracy with 30% silent " + m.accuracyMean());
+  }
+
+  @Test
+  void theFinalBurstCutsLatencyAndKeepsAccuracy() {
+    Measured strict = measure(Set.of(), 6);
+    Measured burst = measure(Set.of(), 6, LookupTuning.DEFAULT.withFinalBurst(true));
+    assertTrue(burst.accuracyMean() >= 0.98, "accuracy " + burst.accuracyMean());
+    assertTrue(burst.latencyP50() < strict.latencyP50(), burst.latencyP50() + " vs " + strict.latencyP50());
+    assertTrue(burst.maxHolding() <= K);
   }
 
   @Test

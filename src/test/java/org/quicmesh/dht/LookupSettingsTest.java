@@ -10,7 +10,8 @@ class LookupSettingsTest {
   @Test
   void readsTheDocumentedDefaults() {
     LookupSettings s = LookupSettings.fromConfig(ConfigFactory.defaultReference().getConfig("quicmesh.dht"));
-    assertEquals(new LookupSettings(3, 2, 5, 32, Duration.ofSeconds(1), 2, 3), s);
+    assertEquals(new LookupSettings(3, 2, 5, 32, Duration.ofSeconds(1), 2, 3, false), s);
     assertEquals(3, AdaptiveAlpha.fromSettings(s).current());
+    assertEquals(LookupTuning.DEFAULT, s.tuning());
   }
 }

@@ -293,4 +293,48 @@ class LookupStateTest {
     assertTrue(s.result().cacheAt().isEmpty());
     assertTrue(s.result().succeeded());
   }
+
+  @Test
+  void withoutTheFinalBurstTheLimitStaysAlphaAfterConvergence() {
+    LookupState s = findNode(3, 1, cs(1, 2, 3));
+    s.next(0);
+    s.onResponse(c(1), List.of(), 1);
+    assertEquals(1, s.limit());
+    assertEquals(cs(2), s.next(1));
+  }
+
+  @Test
+  void theFinalBurstAsksAllRemainingKClosestOnceAlphaAnswersBroughtNothingCloser() {
+    LookupState s = new LookupState(TARGET, 3, 1, cs(1, 2, 3, 4), SELF, NO_TIERS, null,
+        LookupTuning.DEFAULT.withFinalBurst(true));
+    s.next(0);
+    s.onResponse(c(1), cs(5), 1); // 5 is farther than 1: no progress
+    assertEquals(3, s.limit());
+    assertEquals(cs(2, 3), s.next(1), "the rest of the k closest, not 4 or 5");
+  }
+
+  @Test
+  void progressResetsTheConvergenceCount() {
+    LookupState s = new LookupState(TARGET, 3, 2, cs(5, 6, 7), SELF, NO_TIERS, null,
+        LookupTuning.DEFAULT.withFinalBurst(true));
+    s.next(0);
+    s.onResponse(c(5), List.of(), 1); // no progress (1 of 2)
+    s.onResponse(c(6), cs(1), 2); // progress: 1 is the new closest
+    assertEquals(2, s.limit());
+  }
+
+  @Test
+  void aSlowContactMakesRoomForItsReplacementWhileTerminationStillWaitsForIt() {
+    LookupState s = findNode(2, 1, cs(1, 2, 3));
+    assertEquals(cs(1), s.next(0));
+    s.onSlow(c(1));
+    assertEquals(cs(2), s.next(1000));
+    s.onResponse(c(2), List.of(), 1100);
+    assertEquals(cs(3), s.next(1100), "3 stands in for the slow 1 among the k closest");
+    s.onResponse(c(3), List.of(), 1200);
+    assertFalse(s.isFinished(), "1 may still answer and is closer");
+    s.onTimeout(c(1), 5000);
+    assertTrue(s.isFinished());
+    assertEquals(cs(2, 3), s.result().closest());
+  }
 }
