@@ -28,8 +28,8 @@ import org.quicmesh.wire.Contact;
  * <p><b>Which candidates are queried.</b> Only candidates among the k closest contacts seen so far that have neither
  * failed nor passed the soft timeout are queried (a slow contact makes room for the next one, which is asked while
  * the slow one may still answer). Among them, the first {@code tierWindowFactor × α} not-yet-queried ones by distance
- * form a window; free slots go to the window's candidates with the lowest latency tier, ties broken by distance. (XOR distances of
- * distinct ids never tie, so "prefer lower tiers among equally close candidates" is read as "among the next few
+ * form a window; free slots go to the window's candidates with the lowest latency tier, ties broken by distance.
+ * (XOR distances of distinct ids never tie, so "prefer lower tiers among equally close candidates" is read as "among the next few
  * closest".) Every candidate in the k closest is still queried before the lookup may finish, so the preference only
  * changes the order, never the result.
  *

@@ -3,7 +3,8 @@ package org.quicmesh.dht;
 /**
  * Knobs of one {@link LookupState} beyond k and α.
  *
- * @param tierWindowFactor the tier-preference window is {@code tierWindowFactor × α} closest unqueried candidates (≥ 1)
+ * @param tierWindowFactor the tier-preference window is the {@code tierWindowFactor × α} closest unqueried candidates
+ *     (≥ 1)
  * @param candidateFactor at most {@code candidateFactor × k} unqueried candidates are kept (≥ 1)
  * @param finalBurst when true, once the lookup has converged (α answers in a row named nothing closer than the
  *     closest contact already known) the in-flight limit rises from α to k, so the remaining unqueried contacts among

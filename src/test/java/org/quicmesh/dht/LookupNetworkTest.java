@@ -74,7 +74,8 @@ class LookupNetworkTest {
     Collections.sort(rounds);
     Collections.sort(latencies);
     Measured m = new Measured(accuracySum / TARGETS, rounds.get(TARGETS / 2), rounds.get(TARGETS - 1),
-        (double) messages / TARGETS, latencies.get(TARGETS / 2), latencies.get(TARGETS - 1), allFinished, maxHolding, duplicate, toSelf);
+        (double) messages / TARGETS, latencies.get(TARGETS / 2), latencies.get(TARGETS - 1), allFinished, maxHolding,
+        duplicate, toSelf);
     System.out.println("lookup sim silent=" + silent.size() + " burst=" + tuning.finalBurst() + ": " + m);
     return m;
   }
