@@ -30,8 +30,8 @@ import org.quicmesh.wire.Contact;
  * the slow one may still answer). Among them, the first {@code tierWindowFactor × α} not-yet-queried ones by distance
  * form a window; free slots go to the window's candidates with the lowest latency tier, ties broken by distance.
  * (XOR distances of distinct ids never tie, so "prefer lower tiers among equally close candidates" is read as
- * "among the next few closest".) Every candidate in the k closest is still queried before the lookup may finish, so the preference only
- * changes the order, never the result.
+ * "among the next few closest".) Every candidate in the k closest is still queried before the lookup may finish, so
+ * the preference only changes the order, never the result.
  *
  * <p><b>Termination.</b> The lookup is finished when a valid value was found (FindValue), or when the k closest
  * non-failed contacts seen so far have all answered (so nothing closer is unqueried or in flight; in particular a
