@@ -1,0 +1,55 @@
+package org.quicmesh.dht;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.quicmesh.identity.NodeId;
+import org.quicmesh.wire.Contact;
+
+/**
+ * Outcome of one iterative lookup.
+ *
+ * @param target the id looked up
+ * @param closest up to k contacts that answered us, closest to {@code target} first; these (and only these) are the
+ *     contacts a caller may report to its routing table
+ * @param found the first valid value of a FindValue lookup, with the contact that returned it
+ * @param cacheAt for a FindValue lookup that found a value: the answered contact closest to the target that did not
+ *     have it (where Kademlia caches the value); empty otherwise
+ * @param stats counters
+ */
+public record LookupResult(
+    NodeId target,
+    List<Contact> closest,
+    Optional<FoundValue> found,
+    Optional<Contact> cacheAt,
+    LookupStats stats) {
+
+  public LookupResult {
+    Objects.requireNonNull(target, "target");
+    closest = List.copyOf(closest);
+    Objects.requireNonNull(found, "found");
+    Objects.requireNonNull(cacheAt, "cacheAt");
+    Objects.requireNonNull(stats, "stats");
+  }
+
+  /**
+   * Whether the lookup reached the network: a value was found or at least one contact answered. A FindValue lookup
+   * that reached live nodes but found no value still succeeded in this sense (the value may simply not exist).
+   */
+  public boolean succeeded() {
+    return found.isPresent() || !closest.isEmpty();
+  }
+
+  /** A value returned by a FindValue lookup and the contact that returned it. */
+  public record FoundValue(Contact from, byte[] value) {
+    public FoundValue {
+      Objects.requireNonNull(from, "from");
+      value = value.clone();
+    }
+
+    @Override
+    public byte[] value() {
+      return value.clone();
+    }
+  }
+}

@@ -1,0 +1,400 @@
+package org.quicmesh.dht;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
+import org.quicmesh.identity.NodeId;
+import org.quicmesh.wire.Contact;
+
+/**
+ * The state machine of one iterative Kademlia lookup (FindNode or FindValue) with up to α requests continuously in
+ * flight: every answer or failure frees a slot that {@link #next(long)} refills at once, without waiting for a round.
+ * Pure logic: no I/O, no clock, no threads. The owning actor sends what {@code next} returns and reports each outcome.
+ *
+ * <p><b>Per request</b> the actor calls exactly one of {@link #onResponse}, {@link #onValue}, {@link #onFailure} or
+ * {@link #onTimeout}; optionally {@link #onSlow} first (soft timeout: frees the α slot while the request stays
+ * pending, so one slow peer does not hold back the query; a late answer is still used). A silent peer therefore costs
+ * one slot until the soft timeout and blocks termination only until its per-RPC timeout. Outcomes for contacts with
+ * no request outstanding (unsolicited, duplicate, or after the lookup finished) are ignored and counted.
+ *
+ * <p><b>Which candidates are queried.</b> Only candidates among the k closest contacts seen so far that have neither
+ * failed nor passed the soft timeout are queried (a slow contact makes room for the next one, which is asked while
+ * the slow one may still answer). Among them, the first {@code tierWindowFactor × α} not-yet-queried ones by distance
+ * form a window; free slots go to the window's candidates with the lowest latency tier, ties broken by distance.
+ * (XOR distances of distinct ids never tie, so "prefer lower tiers among equally close candidates" is read as
+ * "among the next few closest".) Every candidate in the k closest is still queried before the lookup may finish, so
+ * the preference only changes the order, never the result.
+ *
+ * <p><b>Termination.</b> The lookup is finished when a valid value was found (FindValue), or when the k closest
+ * non-failed contacts seen so far have all answered (so nothing closer is unqueried or in flight; in particular a
+ * closer contact learned late is queried first), which includes the case where no candidate is left at all.
+ *
+ * <p><b>Second-hand contacts.</b> Contacts named in answers are only candidates for this lookup; the result lists only
+ * contacts that answered, which is what the caller may report to its routing table.
+ *
+ * <p><b>Bounded memory.</b> At most {@code candidateFactor × k} unqueried candidates are kept (the closest); queried
+ * contacts are bounded by the requests sent, which are bounded because only the k closest are ever queried.
+ *
+ * <p><b>Final burst</b> (off by default, {@link LookupTuning#finalBurst()}): once α answers in a row brought nothing
+ * closer than the closest contact known, the in-flight limit rises from α to k for the rest of the lookup.
+ *
+ * <p>Not thread-safe: one actor owns it.
+ */
+public final class LookupState {
+  private enum Phase { CANDIDATE, IN_FLIGHT, SLOW, ANSWERED, FAILED }
+
+  private static final class Entry {
+    final Contact contact;
+    int depth;
+    Phase phase = Phase.CANDIDATE;
+    boolean hadValue;
+
+    Entry(Contact contact, int depth) {
+      this.contact = contact;
+      this.depth = depth;
+    }
+
+    boolean pending() {
+      return phase == Phase.IN_FLIGHT || phase == Phase.SLOW;
+    }
+  }
+
+  private final NodeId target;
+  private final int k;
+  private final int alpha;
+  private final NodeId self;
+  private final ToIntFunction<NodeId> tier;
+  private final Predicate<byte[]> valueValidator; // null: FindNode
+  private final int tierWindow;
+  private final int candidateCap;
+  private final boolean finalBurst;
+  // Ordered by XOR distance to the target; distinct ids have distinct distances, so the order is total.
+  private final TreeMap<NodeId, Entry> entries;
+
+  private int candidates;
+  private int inFlight;
+  private int messagesSent;
+  private int answered;
+  private int failures;
+  private int timeouts;
+  private int slow;
+  private int ignoredReplies;
+  private long startedAt = -1;
+  private long lastEventAt = -1;
+  private LookupResult.FoundValue found;
+  private Entry foundAt;
+  private boolean finished;
+  private int answersWithoutProgress;
+  private boolean converged;
+
+  /**
+   * A lookup with explicit tuning.
+   *
+   * @param target the id to look up (for a content key: {@code key.toNodeId()})
+   * @param k result size
+   * @param alpha requests in flight at most (soft-timed-out requests do not count)
+   * @param initial starting candidates, usually the k closest of our routing table; {@code self} is skipped
+   * @param self our own id: never queried, never in the result
+   * @param tier latency tier of a contact id, lower is preferred (e.g. {@code id -> 0} for no preference)
+   * @param valueValidator null for FindNode; for FindValue, accepts a value as valid (e.g. its BLAKE3 equals the key)
+   * @param tuning window sizes and the final-burst switch
+   */
+  public LookupState(NodeId target, int k, int alpha, Collection<Contact> initial, NodeId self,
+      ToIntFunction<NodeId> tier, Predicate<byte[]> valueValidator, LookupTuning tuning) {
+    this.target = Objects.requireNonNull(target, "target");
+    this.self = Objects.requireNonNull(self, "self");
+    this.tier = Objects.requireNonNull(tier, "tier");
+    if (k < 1 || alpha < 1) {
+      throw new IllegalArgumentException("k and alpha must be >= 1");
+    }
+    this.k = k;
+    this.alpha = alpha;
+    this.valueValidator = valueValidator;
+    Objects.requireNonNull(tuning, "tuning");
+    this.tierWindow = tuning.tierWindowFactor() * alpha;
+    this.candidateCap = tuning.candidateFactor() * k;
+    this.finalBurst = tuning.finalBurst();
+    this.entries = new TreeMap<>(target::compareDistance);
+    for (Contact c : initial) {
+      learn(c, 0);
+    }
+    updateFinished();
+  }
+
+  /** An iterative FindNode with the default windows. */
+  public static LookupState findNode(NodeId target, int k, int alpha, Collection<Contact> initial, NodeId self,
+      ToIntFunction<NodeId> tier) {
+    return new LookupState(target, k, alpha, initial, self, tier, null, LookupTuning.DEFAULT);
+  }
+
+  /** An iterative FindValue with the default windows; {@code valueValidator} decides which values are valid. */
+  public static LookupState findValue(NodeId target, int k, int alpha, Collection<Contact> initial, NodeId self,
+      ToIntFunction<NodeId> tier, Predicate<byte[]> valueValidator) {
+    return new LookupState(target, k, alpha, initial, self, tier, Objects.requireNonNull(valueValidator, "validator"),
+        LookupTuning.DEFAULT);
+  }
+
+  public NodeId target() {
+    return target;
+  }
+
+  public boolean isFindValue() {
+    return valueValidator != null;
+  }
+
+  /** The in-flight limit now: α, or k after convergence when the final burst is on. */
+  public int limit() {
+    return converged ? Math.max(alpha, k) : alpha;
+  }
+
+  /** Requests currently holding an α slot (sent, not answered, failed or soft-timed-out). */
+  public int inFlight() {
+    return inFlight;
+  }
+
+  /** Contacts this lookup holds in memory: queried ones plus at most {@code candidateFactor × k} unqueried ones. */
+  public int trackedContacts() {
+    return entries.size();
+  }
+
+  /**
+   * The contacts to send a request to now, at most {@code limit() - inFlight()} of them, each marked as in flight.
+   * Empty when finished, when all slots are taken, or when every candidate among the k closest is already queried.
+   */
+  public List<Contact> next(long nowMillis) {
+    int free = limit() - inFlight;
+    if (finished || free <= 0) {
+      return List.of();
+    }
+    int windowSize = Math.max(tierWindow, free);
+    List<Entry> window = new ArrayList<>(windowSize);
+    int rank = 0;
+    for (Entry e : entries.values()) {
+      // Slow requests are skipped like failed ones here, so their likely replacements are asked in parallel with the
+      // wait: a chain of silent peers then costs one per-RPC timeout, not one each. Termination still waits for them.
+      if (e.phase == Phase.FAILED || e.phase == Phase.SLOW) {
+        continue;
+      }
+      if (rank++ >= k || window.size() >= windowSize) {
+        break;
+      }
+      if (e.phase == Phase.CANDIDATE) {
+        window.add(e); // in distance order
+      }
+    }
+    if (window.isEmpty()) {
+      return List.of();
+    }
+    // Stable sort: equal tiers keep their distance order.
+    window.sort(Comparator.comparingInt(e -> tier.applyAsInt(e.contact.id())));
+    List<Contact> send = new ArrayList<>(Math.min(free, window.size()));
+    for (int i = 0; i < window.size() && send.size() < free; i++) {
+      Entry e = window.get(i);
+      e.phase = Phase.IN_FLIGHT;
+      candidates--;
+      inFlight++;
+      messagesSent++;
+      send.add(e.contact);
+    }
+    if (startedAt < 0) {
+      startedAt = nowMillis;
+    }
+    lastEventAt = nowMillis;
+    return send;
+  }
+
+  /**
+   * {@code from} answered with the contacts it knows closest to the target. They become candidates (never routing
+   * table entries); {@code from} counts as answered.
+   */
+  public void onResponse(Contact from, List<Contact> closer, long nowMillis) {
+    Entry e = pendingEntry(from);
+    if (e == null) {
+      return;
+    }
+    markAnswered(e, nowMillis);
+    NodeId closestBefore = entries.firstKey();
+    for (Contact c : closer) {
+      if (c != null) {
+        learn(c, e.depth + 1);
+      }
+    }
+    if (!entries.firstKey().equals(closestBefore)) {
+      answersWithoutProgress = 0;
+    } else if (++answersWithoutProgress >= alpha && finalBurst) {
+      converged = true;
+    }
+    updateFinished();
+  }
+
+  /**
+   * {@code from} answered a FindValue with a value. A valid value finishes the lookup; an invalid one (or any value in
+   * a FindNode lookup) counts as a failure of {@code from}, which is excluded, and the lookup goes on.
+   */
+  public void onValue(Contact from, byte[] value, long nowMillis) {
+    Entry e = pendingEntry(from);
+    if (e == null) {
+      return;
+    }
+    if (valueValidator == null || value == null || !valueValidator.test(value)) {
+      markFailed(e, nowMillis);
+      failures++;
+      updateFinished();
+      return;
+    }
+    markAnswered(e, nowMillis);
+    e.hadValue = true;
+    found = new LookupResult.FoundValue(e.contact, value);
+    foundAt = e;
+    finished = true;
+  }
+
+  /** The request to {@code contact} failed with an error; the contact is excluded from this lookup. */
+  public void onFailure(Contact contact, long nowMillis) {
+    Entry e = pendingEntry(contact);
+    if (e != null) {
+      markFailed(e, nowMillis);
+      failures++;
+      updateFinished();
+    }
+  }
+
+  /** The request to {@code contact} reached the per-RPC timeout; the contact is excluded from this lookup. */
+  public void onTimeout(Contact contact, long nowMillis) {
+    Entry e = pendingEntry(contact);
+    if (e != null) {
+      markFailed(e, nowMillis);
+      timeouts++;
+      updateFinished();
+    }
+  }
+
+  /**
+   * The request to {@code contact} passed the soft timeout: its α slot is freed so {@link #next} can send another
+   * request, while a late answer is still accepted. Ignored unless the request holds a slot.
+   */
+  public void onSlow(Contact contact) {
+    Entry e = entries.get(contact.id());
+    if (!finished && e != null && e.phase == Phase.IN_FLIGHT) {
+      e.phase = Phase.SLOW;
+      inFlight--;
+      slow++;
+    }
+  }
+
+  public boolean isFinished() {
+    return finished;
+  }
+
+  /** The outcome so far; final once {@link #isFinished()}. */
+  public LookupResult result() {
+    List<Contact> closest = new ArrayList<>(k);
+    int rounds = 0;
+    Contact cacheAt = null;
+    for (Entry e : entries.values()) {
+      if (e.phase != Phase.ANSWERED) {
+        continue;
+      }
+      if (cacheAt == null && !e.hadValue) {
+        cacheAt = e.contact;
+      }
+      if (closest.size() < k) {
+        closest.add(e.contact);
+        rounds = Math.max(rounds, e.depth + 1);
+      } else if (cacheAt != null) {
+        break;
+      }
+    }
+    if (foundAt != null) {
+      rounds = foundAt.depth + 1;
+    }
+    long elapsed = startedAt < 0 ? 0 : lastEventAt - startedAt;
+    LookupStats stats = new LookupStats(rounds, messagesSent, answered, failures, timeouts, slow, ignoredReplies,
+        elapsed);
+    return new LookupResult(target, closest, Optional.ofNullable(found),
+        found == null ? Optional.empty() : Optional.ofNullable(cacheAt), stats);
+  }
+
+  private Entry pendingEntry(Contact contact) {
+    Entry e = contact == null ? null : entries.get(contact.id());
+    if (finished || e == null || !e.pending()) {
+      ignoredReplies++;
+      return null;
+    }
+    return e;
+  }
+
+  private void markAnswered(Entry e, long nowMillis) {
+    if (e.phase == Phase.IN_FLIGHT) {
+      inFlight--;
+    }
+    e.phase = Phase.ANSWERED;
+    answered++;
+    lastEventAt = nowMillis;
+  }
+
+  private void markFailed(Entry e, long nowMillis) {
+    if (e.phase == Phase.IN_FLIGHT) {
+      inFlight--;
+    }
+    e.phase = Phase.FAILED;
+    lastEventAt = nowMillis;
+  }
+
+  private void learn(Contact c, int depth) {
+    NodeId id = c.id();
+    if (id.equals(self)) {
+      return;
+    }
+    Entry known = entries.get(id);
+    if (known != null) {
+      if (known.phase == Phase.CANDIDATE && depth < known.depth) {
+        known.depth = depth;
+      }
+      return;
+    }
+    entries.put(id, new Entry(c, depth));
+    candidates++;
+    if (candidates > candidateCap) {
+      dropFarthestCandidate();
+    }
+  }
+
+  private void dropFarthestCandidate() {
+    Iterator<Map.Entry<NodeId, Entry>> it = entries.descendingMap().entrySet().iterator();
+    while (it.hasNext()) {
+      if (it.next().getValue().phase == Phase.CANDIDATE) {
+        it.remove();
+        candidates--;
+        return;
+      }
+    }
+  }
+
+  private void updateFinished() {
+    if (finished) {
+      return;
+    }
+    int rank = 0;
+    for (Entry e : entries.values()) {
+      if (e.phase == Phase.FAILED) {
+        continue;
+      }
+      if (rank++ >= k) {
+        break;
+      }
+      if (e.phase != Phase.ANSWERED) {
+        return;
+      }
+    }
+    finished = true;
+  }
+}

@@ -1,0 +1,17 @@
+package org.quicmesh.dht;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LookupSettingsTest {
+  @Test
+  void readsTheDocumentedDefaults() {
+    LookupSettings s = LookupSettings.fromConfig(ConfigFactory.defaultReference().getConfig("quicmesh.dht"));
+    assertEquals(new LookupSettings(3, 2, 5, 32, Duration.ofSeconds(1), 2, 3, false), s);
+    assertEquals(3, AdaptiveAlpha.fromSettings(s).current());
+    assertEquals(LookupTuning.DEFAULT, s.tuning());
+  }
+}
