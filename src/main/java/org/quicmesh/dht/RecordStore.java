@@ -103,6 +103,20 @@ public final class RecordStore {
    * @param nowMillis current time
    */
   public StoreResult store(NodeId peer, byte[] key, byte[] value, long ttlMillis, long nowMillis) {
+    return store(peer, key, value, ttlMillis, nowMillis, true);
+  }
+
+  /**
+   * Stores a value whose key is not its hash but that the caller has verified belongs under {@code key} and is newer
+   * than what may be held there (a signed endpoint record): it replaces a different held value instead of being
+   * refused. Quotas, rate limits and pressure apply as to {@link #store}.
+   */
+  public StoreResult storeReplacing(NodeId peer, byte[] key, byte[] value, long ttlMillis, long nowMillis) {
+    return store(peer, key, value, ttlMillis, nowMillis, false);
+  }
+
+  private StoreResult store(NodeId peer, byte[] key, byte[] value, long ttlMillis, long nowMillis,
+      boolean contentAddressed) {
     if (peer == null || key == null || value == null) {
       return reject(Reason.BAD_REQUEST, "peer, key and value are required");
     }
@@ -136,6 +150,10 @@ public final class RecordStore {
       evictedExpired++;
       existing = null;
     }
+    if (existing != null && !contentAddressed && !Arrays.equals(existing.value, value)) {
+      remove(existing);
+      existing = null;
+    }
     if (existing != null) {
       // The held value already hashes to this key, so equal bytes prove the key without hashing again, and
       // different bytes cannot match it.
@@ -160,7 +178,7 @@ public final class RecordStore {
     if (storedBytes + cost > settings.maxStoreBytes()) {
       return reject(Reason.OVERLOADED, "store memory budget exhausted");
     }
-    if (!Key.forContent(value).equals(k)) {
+    if (contentAddressed && !Key.forContent(value).equals(k)) {
       return reject(Reason.KEY_MISMATCH, "key is not BLAKE3(value)");
     }
     while (entries.size() >= settings.maxEntries()) {

@@ -1,13 +1,13 @@
 package org.quicmesh.node;
 
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -17,23 +17,23 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.pattern.StatusReply;
+import org.quicmesh.dht.Dht;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.transport.InboundRequest;
 import org.quicmesh.transport.Reply;
 import org.quicmesh.transport.Transport;
 import org.quicmesh.wire.Ack;
 import org.quicmesh.wire.Contact;
-import org.quicmesh.wire.Ping;
-import org.quicmesh.wire.WhatIsMyAddr;
-import org.quicmesh.wire.YourAddr;
 import org.quicmesh.wire.Contact.Addresses;
+import org.quicmesh.wire.Ping;
 import org.quicmesh.wire.Rejected;
 import org.quicmesh.wire.Response;
+import org.quicmesh.wire.WhatIsMyAddr;
+import org.quicmesh.wire.YourAddr;
 
 /**
- * The node's face to the network: answers inbound requests that belong to no protocol family yet (ping), sends
- * pings, and remembers the peers that proved their identity. Holds no transport lifecycle (the guardian does), so a
- * restart loses only the peer list.
+ * The node's own face to the network: tells peers the address it sees them at, sends pings, and learns how peers see
+ * us (our address behind a NAT, for instance). Peers that answer are reported to the DHT's routing table.
  */
 public final class Endpoint extends AbstractBehavior<Endpoint.Command> {
 
@@ -46,57 +46,70 @@ public final class Endpoint extends AbstractBehavior<Endpoint.Command> {
    */
   public record Inbound(InboundRequest request, CompletableFuture<Response> reply) implements Command {}
 
-  public record SendPing(PeerTarget target, ActorRef<StatusReply<Pong>> replyTo) implements Command {}
+  /** Pings a peer known by address only (a seed), accepting whichever verified id answers. */
+  public record PingAddress(InetSocketAddress address, ActorRef<StatusReply<Pong>> replyTo) implements Command {}
+
+  /** Pings a known peer; fails with IDENTITY_MISMATCH if someone else answers at its address. */
+  public record PingContact(Contact contact, ActorRef<StatusReply<Pong>> replyTo) implements Command {}
 
   public record GetSnapshot(ActorRef<Snapshot> replyTo) implements Command {}
 
-  /** The peers we know (sorted by id), the addresses peers saw us at (newest first), and this endpoint's counters. */
-  public record Snapshot(List<KnownPeer> peers, List<InetSocketAddress> observed, Map<String, Long> counters) {}
+  /** The addresses peers saw us at (newest first) and this endpoint's counters. */
+  public record Snapshot(List<InetSocketAddress> observed, Map<String, Long> counters) {}
 
   private record AddressReported(Reply reply, Throwable failure) implements Command {}
 
-  private record PingDone(PeerTarget target, Reply reply, Throwable failure, ActorRef<StatusReply<Pong>> replyTo)
-      implements Command {}
+  private record PingDone(Reply reply, Throwable failure, ActorRef<StatusReply<Pong>> replyTo) implements Command {}
+
+  private static final int MAX_OBSERVED = 8;
+  private static final int MAX_ASKED = 256;
 
   private final Transport transport;
   private final Contact self;
+  private final List<InetSocketAddress> listen;
   private final Duration requestTimeout;
-  private final Clock clock;
-  private final Map<NodeId, KnownPeer> peers = new LinkedHashMap<>();
+  private final ActorRef<Dht.Command> dht;
   private final Counters counters = new Counters();
   private final ArrayDeque<InetSocketAddress> observed = new ArrayDeque<>();
-  private static final int MAX_OBSERVED = 8;
+  /** Peers already asked how they see us (bounded; oldest forgotten first). */
+  private final Set<NodeId> asked = new LinkedHashSet<>();
 
-  public static Behavior<Command> create(Transport transport, Contact self, Duration requestTimeout, Clock clock) {
-    return Behaviors.setup(ctx -> new Endpoint(ctx, transport, self, requestTimeout, clock));
+  public static Behavior<Command> create(Transport transport, Contact self, List<InetSocketAddress> listen,
+      Duration requestTimeout, ActorRef<Dht.Command> dht) {
+    return Behaviors.setup(ctx -> new Endpoint(ctx, transport, self, listen, requestTimeout, dht));
   }
 
-  private Endpoint(ActorContext<Command> ctx, Transport transport, Contact self, Duration timeout, Clock clock) {
+  private Endpoint(ActorContext<Command> ctx, Transport transport, Contact self, List<InetSocketAddress> listen,
+      Duration timeout, ActorRef<Dht.Command> dht) {
     super(ctx);
     this.transport = transport;
     this.self = self;
+    this.listen = List.copyOf(listen);
     this.requestTimeout = timeout;
-    this.clock = clock;
+    this.dht = dht;
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Inbound.class, this::onInbound)
-        .onMessage(SendPing.class, this::onSendPing)
+        .onMessage(PingAddress.class, ping -> ping(
+            transport.request(ping.address(), new Ping(self), requestTimeout), ping.replyTo()))
+        .onMessage(PingContact.class, ping -> ping(
+            transport.request(ping.contact(), new Ping(self), requestTimeout), ping.replyTo()))
         .onMessage(PingDone.class, this::onPingDone)
         .onMessage(AddressReported.class, this::onAddressReported)
-        .onMessage(GetSnapshot.class, this::onGetSnapshot)
+        .onMessage(GetSnapshot.class, get -> {
+          get.replyTo().tell(new Snapshot(List.copyOf(observed), counters.snapshot()));
+          return this;
+        })
         .build();
   }
 
   private Behavior<Command> onInbound(Inbound inbound) {
     InboundRequest request = inbound.request();
-    counters.increment("requests.in." + request.message().getClass().getSimpleName());
-    remember(request.peer(), request.observedAddress(), null);
-    if (request.message() instanceof Ping) {
-      inbound.reply().complete(new Ack());
-    } else if (request.message() instanceof WhatIsMyAddr) {
+    if (request.message() instanceof WhatIsMyAddr) {
+      counters.increment("requests.in.WhatIsMyAddr");
       inbound.reply().complete(new YourAddr(Addresses.format(request.observedAddress())));
     } else {
       counters.increment("requests.unsupported");
@@ -106,78 +119,48 @@ public final class Endpoint extends AbstractBehavior<Endpoint.Command> {
     return this;
   }
 
-  private Behavior<Command> onSendPing(SendPing ping) {
-    CompletionStage<Reply> sent;
-    Ping message = new Ping(self);
-    if (ping.target() instanceof PeerTarget.ByAddress byAddress) {
-      sent = transport.request(byAddress.address(), message, requestTimeout);
-    } else {
-      NodeId node = ((PeerTarget.ByNode) ping.target()).node();
-      KnownPeer known = peers.get(node);
-      if (known == null) {
-        ping.replyTo().tell(StatusReply.error("unknown peer " + node.toHex() + ": ping it by address first"));
-        return this;
-      }
-      sent = transport.request(Contact.of(node, known.address()), message, requestTimeout);
-    }
+  private Behavior<Command> ping(CompletionStage<Reply> sent, ActorRef<StatusReply<Pong>> replyTo) {
     counters.increment("pings.sent");
-    getContext().pipeToSelf(sent, (reply, failure) -> new PingDone(ping.target(), reply, failure, ping.replyTo()));
+    getContext().pipeToSelf(sent, (reply, failure) -> new PingDone(reply, failure, replyTo));
     return this;
   }
 
   private Behavior<Command> onPingDone(PingDone done) {
-    if (done.failure() != null) {
+    if (done.failure() != null || !(done.reply().response() instanceof Ack)) {
       counters.increment("pings.failed");
-      done.replyTo().tell(StatusReply.error(Failures.message(done.failure())));
+      done.replyTo().tell(StatusReply.error(done.failure() != null
+          ? Failures.message(done.failure()) : "unexpected answer " + done.reply().response()));
       return this;
     }
     Reply reply = done.reply();
-    if (!(reply.response() instanceof Ack)) {
-      counters.increment("pings.failed");
-      done.replyTo().tell(StatusReply.error("unexpected answer " + reply.response()));
-      return this;
-    }
-    boolean firstContact = !peers.containsKey(reply.peer());
-    remember(reply.peer(), reply.address(), reply.rtt());
-    if (firstContact) {
-      askObservedAddress(Contact.of(reply.peer(), reply.address()));
+    Contact peer = Contact.of(reply.peer(), reply.address());
+    dht.tell(new Dht.Observed(peer, reply.rtt()));
+    if (asked.add(reply.peer())) {
+      if (asked.size() > MAX_ASKED) {
+        asked.remove(asked.iterator().next());
+      }
+      getContext().pipeToSelf(transport.request(peer, new WhatIsMyAddr(self), requestTimeout), AddressReported::new);
     }
     done.replyTo().tell(StatusReply.success(new Pong(reply.peer(), reply.address(), reply.rtt())));
     return this;
   }
 
-  /** Learns how a new peer sees us (our address behind a NAT, for instance). */
-  private void askObservedAddress(Contact peer) {
-    getContext().pipeToSelf(transport.request(peer, new WhatIsMyAddr(self), requestTimeout), AddressReported::new);
-  }
-
   private Behavior<Command> onAddressReported(AddressReported reported) {
-    if (reported.failure() == null && reported.reply().response() instanceof YourAddr yourAddr) {
-      InetSocketAddress address = Addresses.parse(yourAddr.address());
-      observed.remove(address);
-      observed.addFirst(address);
-      while (observed.size() > MAX_OBSERVED) {
-        observed.removeLast();
-      }
+    if (reported.failure() != null || !(reported.reply().response() instanceof YourAddr yourAddr)) {
+      return this;
+    }
+    InetSocketAddress address = Addresses.parse(yourAddr.address());
+    boolean isNew = !observed.contains(address);
+    observed.remove(address);
+    observed.addFirst(address);
+    while (observed.size() > MAX_OBSERVED) {
+      observed.removeLast();
+    }
+    if (isNew) {
+      List<InetSocketAddress> reachable = new ArrayList<>(listen);
+      observed.stream().filter(a -> !reachable.contains(a)).forEach(reachable::add);
+      dht.tell(new Dht.AddressesChanged(reachable));
     }
     return this;
   }
-
-  private Behavior<Command> onGetSnapshot(GetSnapshot get) {
-    List<KnownPeer> sorted = new ArrayList<>(peers.values());
-    sorted.sort((a, b) -> a.id().compareTo(b.id()));
-    get.replyTo().tell(new Snapshot(sorted, List.copyOf(observed), counters.snapshot()));
-    return this;
-  }
-
-  private void remember(NodeId id, InetSocketAddress address, Duration rtt) {
-    if (id.equals(self.id())) {
-      return;
-    }
-    KnownPeer previous = peers.get(id);
-    Duration lastRtt = rtt != null ? rtt : previous != null ? previous.lastRtt() : null;
-    peers.put(id, new KnownPeer(id, address, lastRtt, clock.instant()));
-  }
-
-
 }

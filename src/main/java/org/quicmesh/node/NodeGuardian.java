@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -19,17 +19,25 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.quicmesh.dht.Dht;
+import org.quicmesh.dht.DhtSettings;
+import org.quicmesh.dht.DhtStatus;
+import org.quicmesh.dht.PeerInfo;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.transport.InboundHandler;
 import org.quicmesh.transport.InboundRequest;
 import org.quicmesh.transport.Transport;
 import org.quicmesh.wire.Contact;
+import org.quicmesh.wire.FindNode;
+import org.quicmesh.wire.FindValue;
+import org.quicmesh.wire.Ping;
 import org.quicmesh.wire.Response;
+import org.quicmesh.wire.Store;
 
 /**
  * Root of one node's actor tree: owns the transport's lifecycle, supervises the protocol actors (restarting a child,
- * never the node) and routes the public {@link MeshNode.Command}s to them.
+ * never the node), routes inbound requests by protocol family and the public {@link MeshNode.Command}s to them.
  */
 final class NodeGuardian {
 
@@ -42,12 +50,16 @@ final class NodeGuardian {
 
   private record StartFailed(Throwable cause) implements Internal {}
 
-  private record StatusReady(Endpoint.Snapshot snapshot, Throwable failure, ActorRef<StatusReply<NodeStatus>> replyTo)
-      implements Internal {}
+  private record Located(StatusReply<Contact> contact, ActorRef<StatusReply<Pong>> replyTo) implements Internal {}
+
+  /** Status is gathered in three asks; each step carries what the earlier ones returned. */
+  private record StatusStep(Endpoint.Snapshot endpoint, List<PeerInfo> peers, DhtStatus dht, Throwable failure,
+      ActorRef<StatusReply<NodeStatus>> replyTo) implements Internal {}
 
   private record ShutdownDone(List<ActorRef<Done>> replyTo) implements Internal {}
 
   private static final int STASH_CAPACITY = 10_000;
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
 
   private final ActorContext<Message> context;
   private final MeshConfig config;
@@ -58,6 +70,7 @@ final class NodeGuardian {
   private List<InetSocketAddress> listen = List.of();
   // Read by the transport's threads in the inbound handler.
   private volatile ActorRef<Endpoint.Command> endpoint;
+  private volatile ActorRef<Dht.Command> dht;
 
   static Behavior<MeshNode.Command> create(
       MeshConfig config, Keypair keypair, TransportFactory transports, NodeEnvironment environment) {
@@ -82,20 +95,15 @@ final class NodeGuardian {
     return Behaviors.receive(Message.class)
         .onMessage(Started.class, started -> {
           listen = List.copyOf(started.addresses());
-          Contact self = Contact.of(keypair.nodeId(), listen.get(0));
-          endpoint = context.spawn(
-              Behaviors.supervise(Endpoint.create(transport, self, config.requestTimeout(), environment.clock()))
-                  .onFailure(SupervisorStrategy.restart()),
-              "endpoint");
+          spawnChildren(Contact.of(keypair.nodeId(), listen.get(0)));
           context.getLog().info("node {} listening on {}", keypair.nodeId().toHex(), listen);
-          pingSeeds();
+          dht.tell(new Dht.Bootstrap(config.bootstrap()));
           return stash.unstashAll(running());
         })
         .onMessage(StartFailed.class, failed -> {
           String reason = "node failed to start: " + Failures.message(failed.cause());
           context.getLog().error(reason);
-          stash.unstashAll(failing(reason));
-          return failing(reason);
+          return stash.unstashAll(failing(reason));
         })
         .onMessage(MeshNode.Command.class, command -> {
           stash.stash(command);
@@ -104,14 +112,29 @@ final class NodeGuardian {
         .build();
   }
 
+  private void spawnChildren(Contact self) {
+    DhtSettings dhtSettings = DhtSettings.fromConfig(config.raw().getConfig("dht"), config.requestTimeout());
+    dht = context.spawn(
+        Behaviors.supervise(Dht.create(dhtSettings, transport, keypair, self, environment.clock(),
+            environment.random())).onFailure(SupervisorStrategy.restart()),
+        "dht");
+    endpoint = context.spawn(
+        Behaviors.supervise(Endpoint.create(transport, self, listen, config.requestTimeout(), dht))
+            .onFailure(SupervisorStrategy.restart()),
+        "endpoint");
+  }
+
   private Behavior<Message> running() {
     return Behaviors.receive(Message.class)
-        .onMessage(MeshNode.Ping.class, ping -> {
-          endpoint.tell(new Endpoint.SendPing(ping.target(), ping.replyTo()));
-          return Behaviors.same();
-        })
+        .onMessage(MeshNode.Ping.class, this::onPing)
+        .onMessage(Located.class, this::onLocated)
         .onMessage(MeshNode.GetStatus.class, this::onGetStatus)
-        .onMessage(StatusReady.class, this::onStatusReady)
+        .onMessage(StatusStep.class, this::onStatusStep)
+        .onMessage(MeshNode.FindNode.class, m -> forward(new Dht.FindClosest(m.target(), m.replyTo())))
+        .onMessage(MeshNode.Put.class, m -> forward(new Dht.Put(m.value(), m.replyTo())))
+        .onMessage(MeshNode.Get.class, m -> forward(new Dht.Get(m.key(), m.replyTo())))
+        .onMessage(MeshNode.PublishAddress.class, m -> forward(new Dht.PublishAddress(m.replyTo())))
+        .onMessage(MeshNode.Resolve.class, m -> forward(new Dht.Resolve(m.node(), m.replyTo())))
         .onMessage(MeshNode.Stop.class, stop -> stopping(stop.replyTo()))
         .onSignal(PostStop.class, signal -> {
           transport.shutdown();
@@ -120,23 +143,70 @@ final class NodeGuardian {
         .build();
   }
 
+  private Behavior<Message> forward(Dht.Command command) {
+    dht.tell(command);
+    return Behaviors.same();
+  }
+
+  private Behavior<Message> onPing(MeshNode.Ping ping) {
+    if (ping.target() instanceof PeerTarget.ByAddress byAddress) {
+      endpoint.tell(new Endpoint.PingAddress(byAddress.address(), ping.replyTo()));
+    } else {
+      NodeId node = ((PeerTarget.ByNode) ping.target()).node();
+      context.ask(NodeGuardian.<StatusReply<Contact>>generic(StatusReply.class), dht, config.requestTimeout().multipliedBy(6),
+          replyTo -> new Dht.Locate(node, replyTo),
+          (located, failure) -> new Located(failure == null ? located
+              : StatusReply.error("could not locate " + node.toHex() + ": " + Failures.message(failure)),
+              ping.replyTo()));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Message> onLocated(Located located) {
+    if (located.contact().isError()) {
+      located.replyTo().tell(StatusReply.error(located.contact().getError()));
+    } else {
+      endpoint.tell(new Endpoint.PingContact(located.contact().getValue(), located.replyTo()));
+    }
+    return Behaviors.same();
+  }
+
   /** Answers every command with the start-up error, then stops. */
   private Behavior<Message> failing(String reason) {
     return Behaviors.receive(Message.class)
-        .onMessage(MeshNode.Ping.class, ping -> {
-          ping.replyTo().tell(StatusReply.error(reason));
-          return Behaviors.same();
-        })
-        .onMessage(MeshNode.GetStatus.class, get -> {
-          get.replyTo().tell(StatusReply.error(reason));
-          return Behaviors.same();
-        })
         .onMessage(MeshNode.Stop.class, stop -> {
           stop.replyTo().tell(Done.getInstance());
           return Behaviors.stopped();
         })
+        .onMessage(MeshNode.Command.class, command -> {
+          replyError(command, reason);
+          return Behaviors.same();
+        })
         .onMessage(Internal.class, ignored -> Behaviors.same())
         .build();
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void replyError(MeshNode.Command command, String reason) {
+    ActorRef replyTo = null;
+    if (command instanceof MeshNode.Ping c) {
+      replyTo = c.replyTo();
+    } else if (command instanceof MeshNode.GetStatus c) {
+      replyTo = c.replyTo();
+    } else if (command instanceof MeshNode.FindNode c) {
+      replyTo = c.replyTo();
+    } else if (command instanceof MeshNode.Put c) {
+      replyTo = c.replyTo();
+    } else if (command instanceof MeshNode.Get c) {
+      replyTo = c.replyTo();
+    } else if (command instanceof MeshNode.PublishAddress c) {
+      replyTo = c.replyTo();
+    } else if (command instanceof MeshNode.Resolve c) {
+      replyTo = c.replyTo();
+    }
+    if (replyTo != null) {
+      replyTo.tell(StatusReply.error(reason));
+    }
   }
 
   private Behavior<Message> stopping(ActorRef<Done> firstReplyTo) {
@@ -151,50 +221,64 @@ final class NodeGuardian {
           done.replyTo().forEach(ref -> ref.tell(Done.getInstance()));
           return Behaviors.stopped();
         })
-        .onMessage(MeshNode.Command.class, ignored -> Behaviors.same())
+        .onMessage(MeshNode.Command.class, command -> {
+          replyError(command, "node is shutting down");
+          return Behaviors.same();
+        })
         .onMessage(Internal.class, ignored -> Behaviors.same())
         .build();
   }
 
   private Behavior<Message> onGetStatus(MeshNode.GetStatus get) {
-    context.ask(Endpoint.Snapshot.class, endpoint, Duration.ofSeconds(5), Endpoint.GetSnapshot::new,
-        (snapshot, failure) -> new StatusReady(snapshot, failure, get.replyTo()));
+    context.ask(Endpoint.Snapshot.class, endpoint, ASK_TIMEOUT, Endpoint.GetSnapshot::new,
+        (snapshot, failure) -> new StatusStep(snapshot, null, null, failure, get.replyTo()));
     return Behaviors.same();
   }
 
-  private Behavior<Message> onStatusReady(StatusReady ready) {
-    if (ready.failure() != null) {
-      ready.replyTo().tell(StatusReply.error("status unavailable: " + ready.failure().getMessage()));
-      return Behaviors.same();
+  private Behavior<Message> onStatusStep(StatusStep step) {
+    if (step.failure() != null) {
+      step.replyTo().tell(StatusReply.error("status unavailable: " + Failures.message(step.failure())));
+    } else if (step.peers() == null) {
+      context.ask(NodeGuardian.<List<PeerInfo>>generic(List.class), dht, ASK_TIMEOUT, Dht.GetPeers::new,
+          (peers, failure) -> new StatusStep(step.endpoint(), peers, null, failure, step.replyTo()));
+    } else if (step.dht() == null) {
+      context.ask(DhtStatus.class, dht, ASK_TIMEOUT, Dht.GetStatus::new,
+          (status, failure) -> new StatusStep(step.endpoint(), step.peers(), status, failure, step.replyTo()));
+    } else {
+      long uptime = Duration.between(startedAt, environment.clock().instant()).toMillis();
+      Telemetry telemetry = new Telemetry(uptime, transport.stats(), step.dht(), step.endpoint().counters());
+      step.replyTo().tell(StatusReply.success(new NodeStatus(
+          keypair.nodeId(), listen, step.endpoint().observed(), step.peers(), telemetry)));
     }
-    long uptime = Duration.between(startedAt, environment.clock().instant()).toMillis();
-    Telemetry telemetry = new Telemetry(uptime, transport.stats(), ready.snapshot().counters());
-    ready.replyTo().tell(StatusReply.success(new NodeStatus(
-        keypair.nodeId(), listen, ready.snapshot().observed(), ready.snapshot().peers(), telemetry)));
     return Behaviors.same();
   }
 
-  private void pingSeeds() {
-    for (InetSocketAddress seed : config.bootstrap()) {
-      ActorRef<StatusReply<Pong>> ignore = context.getSystem().ignoreRef();
-      endpoint.tell(new Endpoint.SendPing(PeerTarget.of(seed), ignore));
-    }
+  /** A class literal for a generic reply type (Java has no {@code List<PeerInfo>.class}). */
+  @SuppressWarnings("unchecked")
+  private static <T> Class<T> generic(Class<?> raw) {
+    return (Class<T>) raw;
   }
 
-  /** Hands verified inbound requests to the endpoint actor without blocking the transport's thread. */
+  /** Hands verified inbound requests to the responsible actor without blocking the transport's thread. */
   private InboundHandler inboundHandler() {
     var system = context.getSystem();
-    ActorRef<Message> self = context.getSelf();
     return new InboundHandler() {
       @Override
       public CompletionStage<Response> onRequest(InboundRequest request) {
-        ActorRef<Endpoint.Command> target = endpoint;
-        if (target == null) {
-          return CompletableFuture.failedFuture(
-              new IllegalStateException("node " + self.path().name() + " is still starting"));
-        }
         CompletableFuture<Response> reply = new CompletableFuture<>();
-        target.tell(new Endpoint.Inbound(request, reply));
+        var message = request.message();
+        boolean dhtFamily = message instanceof Ping || message instanceof FindNode || message instanceof FindValue
+            || message instanceof Store;
+        ActorRef<Dht.Command> dhtRef = dht;
+        ActorRef<Endpoint.Command> endpointRef = endpoint;
+        if (dhtRef == null || endpointRef == null) {
+          return CompletableFuture.failedFuture(new IllegalStateException("node is still starting"));
+        }
+        if (dhtFamily) {
+          dhtRef.tell(new Dht.Inbound(request, reply));
+        } else {
+          endpointRef.tell(new Endpoint.Inbound(request, reply));
+        }
         return reply;
       }
 

@@ -55,7 +55,7 @@ class MeshNodeSimTest {
     a.tell(new MeshNode.Ping(PeerTarget.of(kb.nodeId()), probe.ref()));
     assertEquals(kb.nodeId(), probe.receiveMessage().getValue().peer());
     assertEquals(1, status(a).peers().size());
-    assertEquals(ka.nodeId(), status(b).peers().get(0).id());
+    assertEquals(ka.nodeId(), status(b).peers().get(0).contact().id());
     assertEquals(2L, status(a).telemetry().counters().get("pings.sent"));
   }
 
@@ -66,6 +66,6 @@ class MeshNodeSimTest {
     a.tell(new MeshNode.Ping(PeerTarget.of(Keypair.generate().nodeId()), probe.ref()));
     StatusReply<Pong> reply = probe.receiveMessage();
     assertTrue(reply.isError());
-    assertTrue(reply.getError().getMessage().contains("unknown peer"));
+    assertTrue(reply.getError().getMessage().contains("not found"), reply.getError().getMessage());
   }
 }

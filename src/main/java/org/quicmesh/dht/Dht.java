@@ -1,0 +1,593 @@
+package org.quicmesh.dht;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.pattern.StatusReply;
+import org.quicmesh.identity.EndpointRecord;
+import org.quicmesh.identity.Key;
+import org.quicmesh.identity.Keypair;
+import org.quicmesh.identity.NodeId;
+import org.quicmesh.identity.RecordRejectedException;
+import org.quicmesh.node.Counters;
+import org.quicmesh.transport.InboundRequest;
+import org.quicmesh.transport.Reply;
+import org.quicmesh.transport.Transport;
+import org.quicmesh.wire.Ack;
+import org.quicmesh.wire.Contact;
+import org.quicmesh.wire.Contact.Addresses;
+import org.quicmesh.wire.FindNode;
+import org.quicmesh.wire.FindValue;
+import org.quicmesh.wire.Nodes;
+import org.quicmesh.wire.Ping;
+import org.quicmesh.wire.Rejected;
+import org.quicmesh.wire.Response;
+import org.quicmesh.wire.Store;
+import org.quicmesh.wire.Value;
+
+/**
+ * The Kademlia DHT of one node: owns the routing table, the value store and the latency tiers (plain classes), spawns
+ * one {@link Lookup} actor per query and one {@link Bucket} actor per full bucket, answers the DHT requests of peers,
+ * and keeps itself healthy with timers (adaptive k, bucket refresh, tier recomputation, expiry sweeps, republish).
+ */
+public final class Dht {
+
+  /** The DHT's protocol; the node guardian and endpoint send these. */
+  public sealed interface Command {}
+
+  /** A verified DHT request from a peer; answered by completing {@code reply}. */
+  public record Inbound(InboundRequest request, CompletableFuture<Response> reply) implements Command {}
+
+  /** A peer proved its identity at this address (it answered us, or connected with a verified certificate). */
+  public record Observed(Contact contact, Duration rtt) implements Command {}
+
+  /** Joins the network through these seeds: ping them, then look up our own id; retries with backoff. */
+  public record Bootstrap(List<InetSocketAddress> seeds) implements Command {}
+
+  /** The {@code resultSize} contacts closest to a target, found by an iterative lookup. */
+  public record FindClosest(NodeId target, ActorRef<StatusReply<List<Contact>>> replyTo) implements Command {}
+
+  /** Where a node can be reached: from the routing table, or by a lookup of its id. */
+  public record Locate(NodeId node, ActorRef<StatusReply<Contact>> replyTo) implements Command {}
+
+  /** Stores a value under BLAKE3(value) locally and at the k closest nodes. */
+  public record Put(byte[] value, ActorRef<StatusReply<PutResult>> replyTo) implements Command {}
+
+  /** Finds a value by key, locally or by an iterative FindValue. */
+  public record Get(Key key, ActorRef<StatusReply<byte[]>> replyTo) implements Command {}
+
+  /**
+   * Signs our endpoint record (our current addresses) and stores it at the nodes closest to its key; it is then
+   * republished at half its lifetime and whenever our addresses change.
+   */
+  public record PublishAddress(ActorRef<StatusReply<EndpointRecord>> replyTo) implements Command {}
+
+  /** Our reachable addresses (listen plus observed) changed; republishes the endpoint record if one was published. */
+  public record AddressesChanged(List<InetSocketAddress> addresses) implements Command {}
+
+  /** Finds and verifies a node's endpoint record (newest sequence seen wins; forged, expired, replayed refused). */
+  public record Resolve(NodeId node, ActorRef<StatusReply<EndpointRecord>> replyTo) implements Command {}
+
+  public record GetPeers(ActorRef<List<PeerInfo>> replyTo) implements Command {}
+
+  public record GetStatus(ActorRef<DhtStatus> replyTo) implements Command {}
+
+  private record LookupFinished(Lookup.Finished finished) implements Command {}
+
+  private record LookupAnswered(Lookup.Answered answered) implements Command {}
+
+  private record Probed(Bucket.ProbeResult result) implements Command {}
+
+  private record SeedAnswered(InetSocketAddress seed, Reply reply, Throwable failure) implements Command {}
+
+  private record StoresDone(Runnable then) implements Command {}
+
+  private enum Tick implements Command { MAINTENANCE, TIERS, BOOTSTRAP_RETRY }
+
+  private static final int MAX_TRACKED_SEQUENCES = 10_000;
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final DhtSettings settings;
+  private final Transport transport;
+  private final Keypair keypair;
+  private final Contact self;
+  private final Clock clock;
+  private final Random random;
+  private final RoutingTable table;
+  private final RecordStore store;
+  private final LatencyTiers tiers;
+  private final AdaptiveAlpha alpha;
+  private final Counters counters = new Counters();
+  private final Map<Integer, ActorRef<Bucket.Command>> buckets = new HashMap<>();
+  private final Map<Long, Consumer<Lookup.Finished>> continuations = new HashMap<>();
+  private final ActorRef<Lookup.Finished> finishedAdapter;
+  private final ActorRef<Lookup.Answered> answeredAdapter;
+  private final ActorRef<Bucket.ProbeResult> probeAdapter;
+  /** Highest endpoint-record sequence seen per node: a lower one is a replay. */
+  private final Map<NodeId, Long> sequences = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<NodeId, Long> eldest) {
+      return size() > MAX_TRACKED_SEQUENCES;
+    }
+  };
+  private Map<NodeId, Integer> tierSnapshot = Map.of();
+  private int contactsAtLastTiers;
+  private long nextLookupId;
+  private List<InetSocketAddress> seeds = List.of();
+  private int seedsPending;
+  private boolean seedAnswered;
+  private Duration bootstrapBackoff = Duration.ofSeconds(1);
+  private String bootstrapState = "not started";
+  private EndpointRecord published;
+  private List<InetSocketAddress> addresses;
+
+  private Dht(ActorContext<Command> context, TimerScheduler<Command> timers, DhtSettings settings, Transport transport,
+      Keypair keypair, Contact self, Clock clock, Random random) {
+    this.context = context;
+    this.timers = timers;
+    this.settings = settings;
+    this.transport = transport;
+    this.keypair = keypair;
+    this.self = self;
+    this.clock = clock;
+    this.random = random;
+    this.addresses = List.of(self.socketAddress());
+    long now = clock.millis();
+    this.table = new RoutingTable(self.id(), settings.routing(), now);
+    this.store = new RecordStore(settings.store(), now);
+    this.tiers = new LatencyTiers(settings.tiers());
+    this.alpha = AdaptiveAlpha.fromSettings(settings.lookup());
+    this.finishedAdapter = context.messageAdapter(Lookup.Finished.class, LookupFinished::new);
+    this.answeredAdapter = context.messageAdapter(Lookup.Answered.class, LookupAnswered::new);
+    this.probeAdapter = context.messageAdapter(Bucket.ProbeResult.class, Probed::new);
+    timers.startTimerWithFixedDelay(Tick.MAINTENANCE, settings.maintenanceInterval());
+    timers.startTimerWithFixedDelay(Tick.TIERS, settings.tiers().tierInterval());
+  }
+
+  public static Behavior<Command> create(DhtSettings settings, Transport transport, Keypair keypair, Contact self,
+      Clock clock, Random random) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new Dht(ctx, timers, settings, transport, keypair, self, clock, random).behavior()));
+  }
+
+  private Behavior<Command> behavior() {
+    return Behaviors.receive(Command.class)
+        .onMessage(Inbound.class, this::onInbound)
+        .onMessage(Observed.class, m -> {
+          observe(m.contact(), m.rtt());
+          return Behaviors.same();
+        })
+        .onMessage(Bootstrap.class, this::onBootstrap)
+        .onMessage(SeedAnswered.class, this::onSeedAnswered)
+        .onMessage(FindClosest.class, this::onFindClosest)
+        .onMessage(Locate.class, this::onLocate)
+        .onMessage(Put.class, this::onPut)
+        .onMessage(Get.class, this::onGet)
+        .onMessage(PublishAddress.class, this::onPublishAddress)
+        .onMessage(AddressesChanged.class, this::onAddressesChanged)
+        .onMessage(Resolve.class, this::onResolve)
+        .onMessage(GetPeers.class, this::onGetPeers)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(LookupFinished.class, this::onLookupFinished)
+        .onMessage(LookupAnswered.class, m -> {
+          observe(m.answered().contact(), m.answered().rtt());
+          return Behaviors.same();
+        })
+        .onMessage(Probed.class, this::onProbed)
+        .onMessage(StoresDone.class, m -> {
+          m.then().run();
+          return Behaviors.same();
+        })
+        .onMessageEquals(Tick.MAINTENANCE, this::onMaintenance)
+        .onMessageEquals(Tick.TIERS, () -> {
+          recomputeTiers();
+          return Behaviors.same();
+        })
+        .onMessageEquals(Tick.BOOTSTRAP_RETRY, () -> onBootstrap(new Bootstrap(seeds)))
+        .build();
+  }
+
+  // ---- serving peers ----
+
+  private Behavior<Command> onInbound(Inbound inbound) {
+    InboundRequest request = inbound.request();
+    long now = clock.millis();
+    observe(new Contact(request.peer(), Addresses.format(request.observedAddress())), null);
+    Response response;
+    if (request.message() instanceof Ping) {
+      response = new Ack();
+    } else if (request.message() instanceof FindNode findNode) {
+      counters.increment("in.find_node");
+      response = new Nodes(table.closest(findNode.target(), settings.resultSize()));
+    } else if (request.message() instanceof FindValue findValue) {
+      counters.increment("in.find_value");
+      Key key = Key.of(findValue.key());
+      Optional<byte[]> value = store.get(key, now);
+      response = value.<Response>map(Value::new)
+          .orElseGet(() -> new Nodes(table.closest(key.toNodeId(), settings.resultSize())));
+    } else if (request.message() instanceof Store storeRequest) {
+      counters.increment("in.store");
+      response = storeFromPeer(request.peer(), storeRequest, now);
+    } else {
+      response = new Rejected(Rejected.Reason.UNSUPPORTED, "not a DHT request");
+    }
+    inbound.reply().complete(response);
+    return Behaviors.same();
+  }
+
+  /** Content-addressed values go to the store as they are; endpoint records are verified and newest-wins. */
+  private Response storeFromPeer(NodeId peer, Store request, long now) {
+    byte[] key = request.key();
+    if (!Key.forContent(request.value()).equals(Key.of(key))) {
+      Optional<EndpointRecord> record = endpointRecordFor(key, request.value(), now);
+      if (record.isPresent()) {
+        StoreResult result = store.storeReplacing(peer, key, request.value(), request.ttlMillis(), now);
+        return result instanceof StoreResult.Rejected rejected ? rejected.toWire() : new Ack();
+      }
+    }
+    StoreResult result = store.store(peer, key, request.value(), request.ttlMillis(), now);
+    return result instanceof StoreResult.Rejected rejected ? rejected.toWire() : new Ack();
+  }
+
+  /** The value as a valid, fresh endpoint record stored under its own key, if it is one. */
+  private Optional<EndpointRecord> endpointRecordFor(byte[] key, byte[] value, long now) {
+    try {
+      EndpointRecord record = EndpointRecord.fromBytes(value);
+      if (!record.storageKey().equals(Key.of(key))) {
+        return Optional.empty();
+      }
+      record.verify(record.nodeId(), now, sequences.getOrDefault(record.nodeId(), -1L) - 1);
+      sequences.merge(record.nodeId(), record.sequence(), Math::max);
+      return Optional.of(record);
+    } catch (RecordRejectedException | IllegalArgumentException e) {
+      counters.increment("records.rejected");
+      return Optional.empty();
+    }
+  }
+
+  // ---- routing table upkeep ----
+
+  private void observe(Contact contact, Duration rtt) {
+    long now = clock.millis();
+    if (rtt != null) {
+      tiers.record(contact.id(), rtt.toNanos() / 1e6, now);
+    }
+    ObserveResult result = table.observe(contact, now);
+    if (result instanceof ObserveResult.PingBeforeEvict probe) {
+      int index = self.id().bucketIndex(contact.id());
+      bucket(index).tell(new Bucket.Probe(probe.leastRecentlySeen()));
+      counters.increment("table.probes");
+    }
+  }
+
+  private ActorRef<Bucket.Command> bucket(int index) {
+    return buckets.computeIfAbsent(index, i -> context.spawn(
+        Behaviors.supervise(Bucket.create(i, transport, self, settings.rpcTimeout(), probeAdapter))
+            .onFailure(SupervisorStrategy.restart()),
+        "bucket-" + i));
+  }
+
+  private Behavior<Command> onProbed(Probed probed) {
+    long now = clock.millis();
+    if (probed.result().alive()) {
+      table.probeAnswered(probed.result().contact(), now);
+    } else {
+      table.probeFailed(probed.result().contact(), now);
+      tiers.forget(probed.result().contact());
+      counters.increment("table.evicted");
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onMaintenance() {
+    long now = clock.millis();
+    table.adaptK(now);
+    for (int index : table.bucketsNeedingRefresh(now, settings.routing().bucketRefreshInterval())) {
+      counters.increment("lookups.refresh");
+      startLookup(LookupState.findNode(table.randomIdInBucket(index, random), settings.resultSize(), alpha.current(),
+          table.closest(self.id(), settings.resultSize()), self.id(), this::tierOf), finished -> { });
+      table.touchBucket(index, now);
+    }
+    tiers.prune(now);
+    store.sweep(now);
+    for (RecordStore.Republish due : store.dueForRepublish(now, settings.republishInterval().toMillis())) {
+      replicate(Key.of(due.key().bytes()), due.value(), due.ttlMillis(), replicas -> { });
+    }
+    if (published != null && now - published.sequence() > settings.recordTtl().toMillis() / 2) {
+      publish(record -> { });
+    }
+    if (table.size() >= 2 * Math.max(1, contactsAtLastTiers)) {
+      recomputeTiers();
+    }
+    return Behaviors.same();
+  }
+
+  private void recomputeTiers() {
+    tiers.recompute(random);
+    Map<NodeId, Integer> snapshot = new HashMap<>();
+    for (Contact c : table.contacts()) {
+      snapshot.put(c.id(), tiers.tierOf(c.id()));
+    }
+    tierSnapshot = Map.copyOf(snapshot);
+    contactsAtLastTiers = table.size();
+  }
+
+  /** Tier lookups run inside Lookup actors, so they read an immutable snapshot, never the live tiers. */
+  private int tierOf(NodeId id) {
+    return tierSnapshot.getOrDefault(id, tiers.model().defaultTier());
+  }
+
+  // ---- bootstrap ----
+
+  private Behavior<Command> onBootstrap(Bootstrap bootstrap) {
+    seeds = List.copyOf(bootstrap.seeds());
+    if (seeds.isEmpty()) {
+      bootstrapState = "no seeds: this node starts a new mesh";
+      return Behaviors.same();
+    }
+    bootstrapState = "contacting " + seeds.size() + " seed(s)";
+    seedsPending = seeds.size();
+    seedAnswered = false;
+    for (InetSocketAddress seed : seeds) {
+      context.pipeToSelf(transport.request(seed, new Ping(self), settings.rpcTimeout()),
+          (reply, failure) -> new SeedAnswered(seed, reply, failure));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onSeedAnswered(SeedAnswered answer) {
+    seedsPending--;
+    if (answer.failure() == null) {
+      seedAnswered = true;
+      observe(Contact.of(answer.reply().peer(), answer.reply().address()), answer.reply().rtt());
+    } else {
+      counters.increment("bootstrap.seed_failed");
+      context.getLog().warn("bootstrap: seed {} did not answer: {}", Addresses.format(answer.seed()),
+          org.quicmesh.node.Failures.message(answer.failure()));
+    }
+    if (seedsPending > 0) {
+      return Behaviors.same();
+    }
+    if (!seedAnswered) {
+      bootstrapState = "failed: no seed answered; retrying in " + bootstrapBackoff.toSeconds() + " s";
+      context.getLog().error("bootstrap: no seed answered ({}); retrying in {} s", seeds, bootstrapBackoff.toSeconds());
+      timers.startSingleTimer(Tick.BOOTSTRAP_RETRY, bootstrapBackoff);
+      Duration doubled = bootstrapBackoff.multipliedBy(2);
+      bootstrapState = bootstrapState.trim();
+      bootstrapBackoff = doubled.compareTo(settings.bootstrapRetryMax()) > 0 ? settings.bootstrapRetryMax() : doubled;
+      return Behaviors.same();
+    }
+    bootstrapBackoff = Duration.ofSeconds(1);
+    bootstrapState = "looking up own id";
+    startLookup(LookupState.findNode(self.id(), settings.resultSize(), alpha.current(),
+        table.closest(self.id(), settings.resultSize()), self.id(), this::tierOf), finished -> {
+          bootstrapState = "joined: " + table.size() + " contacts";
+          recomputeTiers();
+        });
+    return Behaviors.same();
+  }
+
+  // ---- lookups ----
+
+  private void startLookup(LookupState state, Consumer<Lookup.Finished> then) {
+    long id = nextLookupId++;
+    continuations.put(id, then);
+    table.touchTarget(state.target(), clock.millis());
+    counters.increment("lookups.started");
+    context.spawn(Lookup.create(id, state, transport, self, settings.rpcTimeout(), settings.lookup().slowAfter(),
+        clock, new Lookup.Listener(finishedAdapter, answeredAdapter)), "lookup-" + id);
+  }
+
+  private Behavior<Command> onLookupFinished(LookupFinished message) {
+    Lookup.Finished finished = message.finished();
+    alpha.record(finished.result());
+    counters.increment(finished.result().succeeded() ? "lookups.succeeded" : "lookups.failed");
+    Consumer<Lookup.Finished> then = continuations.remove(finished.id());
+    if (then != null) {
+      then.accept(finished);
+    }
+    return Behaviors.same();
+  }
+
+  private LookupState findNodeState(NodeId target) {
+    return LookupState.findNode(target, settings.resultSize(), alpha.current(),
+        table.closest(target, settings.resultSize()), self.id(), this::tierOf);
+  }
+
+  private Behavior<Command> onFindClosest(FindClosest find) {
+    startLookup(findNodeState(find.target()), finished -> {
+      if (finished.result().closest().isEmpty() && table.size() == 0) {
+        find.replyTo().tell(StatusReply.error("no peers known: bootstrap first"));
+      } else {
+        find.replyTo().tell(StatusReply.success(finished.result().closest()));
+      }
+    });
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onLocate(Locate locate) {
+    Optional<ContactInfo> known = table.find(locate.node());
+    if (known.isPresent()) {
+      locate.replyTo().tell(StatusReply.success(known.get().contact()));
+      return Behaviors.same();
+    }
+    startLookup(findNodeState(locate.node()), finished -> locate.replyTo().tell(
+        finished.result().closest().stream().filter(c -> c.id().equals(locate.node())).findFirst()
+            .map(StatusReply::success)
+            .orElseGet(() -> StatusReply.error("node " + locate.node().toHex() + " not found in the mesh"))));
+    return Behaviors.same();
+  }
+
+  // ---- values ----
+
+  private Behavior<Command> onPut(Put put) {
+    long now = clock.millis();
+    long ttl = settings.store().valueTtl().toMillis();
+    if (put.value().length > settings.store().maxValueBytes()) {
+      put.replyTo().tell(StatusReply.error("value of " + put.value().length + " bytes exceeds the limit of "
+          + settings.store().maxValueBytes()));
+      return Behaviors.same();
+    }
+    Key key = store.putLocal(put.value(), ttl, now);
+    replicate(key, put.value(), ttl,
+        result -> put.replyTo().tell(StatusReply.success(new PutResult(key, result[0], result[1]))));
+    return Behaviors.same();
+  }
+
+  /** Looks up the closest nodes to the key and stores the value at the k closest; reports {accepted, attempted}. */
+  private void replicate(Key key, byte[] value, long ttlMillis, Consumer<int[]> then) {
+    startLookup(findNodeState(key.toNodeId()), finished -> {
+      List<Contact> targets = finished.result().closest();
+      targets = targets.subList(0, Math.min(targets.size(), table.currentK()));
+      storeAt(targets, key, value, ttlMillis, then);
+    });
+  }
+
+  private void storeAt(List<Contact> targets, Key key, byte[] value, long ttlMillis, Consumer<int[]> then) {
+    List<CompletableFuture<Boolean>> sent = new ArrayList<>();
+    for (Contact target : targets) {
+      sent.add(transport.request(target, new Store(self, key.bytes(), value, ttlMillis), settings.rpcTimeout())
+          .handle((reply, failure) -> failure == null && reply.response() instanceof Ack)
+          .toCompletableFuture());
+    }
+    CompletionStage<Void> all = CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+    context.pipeToSelf(all, (done, failure) -> new StoresDone(() -> {
+      int accepted = (int) sent.stream().filter(f -> f.getNow(false)).count();
+      counters.add("store.replicas", accepted);
+      then.accept(new int[] {accepted, sent.size()});
+    }));
+  }
+
+  private Behavior<Command> onGet(Get get) {
+    Optional<byte[]> local = store.get(get.key(), clock.millis());
+    if (local.isPresent()) {
+      get.replyTo().tell(StatusReply.success(local.get()));
+      return Behaviors.same();
+    }
+    findValue(get.key(), value -> Key.forContent(value).equals(get.key()), found -> get.replyTo().tell(
+        found.map(StatusReply::success).orElseGet(() -> StatusReply.error("not found"))));
+    return Behaviors.same();
+  }
+
+  /** Iterative FindValue; a found value is cached at the closest node that did not have it. */
+  private void findValue(Key key, Predicate<byte[]> valid, Consumer<Optional<byte[]>> then) {
+    LookupState state = LookupState.findValue(key.toNodeId(), settings.resultSize(), alpha.current(),
+        table.closest(key.toNodeId(), settings.resultSize()), self.id(), this::tierOf, valid);
+    startLookup(state, finished -> {
+      Optional<byte[]> value = finished.result().found().map(LookupResult.FoundValue::value);
+      if (value.isPresent() && finished.result().cacheAt().isPresent()) {
+        counters.increment("values.cached_at_closest");
+        transport.request(finished.result().cacheAt().get(),
+            new Store(self, key.bytes(), value.get(), settings.store().valueTtl().toMillis()), settings.rpcTimeout());
+      }
+      then.accept(value);
+    });
+  }
+
+  // ---- endpoint records ----
+
+  private Behavior<Command> onPublishAddress(PublishAddress publish) {
+    publish(record -> publish.replyTo().tell(StatusReply.success(record)));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onAddressesChanged(AddressesChanged changed) {
+    if (changed.addresses().isEmpty() || changed.addresses().equals(addresses)) {
+      return Behaviors.same();
+    }
+    addresses = List.copyOf(changed.addresses());
+    if (published != null) {
+      counters.increment("records.republished_on_change");
+      publish(record -> { });
+    }
+    return Behaviors.same();
+  }
+
+  private void publish(Consumer<EndpointRecord> then) {
+    long now = clock.millis();
+    // The sequence is a timestamp, so a restarted node (same key, no memory) still outranks its old records.
+    long sequence = Math.max(now, published == null ? 0 : published.sequence() + 1);
+    List<String> formatted = addresses.stream().map(Addresses::format).distinct().limit(16).toList();
+    EndpointRecord record = EndpointRecord.sign(keypair, formatted, List.of(), sequence,
+        now + settings.recordTtl().toMillis());
+    published = record;
+    byte[] bytes = record.toBytes();
+    store.storeReplacing(self.id(), record.storageKey().bytes(), bytes, settings.recordTtl().toMillis(), now);
+    counters.increment("records.published");
+    startLookup(findNodeState(record.storageKey().toNodeId()), finished -> {
+      List<Contact> targets = finished.result().closest();
+      storeAt(targets.subList(0, Math.min(targets.size(), table.currentK())), record.storageKey(), bytes,
+          settings.recordTtl().toMillis(), result -> then.accept(record));
+    });
+  }
+
+  private Behavior<Command> onResolve(Resolve resolve) {
+    Key key = Key.forEndpointRecord(resolve.node());
+    long now = clock.millis();
+    Predicate<byte[]> valid = bytes -> verifiedRecord(resolve.node(), bytes, now).isPresent();
+    Optional<byte[]> local = store.get(key, now).filter(valid);
+    if (local.isPresent()) {
+      resolve.replyTo().tell(StatusReply.success(verifiedRecord(resolve.node(), local.get(), now).orElseThrow()));
+      return Behaviors.same();
+    }
+    findValue(key, valid, found -> resolve.replyTo().tell(found
+        .flatMap(bytes -> verifiedRecord(resolve.node(), bytes, clock.millis()))
+        .map(record -> {
+          sequences.merge(record.nodeId(), record.sequence(), Math::max);
+          return StatusReply.success(record);
+        })
+        .orElseGet(() -> StatusReply.error("no valid endpoint record for " + resolve.node().toHex()))));
+    return Behaviors.same();
+  }
+
+  /** The record if it is well-formed, signed by {@code node}'s key, unexpired, and not older than one seen before. */
+  private Optional<EndpointRecord> verifiedRecord(NodeId node, byte[] bytes, long now) {
+    try {
+      EndpointRecord record = EndpointRecord.fromBytes(bytes);
+      record.verify(node, now, sequences.getOrDefault(node, -1L) - 1);
+      return Optional.of(record);
+    } catch (RecordRejectedException e) {
+      counters.increment("records.rejected." + e.reason().name().toLowerCase(java.util.Locale.ROOT));
+      return Optional.empty();
+    }
+  }
+
+  // ---- status ----
+
+  private Behavior<Command> onGetPeers(GetPeers get) {
+    List<PeerInfo> peers = new ArrayList<>();
+    for (Contact c : table.contacts()) {
+      peers.add(new PeerInfo(c, tiers.tierOf(c.id()), tiers.rttOf(c.id())));
+    }
+    peers.sort((a, b) -> self.id().compareDistance(a.contact().id(), b.contact().id()));
+    get.replyTo().tell(peers);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus get) {
+    long now = clock.millis();
+    Map<String, Long> all = new java.util.TreeMap<>(counters.snapshot());
+    store.rejections().forEach((reason, count) -> all.put("store.rejected." + reason, count));
+    get.replyTo().tell(new DhtStatus(table.size(), table.currentK(), alpha.current(), table.churnPerMinute(now),
+        alpha.failureSignal(), tiers.model().centersMillis(), store.size(), store.storedBytes(), bootstrapState, all));
+    return Behaviors.same();
+  }
+}
