@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** {@code quicmesh sim}: whole networks of real node behaviors in one JVM, on virtual time. */
 @Command(name = "sim", mixinStandardHelpOptions = true,
     description = "Run a simulated network of nodes in virtual time (deterministic for a seed).",
-    subcommands = {SimCommand.Ping.class})
+    subcommands = {SimCommand.Ping.class, SimCommand.Dht.class})
 final class SimCommand implements Runnable {
 
   @picocli.CommandLine.Spec
@@ -59,6 +59,71 @@ final class SimCommand implements Runnable {
             result.heapBytesPerNode(), result.wallS());
       }
       return result.pingsFailed() == 0 ? 0 : 1;
+    }
+  }
+
+  @Command(name = "dht", mixinStandardHelpOptions = true,
+      description = "N nodes join a Kademlia DHT one by one, then M lookups of random targets are scored against "
+          + "the true 20 closest live nodes; prints success, accuracy, rounds, messages, latency, heap, wall time.")
+  static final class Dht implements Callable<Integer> {
+    @Option(names = "--nodes", defaultValue = "1000", description = "Nodes (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--lookups", defaultValue = "1000", description = "Lookups (default: ${DEFAULT-VALUE}).")
+    int lookups;
+
+    @Option(names = "--churn", defaultValue = "0",
+        description = "Fraction of nodes replaced per minute during the lookups (default: ${DEFAULT-VALUE}).")
+    double churn;
+
+    @Option(names = "--dead", defaultValue = "0",
+        description = "Fraction of nodes that crash silently before the lookups (default: ${DEFAULT-VALUE}).")
+    double dead;
+
+    @Option(names = "--latency", defaultValue = "uniform:20-200",
+        description = "Link RTT model: constant:MS or uniform:MIN-MAX (default: ${DEFAULT-VALUE}).")
+    String latency;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--concurrency", defaultValue = "10", description = "Lookups in flight at once.")
+    int concurrency;
+
+    @Option(names = "--join-interval-ms", defaultValue = "20", description = "Virtual time between joins.")
+    int joinIntervalMs;
+
+    @Option(names = "--settle-s", defaultValue = "60", description = "Virtual seconds between the last join and "
+        + "the first lookup.")
+    int settleS;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+        description = "Override a node setting, e.g. --set quicmesh.dht.lookup-final-burst=true (repeatable).")
+    java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--json", description = "Print one JSON object instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      if (nodes < 2 || dead < 0 || dead >= 1 || churn < 0) {
+        System.err.println("need --nodes >= 2, 0 <= --dead < 1, --churn >= 0");
+        return 2;
+      }
+      var result = org.quicmesh.simulation.DhtSimulation.run(new org.quicmesh.simulation.DhtSimulation.Settings(
+          nodes, lookups, churn, dead, latency, seed, concurrency, Duration.ofMillis(joinIntervalMs),
+          Duration.ofSeconds(settleS), new java.util.LinkedHashMap<>(overrides)), System.err::println);
+      if (json) {
+        System.out.println(Json.line(result));
+      } else {
+        System.out.printf("nodes %d, lookups %d: success %.3f, accuracy mean %.3f (min %.2f), rounds p50 %.0f p95 %.0f, "
+                + "%.1f msgs/lookup, latency p50 %.0f ms p95 %.0f ms max %.0f ms (median link RTT %.0f ms), "
+                + "heap %d B/node, wall %.1f s%n", result.nodes(), result.lookups(), result.successRate(),
+            result.accuracyMean(), result.accuracyMin(), result.roundsP50(), result.roundsP95(),
+            result.messagesPerLookup(), result.latencyMsP50(), result.latencyMsP95(), result.latencyMsMax(),
+            result.medianLinkRttMs(), result.heapBytesPerNode(), result.wallS());
+      }
+      return 0;
     }
   }
 }

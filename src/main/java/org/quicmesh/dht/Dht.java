@@ -61,8 +61,8 @@ public final class Dht {
   /** Joins the network through these seeds: ping them, then look up our own id; retries with backoff. */
   public record Bootstrap(List<InetSocketAddress> seeds) implements Command {}
 
-  /** The {@code resultSize} contacts closest to a target, found by an iterative lookup. */
-  public record FindClosest(NodeId target, ActorRef<StatusReply<List<Contact>>> replyTo) implements Command {}
+  /** The {@code resultSize} contacts closest to a target, found by an iterative lookup, with its statistics. */
+  public record FindClosest(NodeId target, ActorRef<StatusReply<LookupResult>> replyTo) implements Command {}
 
   /** Where a node can be reached: from the routing table, or by a lookup of its id. */
   public record Locate(NodeId node, ActorRef<StatusReply<Contact>> replyTo) implements Command {}
@@ -302,8 +302,7 @@ public final class Dht {
     table.adaptK(now);
     for (int index : table.bucketsNeedingRefresh(now, settings.routing().bucketRefreshInterval())) {
       counters.increment("lookups.refresh");
-      startLookup(LookupState.findNode(table.randomIdInBucket(index, random), settings.resultSize(), alpha.current(),
-          table.closest(self.id(), settings.resultSize()), self.id(), this::tierOf), finished -> { });
+      startLookup(lookupState(table.randomIdInBucket(index, random), null), finished -> { });
       table.touchBucket(index, now);
     }
     tiers.prune(now);
@@ -377,8 +376,7 @@ public final class Dht {
     }
     bootstrapBackoff = Duration.ofSeconds(1);
     bootstrapState = "looking up own id";
-    startLookup(LookupState.findNode(self.id(), settings.resultSize(), alpha.current(),
-        table.closest(self.id(), settings.resultSize()), self.id(), this::tierOf), finished -> {
+    startLookup(lookupState(self.id(), null), finished -> {
           bootstrapState = "joined: " + table.size() + " contacts";
           recomputeTiers();
         });
@@ -408,8 +406,13 @@ public final class Dht {
   }
 
   private LookupState findNodeState(NodeId target) {
-    return LookupState.findNode(target, settings.resultSize(), alpha.current(),
-        table.closest(target, settings.resultSize()), self.id(), this::tierOf);
+    return lookupState(target, null);
+  }
+
+  /** A lookup from our k closest contacts with the current α; a FindValue when {@code validValue} is given. */
+  private LookupState lookupState(NodeId target, Predicate<byte[]> validValue) {
+    return new LookupState(target, settings.resultSize(), alpha.current(), table.closest(target, settings.resultSize()),
+        self.id(), this::tierOf, validValue, settings.lookup().tuning());
   }
 
   private Behavior<Command> onFindClosest(FindClosest find) {
@@ -417,7 +420,7 @@ public final class Dht {
       if (finished.result().closest().isEmpty() && table.size() == 0) {
         find.replyTo().tell(StatusReply.error("no peers known: bootstrap first"));
       } else {
-        find.replyTo().tell(StatusReply.success(finished.result().closest()));
+        find.replyTo().tell(StatusReply.success(finished.result()));
       }
     });
     return Behaviors.same();
@@ -489,9 +492,7 @@ public final class Dht {
 
   /** Iterative FindValue; a found value is cached at the closest node that did not have it. */
   private void findValue(Key key, Predicate<byte[]> valid, Consumer<Optional<byte[]>> then) {
-    LookupState state = LookupState.findValue(key.toNodeId(), settings.resultSize(), alpha.current(),
-        table.closest(key.toNodeId(), settings.resultSize()), self.id(), this::tierOf, valid);
-    startLookup(state, finished -> {
+    startLookup(lookupState(key.toNodeId(), valid), finished -> {
       Optional<byte[]> value = finished.result().found().map(LookupResult.FoundValue::value);
       if (value.isPresent() && finished.result().cacheAt().isPresent()) {
         counters.increment("values.cached_at_closest");

@@ -1,16 +1,15 @@
 package org.quicmesh.node;
 
-import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.pattern.StatusReply;
+import org.quicmesh.dht.LookupResult;
 import org.quicmesh.dht.PutResult;
 import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.identity.Key;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
-import org.quicmesh.wire.Contact;
 
 /**
  * The public protocol of a Quicmesh node. Spawn {@link #create} in your own {@code ActorSystem} and send it
@@ -30,8 +29,8 @@ public final class MeshNode {
   /** Replies with the node's identity, addresses, routing-table contacts and telemetry. */
   public record GetStatus(ActorRef<StatusReply<NodeStatus>> replyTo) implements Command {}
 
-  /** The 20 contacts closest to {@code target}, by an iterative lookup. */
-  public record FindNode(NodeId target, ActorRef<StatusReply<List<Contact>>> replyTo) implements Command {}
+  /** The 20 contacts closest to {@code target} by an iterative lookup, with the lookup's statistics. */
+  public record FindNode(NodeId target, ActorRef<StatusReply<LookupResult>> replyTo) implements Command {}
 
   /** Stores a value under its BLAKE3 key at the closest nodes; replies with the key and the replica count. */
   public record Put(byte[] value, ActorRef<StatusReply<PutResult>> replyTo) implements Command {}

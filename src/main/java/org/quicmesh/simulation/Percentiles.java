@@ -29,6 +29,23 @@ public final class Percentiles {
     return sorted[Math.max(0, Math.min(size - 1, rank - 1))];
   }
 
+  /** The arithmetic mean, or NaN for an empty sample. */
+  public double mean() {
+    if (size == 0) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    for (int i = 0; i < size; i++) {
+      sum += values[i];
+    }
+    return sum / size;
+  }
+
+  /** The smallest value, or NaN for an empty sample. */
+  public double min() {
+    return size == 0 ? Double.NaN : Arrays.stream(values, 0, size).min().getAsDouble();
+  }
+
   public double max() {
     return percentile(100);
   }

@@ -1,6 +1,7 @@
 package org.quicmesh.simulation;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -14,40 +15,53 @@ import org.quicmesh.node.TransportFactory;
 import org.quicmesh.transport.sim.SimNetwork;
 
 /**
- * N real node behaviors on one {@link SimNetwork}, spawned by a scenario's parent actor. Identities and per-node
+ * Real node behaviors on one {@link SimNetwork}, spawned as children of a scenario's actor. Identities and per-node
  * randomness derive from the scenario's seeded {@link Random}, so a seed fixes the whole run.
  */
 public final class SimulatedMesh {
 
   /** One simulated node: its identity, address and actor. */
-  public record Member(Keypair keypair, InetSocketAddress address, ActorRef<MeshNode.Command> node) {}
+  public record Member(int index, Keypair keypair, InetSocketAddress address, ActorRef<MeshNode.Command> node) {}
 
-  private final List<Member> members;
+  private final SimNetwork network;
+  private final Clock clock;
+  private final Random random;
+  private final List<Member> members = new ArrayList<>();
 
-  private SimulatedMesh(List<Member> members) {
-    this.members = List.copyOf(members);
+  public SimulatedMesh(SimNetwork network, Clock clock, Random random) {
+    this.network = network;
+    this.clock = clock;
+    this.random = random;
   }
 
-  /** Spawns {@code count} nodes as children of the calling actor. */
+  /** Spawns {@code count} nodes with the same config as children of the calling actor. */
   public static SimulatedMesh spawn(ActorContext<?> context, SimNetwork network, int count, MeshConfig config,
-      java.time.Clock clock, Random random) {
-    List<Member> members = new ArrayList<>(count);
+      Clock clock, Random random) {
+    SimulatedMesh mesh = new SimulatedMesh(network, clock, random);
     for (int i = 0; i < count; i++) {
-      byte[] secret = new byte[32];
-      random.nextBytes(secret);
-      Keypair keypair = Keypair.fromSecret(secret);
-      InetSocketAddress address = network.nextAddress();
-      TransportFactory transport = (system, kp, cfg) -> network.attach(address, kp);
-      NodeEnvironment environment = new NodeEnvironment(clock, new Random(random.nextLong()));
-      ActorRef<MeshNode.Command> node =
-          context.spawn(MeshNode.create(config, keypair, transport, environment), "node-" + i);
-      members.add(new Member(keypair, address, node));
+      mesh.spawn(context, config);
     }
-    return new SimulatedMesh(members);
+    return mesh;
+  }
+
+  /** Spawns one more node (a fresh identity at the next simulated address). */
+  public Member spawn(ActorContext<?> context, MeshConfig config) {
+    byte[] secret = new byte[32];
+    random.nextBytes(secret);
+    Keypair keypair = Keypair.fromSecret(secret);
+    InetSocketAddress address = network.nextAddress();
+    TransportFactory transport = (system, kp, cfg) -> network.attach(address, kp);
+    NodeEnvironment environment = new NodeEnvironment(clock, new Random(random.nextLong()));
+    int index = members.size();
+    ActorRef<MeshNode.Command> node =
+        context.spawn(MeshNode.create(config.withListen(address), keypair, transport, environment), "node-" + index);
+    Member member = new Member(index, keypair, address, node);
+    members.add(member);
+    return member;
   }
 
   public List<Member> members() {
-    return members;
+    return List.copyOf(members);
   }
 
   public Member member(int index) {
@@ -56,5 +70,9 @@ public final class SimulatedMesh {
 
   public int size() {
     return members.size();
+  }
+
+  public SimNetwork network() {
+    return network;
   }
 }
