@@ -8,10 +8,12 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.quicmesh.identity.Key;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.node.Failures;
 import org.quicmesh.node.PeerTarget;
@@ -40,6 +42,14 @@ final class ControlProtocol {
     this.out = out;
     operations.put("status", request -> mesh.status().thenApply(Json::status));
     operations.put("ping", request -> mesh.ping(target(request)).thenApply(Json::pong));
+    operations.put("peers", request -> mesh.status().thenApply(status -> Json.peers(status.peers())));
+    operations.put("find_node", request -> mesh.findNode(nodeId(request, "target"))
+        .thenApply(result -> Json.object().set("nodes", Json.contacts(result.closest()))));
+    operations.put("put", request -> mesh.put(data(request)).thenApply(Json::put));
+    operations.put("get", request -> mesh.get(Key.of(nodeId(request, "key").toBytes()))
+        .thenApply(value -> Json.object().put("data", Base64.getEncoder().encodeToString(value))));
+    operations.put("publish_address", request -> mesh.publishAddress().thenApply(Json::record));
+    operations.put("resolve", request -> mesh.resolve(nodeId(request, "node")).thenApply(Json::record));
     operations.put("shutdown", request -> mesh.shutdown().thenApply(done -> Json.object()));
   }
 
@@ -129,6 +139,32 @@ final class ControlProtocol {
       reply.put("error", error);
     }
     emit(reply);
+  }
+
+  /** A 32-byte id given as 64 hex characters in {@code field}. */
+  static NodeId nodeId(JsonNode request, String field) {
+    JsonNode value = request.get(field);
+    if (value == null || !value.isTextual()) {
+      throw new ControlException("\"" + field + "\" must be 64 hex characters");
+    }
+    try {
+      return NodeId.fromHex(value.asText());
+    } catch (IllegalArgumentException e) {
+      throw new ControlException("\"" + field + "\": " + e.getMessage());
+    }
+  }
+
+  /** Binary payload given as base64 in {@code data}. */
+  static byte[] data(JsonNode request) {
+    JsonNode value = request.get("data");
+    if (value == null || !value.isTextual()) {
+      throw new ControlException("\"data\" must be a base64 string");
+    }
+    try {
+      return Base64.getDecoder().decode(value.asText());
+    } catch (IllegalArgumentException e) {
+      throw new ControlException("\"data\" is not valid base64: " + e.getMessage());
+    }
   }
 
   /** The peer a request names: {@code addr} ("host:port") or {@code node} (hex NodeId). */

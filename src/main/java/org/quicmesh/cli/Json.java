@@ -7,8 +7,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.InetSocketAddress;
 import java.util.List;
+import org.quicmesh.dht.PeerInfo;
+import org.quicmesh.dht.PutResult;
+import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.node.NodeStatus;
 import org.quicmesh.node.Pong;
+import org.quicmesh.wire.Contact;
 import org.quicmesh.wire.Contact.Addresses;
 
 /**
@@ -51,6 +55,45 @@ final class Json {
     node.put("node", pong.peer().toHex());
     node.put("addr", Addresses.format(pong.address()));
     node.put("rtt_ms", millis(pong.rtt()));
+    return node;
+  }
+
+  static ArrayNode contacts(List<Contact> contacts) {
+    ArrayNode array = MAPPER.createArrayNode();
+    for (Contact c : contacts) {
+      array.addObject().put("node", c.id().toHex()).put("addr", c.address());
+    }
+    return array;
+  }
+
+  static ObjectNode peers(List<PeerInfo> peers) {
+    ArrayNode array = MAPPER.createArrayNode();
+    for (PeerInfo p : peers) {
+      ObjectNode peer = array.addObject().put("node", p.contact().id().toHex()).put("addr", p.contact().address())
+          .put("tier", p.tier());
+      if (p.rttMs().isPresent()) {
+        peer.put("rtt_ms", p.rttMs().getAsDouble());
+      } else {
+        peer.putNull("rtt_ms");
+      }
+    }
+    ObjectNode result = object();
+    result.set("peers", array);
+    return result;
+  }
+
+  static ObjectNode put(PutResult put) {
+    return object().put("key", put.key().toHex()).put("replicas", put.replicas()).put("attempted", put.attempted());
+  }
+
+  static ObjectNode record(EndpointRecord record) {
+    ObjectNode node = object().put("node", record.nodeId().toHex());
+    ArrayNode addrs = node.putArray("addrs");
+    record.addresses().forEach(addrs::add);
+    ArrayNode relays = node.putArray("relays");
+    record.relays().forEach(relays::add);
+    node.put("seq", record.sequence());
+    node.put("expires_ms", record.expiresAt());
     return node;
   }
 

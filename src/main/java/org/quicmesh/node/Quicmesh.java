@@ -8,7 +8,12 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.pattern.StatusReply;
+import org.quicmesh.dht.LookupResult;
+import org.quicmesh.dht.PutResult;
+import org.quicmesh.identity.EndpointRecord;
+import org.quicmesh.identity.Key;
 import org.quicmesh.identity.Keypair;
+import org.quicmesh.identity.NodeId;
 
 /**
  * A {@code CompletionStage} facade over a node actor, for code that does not speak actors. Every method is
@@ -49,6 +54,40 @@ public final class Quicmesh {
 
   public CompletionStage<NodeStatus> status() {
     return AskPattern.askWithStatus(node, MeshNode.GetStatus::new, askTimeout, system.scheduler());
+  }
+
+  /** The 20 contacts closest to {@code target} by an iterative lookup, with the lookup's statistics. */
+  public CompletionStage<LookupResult> findNode(NodeId target) {
+    return AskPattern.askWithStatus(node, replyTo -> new MeshNode.FindNode(target, replyTo), lookupTimeout(),
+        system.scheduler());
+  }
+
+  /** Stores a value at the closest nodes under its BLAKE3 key. */
+  public CompletionStage<PutResult> put(byte[] value) {
+    return AskPattern.askWithStatus(node, replyTo -> new MeshNode.Put(value, replyTo), lookupTimeout(),
+        system.scheduler());
+  }
+
+  /** Fetches a value by key; fails with "not found" when no node has it. */
+  public CompletionStage<byte[]> get(Key key) {
+    return AskPattern.askWithStatus(node, replyTo -> new MeshNode.Get(key, replyTo), lookupTimeout(),
+        system.scheduler());
+  }
+
+  /** Publishes our signed endpoint record; it is republished automatically afterwards. */
+  public CompletionStage<EndpointRecord> publishAddress() {
+    return AskPattern.askWithStatus(node, MeshNode.PublishAddress::new, lookupTimeout(), system.scheduler());
+  }
+
+  /** Finds and verifies another node's endpoint record. */
+  public CompletionStage<EndpointRecord> resolve(NodeId peer) {
+    return AskPattern.askWithStatus(node, replyTo -> new MeshNode.Resolve(peer, replyTo), lookupTimeout(),
+        system.scheduler());
+  }
+
+  /** A lookup may wait out several per-RPC timeouts in a row. */
+  private Duration lookupTimeout() {
+    return askTimeout.multipliedBy(4);
   }
 
   /** Closes the node's connections and socket; completes when the port is released. */
