@@ -65,7 +65,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Requests use one bidirectional stream each over a pooled connection per peer ({@link ConnectionPool}); every
  * reply names the peer verified from its certificate. Long-lived message streams go through the
- * {@link StreamAdapters} given at construction.
+ * {@link StreamAdapters} given at construction, by default the backpressured {@link MessageStreamAdapters}.
  */
 public final class QuicTransport implements Transport {
   private static final Logger log = LoggerFactory.getLogger(QuicTransport.class);
@@ -91,7 +91,7 @@ public final class QuicTransport implements Transport {
   private volatile Channel socket;
 
   public QuicTransport(Keypair keypair, QuicTransportConfig config) {
-    this(keypair, config, new FramedStreamAdapters());
+    this(keypair, config, new MessageStreamAdapters());
   }
 
   public QuicTransport(Keypair keypair, QuicTransportConfig config, StreamAdapters streamAdapters) {
@@ -125,6 +125,8 @@ public final class QuicTransport implements Transport {
         .connectionIdAddressGenerator(ConnectionIds.serverGenerator())
         .tokenHandler(NoRetryTokenHandler.INSTANCE)
         .handler(acceptedConnections)
+        // Message stream stages read on demand only: nothing may be read before they attach (RPC streams opt in).
+        .streamOption(ChannelOption.AUTO_READ, false)
         .streamHandler(inboundStreams)
         .build();
     ChannelHandler clientCodec = transportParameters(new QuicClientCodecBuilder()).sslContext(clientTls).build();
@@ -247,6 +249,7 @@ public final class QuicTransport implements Transport {
     Future<QuicChannel> connecting = QuicChannel.newBootstrap(s)
         .handler(dialedConnections)
         .streamHandler(inboundStreams)
+        .streamOption(ChannelOption.AUTO_READ, false)
         .localConnectionAddress(ConnectionIds.newClientId())
         .remoteConnectionAddress(ConnectionIds.newInitialServerId())
         .remoteAddress(address)
@@ -291,7 +294,11 @@ public final class QuicTransport implements Transport {
   public Sink<Message, CompletionStage<Done>> streamTo(Contact to) {
     Objects.requireNonNull(to, "to");
     return streamAdapters.outbound(() -> pool.connect(to).thenCompose(connection -> NettyFutures.toCompletable(
-        connection.channel().createStream(QuicStreamType.UNIDIRECTIONAL, new ChannelInboundHandlerAdapter()),
+        connection.channel().newStreamBootstrap()
+            .type(QuicStreamType.UNIDIRECTIONAL)
+            .option(ChannelOption.AUTO_READ, false)
+            .handler(new ChannelInboundHandlerAdapter())
+            .create(),
         cause -> new TransportException(Kind.UNREACHABLE, "could not open a stream to " + to, cause))));
   }
 
@@ -365,6 +372,8 @@ public final class QuicTransport implements Transport {
             new FrameDecoder(counters.bytesReceived::add),
             new FrameEncoder(counters.bytesSent::add),
             new RpcServerHandler(inbound, counters));
+        // Created with AUTO_READ off like every inbound stream; a request stream is read eagerly.
+        stream.config().setAutoRead(true);
         return;
       }
       try {

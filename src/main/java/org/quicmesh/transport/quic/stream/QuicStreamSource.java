@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -122,8 +123,10 @@ public final class QuicStreamSource<T> extends GraphStage<SourceShape<T>> {
     public void preStart() {
       buffered = channel.alloc().compositeDirectBuffer(Integer.MAX_VALUE);
       channel.config().setAutoRead(false);
-      // FIN must arrive as an event, not as a silent close.
-      channel.config().setAllowHalfClosure(true);
+      if (channel.type() == QuicStreamType.BIDIRECTIONAL) {
+        // FIN must arrive as an event, not as a silent close (unidirectional streams have no half-closure: see Reader).
+        channel.config().setAllowHalfClosure(true);
+      }
       try {
         channel.eventLoop().execute(() -> {
           channel.pipeline().addLast(reader);
@@ -278,7 +281,12 @@ public final class QuicStreamSource<T> extends GraphStage<SourceShape<T>> {
 
       @Override
       public void channelInactive(ChannelHandlerContext ctx) {
-        onClosed.invoke(Done.getInstance());
+        // Netty closes a peer's unidirectional stream on FIN without an input-shutdown event. A reset reaches
+        // exceptionCaught first and a lost connection is inactive before its streams close, so a close of such a
+        // stream while its connection is up is the FIN.
+        boolean finOfUnidirectional = channel.type() == QuicStreamType.UNIDIRECTIONAL && !channel.isLocalCreated()
+            && channel.parent().isActive();
+        (finOfUnidirectional ? onFin : onClosed).invoke(Done.getInstance());
         ctx.fireChannelInactive();
       }
     }
