@@ -224,7 +224,7 @@ public final class QuicTransport implements Transport {
     call.result().whenComplete((reply, error) -> inFlight.remove(call));
     try {
       var timer = group.next().schedule(
-          () -> call.fail(Kind.TIMEOUT, "no reply from " + target + " within " + timeout.toMillis() + " ms", null),
+          () -> timeOut(call, "no reply from " + target + " within " + timeout.toMillis() + " ms"),
           timeout.toNanos(), TimeUnit.NANOSECONDS);
       call.result().whenComplete((reply, error) -> timer.cancel(false));
       connection.get().whenComplete((peer, error) -> {
@@ -238,6 +238,21 @@ public final class QuicTransport implements Transport {
       call.fail(Kind.CLOSED, "transport is shutting down", e);
     }
     return call.result().minimalCompletionStage();
+  }
+
+  /**
+   * Fails a call with TIMEOUT. If its connection heard nothing since the request went out, the peer is gone (a
+   * restarted peer leaves our connection "active" until the idle timeout): the connection is retired first, so the
+   * next request redials instead of timing out too.
+   */
+  private void timeOut(RpcCall call, String message) {
+    call.silentConnection().whenComplete((silent, error) -> {
+      if (silent != null && pool.retire(silent)) {
+        counters.reject("stale-connection");
+        log.debug("closing stale connection to {}", silent.peer().shortHex());
+      }
+      call.fail(Kind.TIMEOUT, message, null);
+    });
   }
 
   /** Dials {@code address} from our socket and verifies who answered (against {@code expected} if not null). */
@@ -300,6 +315,14 @@ public final class QuicTransport implements Transport {
             .handler(new ChannelInboundHandlerAdapter())
             .create(),
         cause -> new TransportException(Kind.UNREACHABLE, "could not open a stream to " + to, cause))));
+  }
+
+  /** Closes the socket without telling peers, like a crashed process (tests of dead peers); then shuts down. */
+  void crash() {
+    Channel s = socket;
+    if (s != null) {
+      s.close();
+    }
   }
 
   /** The pooled (dialing if needed) connection to a peer; for tests that need raw streams. */

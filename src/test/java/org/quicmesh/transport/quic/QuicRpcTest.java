@@ -325,6 +325,45 @@ class QuicRpcTest {
   }
 
   @Test
+  void aPeerRestartedOnItsPortIsRedialedAfterAtMostOneTimeout() {
+    try (TestNode a = new TestNode(); TestNode b = new TestNode()) {
+      TestNode.await(a.transport.request(b.contact(), a.ping(), TIMEOUT));
+      b.transport.crash(); // no CONNECTION_CLOSE: a's pooled connection still looks active
+      TestNode.await(b.transport.shutdown());
+
+      QuicTransportConfig samePort = QuicTransportConfig.loopback().withBindAddress(b.address());
+      try (TestNode restarted = new TestNode(b.keypair, samePort, new MessageStreamAdapters())) {
+        CompletableFuture<Reply> first =
+            a.transport.request(b.contact(), a.ping(), Duration.ofMillis(1000)).toCompletableFuture();
+        Throwable failure = TestNode.failureOf(first);
+        assertEquals(Kind.TIMEOUT, ((TransportException) failure).kind(), "failed with " + failure);
+        assertEquals(1L, a.transport.stats().rejected().get("stale-connection"));
+
+        Reply second = TestNode.await(a.transport.request(b.contact(), a.ping(), TIMEOUT));
+
+        assertInstanceOf(Ack.class, second.response());
+        assertEquals(2, a.transport.handshakesDialed(), "the second request went through a new connection");
+        assertEquals(1, restarted.seen.size());
+      }
+    }
+  }
+
+  @Test
+  void aSlowAnswerTimesOutWithoutRetiringTheConnection() {
+    try (TestNode a = new TestNode(); TestNode b = new TestNode()) {
+      b.answer = request -> new CompletableFuture<>(); // never answers
+      Throwable failure = TestNode.failureOf(a.transport.request(b.contact(), a.ping(), Duration.ofMillis(500)));
+      assertEquals(Kind.TIMEOUT, ((TransportException) failure).kind());
+
+      b.answer = request -> CompletableFuture.<Response>completedFuture(new Ack());
+      TestNode.await(a.transport.request(b.contact(), a.ping(), TIMEOUT));
+
+      assertEquals(1, a.transport.handshakesDialed(), "a live but slow peer keeps its connection");
+      assertEquals(null, a.transport.stats().rejected().get("stale-connection"));
+    }
+  }
+
+  @Test
   void idleConnectionsCloseAfterTheIdleTimeout() throws Exception {
     QuicTransportConfig shortIdle = QuicTransportConfig.loopback().withIdleTimeout(Duration.ofMillis(500));
     try (TestNode a = new TestNode(shortIdle); TestNode b = new TestNode(shortIdle)) {
