@@ -28,9 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.quicmesh.bench.LoopbackQuic;
-import org.quicmesh.bench.QuicTuning;
 import org.quicmesh.identity.NodeId;
+import org.quicmesh.transport.quic.QuicTransportConfig;
 import org.quicmesh.wire.Ack;
 import org.quicmesh.wire.Contact;
 import org.quicmesh.wire.Message;
@@ -43,7 +42,7 @@ import org.quicmesh.wire.WireFormatException;
 class QuicStreamStagesTest {
   private static final int CHUNK = 64 * 1024;
   private static ActorSystem system;
-  private LoopbackQuic quic;
+  private QuicPair quic;
 
   @BeforeAll
   static void startSystem() {
@@ -59,8 +58,8 @@ class QuicStreamStagesTest {
   @BeforeEach
   void connect() throws Exception {
     // 8 MB stream windows: large enough for speed, small against the 100 MB the backpressure test pushes.
-    quic = LoopbackQuic.start(QuicTuning.baseline().withMaxUdpPayload(16 * 1024).withWindows(16L << 20, 8L << 20)
-        .withSocketBuffers(4 << 20));
+    quic = QuicPair.start(QuicTransportConfig.loopback().withUdpPayloadSizes(16 * 1024, 16 * 1024)
+        .withFlowControlWindows(16L << 20, 8L << 20));
   }
 
   @AfterEach
