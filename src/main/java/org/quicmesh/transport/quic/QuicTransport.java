@@ -64,7 +64,11 @@ import org.slf4j.LoggerFactory;
  * raw STUN and probe datagrams through {@link #datagrams()}.
  *
  * <p>Requests use one bidirectional stream each over a pooled connection per peer ({@link ConnectionPool}); every
- * reply names the peer verified from its certificate. Long-lived message streams go through the
+ * reply names the peer verified from its certificate. A refused request (spoofed {@code from}, undecodable body) is
+ * answered with a {@link org.quicmesh.wire.Rejected} reply, which callers get as a normal {@link Reply}. A request that
+ * times out on a connection that received no packet since it was sent retires that connection (the peer is gone, e.g.
+ * restarted; counted as {@code stale-connection} in {@link TransportStats#rejected()}), so the next request redials.
+ * Netty QUIC offers no keep-alive knob; an idle dead connection is found by this check or the idle timeout. Long-lived message streams go through the
  * {@link StreamAdapters} given at construction, by default the backpressured {@link MessageStreamAdapters}.
  */
 public final class QuicTransport implements Transport {

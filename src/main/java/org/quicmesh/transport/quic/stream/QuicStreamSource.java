@@ -36,7 +36,8 @@ import org.quicmesh.wire.WireFormatException;
  * downstream waits for the rest of a larger frame), so a stalled consumer leaves the data in quiche, whose flow control
  * then stops the sender.
  *
- * <p>FIN completes the source once every buffered element is emitted (bytes left over inside an unfinished frame
+ * <p>FIN completes the source once every buffered element is emitted (on a peer's unidirectional stream, which
+ * Netty closes at FIN without an input-shutdown event, a close while the connection is still up is the FIN) (bytes left over inside an unfinished frame
  * fail it); a stream reset, a closed stream or connection, or a malformed frame fail it. Downstream cancellation sends
  * STOP_SENDING ({@link StreamErrorCodes#CANCELLED}), which fails the peer's further writes. Every buffer received is
  * released exactly once: by the stage after decoding, or on stop by whichever side empties the hand-off queue last.

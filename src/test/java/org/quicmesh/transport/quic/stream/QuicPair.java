@@ -139,8 +139,13 @@ final class QuicPair implements AutoCloseable {
 
   /** Opens a bidirectional stream from the client (autoRead off, no handlers). */
   QuicStreamChannel openClientStream() throws Exception {
+    return openClientStream(QuicStreamType.BIDIRECTIONAL);
+  }
+
+  /** Opens a stream of the given type from the client (autoRead off, no handlers). */
+  QuicStreamChannel openClientStream(QuicStreamType type) throws Exception {
     return client.newStreamBootstrap()
-        .type(QuicStreamType.BIDIRECTIONAL)
+        .type(type)
         .option(ChannelOption.AUTO_READ, false)
         .handler(new ChannelInboundHandlerAdapter())
         .create().get(10, TimeUnit.SECONDS);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -192,6 +193,36 @@ class QuicStreamStagesTest {
 
     // The consumer's own connection closes (shutdown, idle timeout). A peer's CONNECTION_CLOSE sent while it has
     // stream data in flight was not seen by the server in this Netty version: see the report.
+    quic.server().close().sync();
+
+    ExecutionException failure = assertThrows(ExecutionException.class,
+        () -> read.toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertInstanceOf(StreamClosedException.class, failure.getCause());
+  }
+
+  @Test
+  void finOfAUnidirectionalStreamCompletesTheSourceAfterEveryMessage() throws Exception {
+    List<Message> sent = List.of(new Ack(), new Ack(), new Ack());
+    QuicStreamChannel out = quic.openClientStream(QuicStreamType.UNIDIRECTIONAL);
+    Source.from(sent).runWith(MessageStreams.sink(out), system).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    QuicStreamChannel in = quic.nextServerStream(10, TimeUnit.SECONDS);
+
+    List<Message> received = MessageStreams.source(in).runWith(Sink.seq(), system)
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    assertEquals(sent, received);
+  }
+
+  @Test
+  void connectionClosedMidUnidirectionalStreamFailsTheConsumerInsteadOfEndingIt() throws Exception {
+    QuicStreamChannel out = quic.openClientStream(QuicStreamType.UNIDIRECTIONAL);
+    Source.repeat(CHUNK).map(byte[]::new).runWith(QuicStreamSink.bytes(out, StreamSettings.defaults()), system);
+    QuicStreamChannel in = quic.nextServerStream(10, TimeUnit.SECONDS);
+    AtomicLong received = new AtomicLong();
+    CompletionStage<Done> read = QuicStreamSource.bytes(in, StreamSettings.defaults())
+        .runForeach(bytes -> received.addAndGet(bytes.size()), system);
+    awaitAtLeast(received, 1 << 20, 30_000);
+
     quic.server().close().sync();
 
     ExecutionException failure = assertThrows(ExecutionException.class,
