@@ -60,7 +60,8 @@ public final class MessageStreamAdapters implements StreamAdapters {
       if (never.getCause() == null) {
         return CompletableFuture.completedFuture(Done.getInstance()); // upstream completed without elements
       }
-      cause = never.getCause();
+      // Upstream failed before the first message: nothing was opened, the caller gets its own failure back.
+      return CompletableFuture.failedFuture(never.getCause());
     }
     if (cause instanceof TransportException) {
       return CompletableFuture.failedFuture(cause);

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Timeout;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.transport.quic.stream.BufferMeter;
 import org.quicmesh.transport.quic.stream.StreamSettings;
+import org.quicmesh.transport.TransportException;
+import org.quicmesh.wire.Ack;
+import org.quicmesh.wire.Contact;
 import org.quicmesh.wire.Limits;
 import org.quicmesh.wire.Message;
 import org.quicmesh.wire.RelayForward;
@@ -94,6 +97,20 @@ class QuicMessageStreamTest {
       TestNode.await(Source.<Message>empty().runWith(a.transport.streamTo(b.contact()), materializer));
 
       assertEquals(0, a.transport.stats().connections(), "nothing was dialed");
+    }
+  }
+
+  @Test
+  void streamingToAnAddressHoldingAnotherNodeFailsWithIdentityMismatch() {
+    Materializer materializer = Materializer.matFromSystem(system);
+    try (TestNode a = new TestNode(); TestNode b = new TestNode()) {
+      Contact impostor = Contact.of(Keypair.generate().nodeId(), b.address());
+
+      Throwable failure = TestNode.failureOf(
+          Source.single((Message) new Ack()).runWith(a.transport.streamTo(impostor), materializer));
+
+      assertEquals(TransportException.Kind.IDENTITY_MISMATCH, ((TransportException) failure).kind());
+      assertTrue(b.streams.isEmpty());
     }
   }
 
