@@ -87,6 +87,23 @@ public final class Frames {
    */
   public static int tryReadLength(ByteBuffer buffer, int maxFrameBytes) throws WireFormatException {
     int start = buffer.position();
+    int value = tryReadVarint(buffer, maxFrameBytes);
+    if (value == 0) {
+      buffer.position(start);
+      throw new WireFormatException("empty frame");
+    }
+    return value;
+  }
+
+  /**
+   * The varint rules of {@link #tryReadLength(ByteBuffer, int)} without its non-empty rule: for framings where an
+   * empty body is legal (raw byte frames on a stream). Returns the value (0 allowed) and advances past it, or -1 with
+   * the position unchanged when incomplete.
+   *
+   * @throws WireFormatException if the value exceeds {@code maxValue}, is not minimally encoded, or is too long
+   */
+  public static int tryReadVarint(ByteBuffer buffer, int maxValue) throws WireFormatException {
+    int start = buffer.position();
     long value = 0;
     for (int i = 0; i < Limits.MAX_VARINT_BYTES; i++) {
       if (start + i >= buffer.limit()) {
@@ -94,24 +111,21 @@ public final class Frames {
       }
       int b = buffer.get(start + i) & 0xff;
       value |= (long) (b & 0x7f) << (7 * i);
-      if (value > maxFrameBytes) {
-        throw new WireFormatException("declared frame length of at least " + value + " bytes exceeds " + maxFrameBytes);
+      if (value > maxValue) {
+        throw new WireFormatException("declared frame length of at least " + value + " bytes exceeds " + maxValue);
       }
       if ((b & 0x80) == 0) {
         if (b == 0 && i > 0) {
           throw new WireFormatException("non-minimal varint length");
-        }
-        if (value == 0) {
-          throw new WireFormatException("empty frame");
         }
         buffer.position(start + i + 1);
         return (int) value;
       }
       // More bytes follow and the last one must be non-zero, so the length is at least 2^(7(i+1)).
       long lowerBound = 1L << (7 * (i + 1));
-      if (lowerBound > maxFrameBytes) {
+      if (lowerBound > maxValue) {
         throw new WireFormatException("declared frame length of at least " + lowerBound + " bytes exceeds "
-            + maxFrameBytes);
+            + maxValue);
       }
     }
     throw new WireFormatException("varint length longer than " + Limits.MAX_VARINT_BYTES + " bytes");

@@ -180,4 +180,23 @@ class FramesTest {
   void aBodyTooLargeForAFrameCannotBeFramed() {
     assertThrows(IllegalArgumentException.class, () -> Frames.frame(new byte[Limits.MAX_FRAME_BYTES + 1]));
   }
+
+  @Test
+  void rawVarintsRoundTripFromZeroToIntMax() throws WireFormatException {
+    for (int value : new int[] {0, 1, 127, 128, 16_383, 16_384, Limits.MAX_FRAME_BYTES, Integer.MAX_VALUE}) {
+      byte[] out = new byte[Limits.MAX_VARINT_BYTES];
+      int n = Frames.writeVarint(value, out, 0);
+      ByteBuffer buffer = ByteBuffer.wrap(out, 0, n);
+      assertEquals(value, Frames.tryReadVarint(buffer, Integer.MAX_VALUE));
+      assertEquals(n, buffer.position());
+    }
+  }
+
+  @Test
+  void anIncompleteVarintLeavesThePosition() throws WireFormatException {
+    ByteBuffer buffer = ByteBuffer.wrap(new byte[] {(byte) 0x80, (byte) 0x80});
+    assertEquals(-1, Frames.tryReadVarint(buffer, Integer.MAX_VALUE));
+    assertEquals(-1, Frames.tryReadLength(buffer));
+    assertEquals(0, buffer.position());
+  }
 }

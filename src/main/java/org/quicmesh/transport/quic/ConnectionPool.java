@@ -71,6 +71,14 @@ final class ConnectionPool {
     connection.channel().closeFuture().addListener(closed -> forget(connection));
   }
 
+  /** Takes a connection out of the pool at once (the next request redials) and closes it; false if already gone. */
+  boolean retire(PeerConnection connection) {
+    boolean wasLive = live.contains(connection);
+    forget(connection);
+    connection.channel().close();
+    return wasLive;
+  }
+
   private void forget(PeerConnection connection) {
     live.remove(connection);
     if (byPeer.remove(connection.peer(), connection)) {

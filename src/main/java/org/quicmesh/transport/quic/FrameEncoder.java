@@ -5,10 +5,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.MessageToByteEncoder;
 import java.util.function.LongConsumer;
+import org.quicmesh.transport.quic.stream.VarintFrames;
 import org.quicmesh.wire.Message;
 import org.quicmesh.wire.WireCodec;
 
-/** Writes each {@link Message} as one frame: unsigned varint length + CBOR body from {@link WireCodec}. */
+/** Writes each {@link Message} as one frame: varint length + CBOR body from {@link WireCodec}. */
 final class FrameEncoder extends MessageToByteEncoder<Message> {
   private final LongConsumer bytesSent;
 
@@ -25,9 +26,9 @@ final class FrameEncoder extends MessageToByteEncoder<Message> {
       throw new EncoderException(message.getClass().getSimpleName() + " of " + body.length + " bytes exceeds "
           + WireCodec.MAX_MESSAGE_BYTES);
     }
-    out.ensureWritable(Varint.encodedLength(body.length) + body.length);
+    out.ensureWritable(VarintFrames.headerSize(body.length) + body.length);
     int start = out.writerIndex();
-    Varint.write(out, body.length);
+    VarintFrames.writeHeader(out, body.length);
     out.writeBytes(body);
     bytesSent.accept(out.writerIndex() - start);
   }

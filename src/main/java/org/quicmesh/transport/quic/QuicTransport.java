@@ -64,8 +64,12 @@ import org.slf4j.LoggerFactory;
  * raw STUN and probe datagrams through {@link #datagrams()}.
  *
  * <p>Requests use one bidirectional stream each over a pooled connection per peer ({@link ConnectionPool}); every
- * reply names the peer verified from its certificate. Long-lived message streams go through the
- * {@link StreamAdapters} given at construction.
+ * reply names the peer verified from its certificate. A refused request (spoofed {@code from}, undecodable body) is
+ * answered with a {@link org.quicmesh.wire.Rejected} reply, which callers get as a normal {@link Reply}. A request that
+ * times out on a connection that received no packet since it was sent retires that connection (the peer is gone, e.g.
+ * restarted; counted as {@code stale-connection} in {@link TransportStats#rejected()}), so the next request redials.
+ * Netty QUIC offers no keep-alive knob; an idle dead connection is found by this check or the idle timeout. Long-lived message streams go through the
+ * {@link StreamAdapters} given at construction, by default the backpressured {@link MessageStreamAdapters}.
  */
 public final class QuicTransport implements Transport {
   private static final Logger log = LoggerFactory.getLogger(QuicTransport.class);
@@ -91,7 +95,7 @@ public final class QuicTransport implements Transport {
   private volatile Channel socket;
 
   public QuicTransport(Keypair keypair, QuicTransportConfig config) {
-    this(keypair, config, new FramedStreamAdapters());
+    this(keypair, config, new MessageStreamAdapters());
   }
 
   public QuicTransport(Keypair keypair, QuicTransportConfig config, StreamAdapters streamAdapters) {
@@ -125,6 +129,8 @@ public final class QuicTransport implements Transport {
         .connectionIdAddressGenerator(ConnectionIds.serverGenerator())
         .tokenHandler(NoRetryTokenHandler.INSTANCE)
         .handler(acceptedConnections)
+        // Message stream stages read on demand only: nothing may be read before they attach (RPC streams opt in).
+        .streamOption(ChannelOption.AUTO_READ, false)
         .streamHandler(inboundStreams)
         .build();
     ChannelHandler clientCodec = transportParameters(new QuicClientCodecBuilder()).sslContext(clientTls).build();
@@ -222,7 +228,7 @@ public final class QuicTransport implements Transport {
     call.result().whenComplete((reply, error) -> inFlight.remove(call));
     try {
       var timer = group.next().schedule(
-          () -> call.fail(Kind.TIMEOUT, "no reply from " + target + " within " + timeout.toMillis() + " ms", null),
+          () -> timeOut(call, "no reply from " + target + " within " + timeout.toMillis() + " ms"),
           timeout.toNanos(), TimeUnit.NANOSECONDS);
       call.result().whenComplete((reply, error) -> timer.cancel(false));
       connection.get().whenComplete((peer, error) -> {
@@ -238,6 +244,21 @@ public final class QuicTransport implements Transport {
     return call.result().minimalCompletionStage();
   }
 
+  /**
+   * Fails a call with TIMEOUT. If its connection heard nothing since the request went out, the peer is gone (a
+   * restarted peer leaves our connection "active" until the idle timeout): the connection is retired first, so the
+   * next request redials instead of timing out too.
+   */
+  private void timeOut(RpcCall call, String message) {
+    call.silentConnection().whenComplete((silent, error) -> {
+      if (silent != null && pool.retire(silent)) {
+        counters.reject("stale-connection");
+        log.debug("closing stale connection to {}", silent.peer().shortHex());
+      }
+      call.fail(Kind.TIMEOUT, message, null);
+    });
+  }
+
   /** Dials {@code address} from our socket and verifies who answered (against {@code expected} if not null). */
   private CompletableFuture<PeerConnection> dial(InetSocketAddress address, NodeId expected) {
     Channel s = socket;
@@ -247,6 +268,7 @@ public final class QuicTransport implements Transport {
     Future<QuicChannel> connecting = QuicChannel.newBootstrap(s)
         .handler(dialedConnections)
         .streamHandler(inboundStreams)
+        .streamOption(ChannelOption.AUTO_READ, false)
         .localConnectionAddress(ConnectionIds.newClientId())
         .remoteConnectionAddress(ConnectionIds.newInitialServerId())
         .remoteAddress(address)
@@ -291,8 +313,20 @@ public final class QuicTransport implements Transport {
   public Sink<Message, CompletionStage<Done>> streamTo(Contact to) {
     Objects.requireNonNull(to, "to");
     return streamAdapters.outbound(() -> pool.connect(to).thenCompose(connection -> NettyFutures.toCompletable(
-        connection.channel().createStream(QuicStreamType.UNIDIRECTIONAL, new ChannelInboundHandlerAdapter()),
+        connection.channel().newStreamBootstrap()
+            .type(QuicStreamType.UNIDIRECTIONAL)
+            .option(ChannelOption.AUTO_READ, false)
+            .handler(new ChannelInboundHandlerAdapter())
+            .create(),
         cause -> new TransportException(Kind.UNREACHABLE, "could not open a stream to " + to, cause))));
+  }
+
+  /** Closes the socket without telling peers, like a crashed process (tests of dead peers); then shuts down. */
+  void crash() {
+    Channel s = socket;
+    if (s != null) {
+      s.close();
+    }
   }
 
   /** The pooled (dialing if needed) connection to a peer; for tests that need raw streams. */
@@ -365,6 +399,8 @@ public final class QuicTransport implements Transport {
             new FrameDecoder(counters.bytesReceived::add),
             new FrameEncoder(counters.bytesSent::add),
             new RpcServerHandler(inbound, counters));
+        // Created with AUTO_READ off like every inbound stream; a request stream is read eagerly.
+        stream.config().setAutoRead(true);
         return;
       }
       try {

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.quic.QuicConnectionStats;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import java.net.InetSocketAddress;
@@ -32,6 +33,9 @@ final class RpcCall {
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile QuicStreamChannel stream;
   private volatile long startedNanos;
+  private volatile PeerConnection connection;
+  /** Packets the connection had received when the request was written; -1 until known. */
+  private volatile long packetsReceivedAtSend = -1;
 
   RpcCall(Request request, String target, TransportCounters counters) {
     this.request = request;
@@ -92,6 +96,13 @@ final class RpcCall {
         return;
       }
       startedNanos = System.nanoTime();
+      this.connection = connection;
+      // On the connection's event loop this completes at once: the baseline for telling a dead connection apart.
+      connection.channel().collectStats().addListener(stats -> {
+        if (stats.isSuccess()) {
+          packetsReceivedAtSend = ((QuicConnectionStats) stats.getNow()).recv();
+        }
+      });
       ch.writeAndFlush(request).addListener(written -> {
         if (!written.isSuccess()) {
           fail(Kind.UNREACHABLE, "writing the request to " + target + " failed", written.cause());
@@ -104,6 +115,23 @@ final class RpcCall {
         });
       });
     });
+  }
+
+  /**
+   * The connection this request went out on if it received no packet at all since then (not even an ACK): the peer is
+   * gone (e.g. restarted) though the connection looks active until its idle timeout. Completes with null otherwise,
+   * or when unknown (the request never went out).
+   */
+  CompletableFuture<PeerConnection> silentConnection() {
+    PeerConnection sentOn = connection;
+    long baseline = packetsReceivedAtSend;
+    if (finished.get() || sentOn == null || baseline < 0 || !sentOn.channel().isActive()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<PeerConnection> result = new CompletableFuture<>();
+    sentOn.channel().collectStats().addListener(stats -> result.complete(
+        stats.isSuccess() && ((QuicConnectionStats) stats.getNow()).recv() == baseline ? sentOn : null));
+    return result;
   }
 
   /** The last handler of the request stream: turns the response frame (or its absence) into the result. */

@@ -14,7 +14,9 @@ import org.quicmesh.identity.NodeId;
 import org.quicmesh.identity.PeerIdentityException;
 import org.quicmesh.transport.InboundHandler;
 import org.quicmesh.transport.InboundRequest;
+import org.quicmesh.wire.Limits;
 import org.quicmesh.wire.Message;
+import org.quicmesh.wire.Rejected;
 import org.quicmesh.wire.Request;
 import org.quicmesh.wire.Response;
 import org.quicmesh.wire.WireCodec;
@@ -23,7 +25,10 @@ import org.quicmesh.wire.WireFormatException;
 /**
  * Serves one inbound request stream: one request frame in, one response frame and FIN out. The request reaches the
  * {@link InboundHandler} only if it decodes and its {@code from} is the connection's verified peer; anything else is
- * counted and the stream reset, while the connection keeps serving. The handler's stage may complete on any thread
+ * counted and never seen by the handler. A complete frame that is refused is answered with {@link Rejected}
+ * ({@code BAD_REQUEST} for an undecodable body or a non-request, {@code FROM_MISMATCH} for a spoofed {@code from}), so
+ * the caller learns why at once; bytes that cannot be framed (bad or oversized length, truncation, a second frame)
+ * reset the stream. Either way the connection keeps serving. The handler's stage may complete on any thread
  * and at any time: each stream waits only for its own answer.
  */
 final class RpcServerHandler extends ChannelInboundHandlerAdapter {
@@ -48,11 +53,12 @@ final class RpcServerHandler extends ChannelInboundHandlerAdapter {
     try {
       message = WireCodec.decode(body);
     } catch (WireFormatException e) {
-      refuse(ctx, "malformed", StreamErrors.MALFORMED);
+      reject(ctx, "malformed", Rejected.Reason.BAD_REQUEST, "undecodable request: " + e.getMessage());
       return;
     }
     if (!(message instanceof Request request)) {
-      refuse(ctx, "not-a-request", StreamErrors.MALFORMED);
+      reject(ctx, "not-a-request", Rejected.Reason.BAD_REQUEST,
+          message.getClass().getSimpleName() + " is not a request");
       return;
     }
     QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
@@ -60,13 +66,14 @@ final class RpcServerHandler extends ChannelInboundHandlerAdapter {
     try {
       peer = QuicTls.peerId(stream.parent());
     } catch (PeerIdentityException e) {
-      refuse(ctx, "bad-certificate", StreamErrors.FROM_MISMATCH);
+      refuse(ctx, "bad-certificate", StreamErrors.BAD_CERTIFICATE);
       stream.parent().close();
       return;
     }
     if (!peer.equals(request.from().id())) {
       // A peer speaking for someone else: the protocol layers never see it.
-      refuse(ctx, "from-mismatch", StreamErrors.FROM_MISMATCH);
+      reject(ctx, "from-mismatch", Rejected.Reason.FROM_MISMATCH,
+          "from " + request.from().id().shortHex() + " but the connection is " + peer.shortHex());
       return;
     }
     counters.requestsReceived.increment();
@@ -123,6 +130,14 @@ final class RpcServerHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Counts a refused complete request and answers it with a {@link Rejected} response. */
+  private void reject(ChannelHandlerContext ctx, String counter, Rejected.Reason reason, String detail) {
+    counters.reject(counter);
+    String bounded = detail.length() > Limits.MAX_DETAIL_CHARS ? detail.substring(0, Limits.MAX_DETAIL_CHARS) : detail;
+    respond(ctx, new Rejected(reason, bounded), null);
+  }
+
+  /** Counts input that is not a complete request and resets the stream. */
   private void refuse(ChannelHandlerContext ctx, String reason, int errorCode) {
     counters.reject(reason);
     QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();

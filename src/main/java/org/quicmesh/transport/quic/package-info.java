@@ -9,6 +9,7 @@
  *
  * <p>RPC: one bidirectional stream per request ({@code RpcCall} client side, {@code RpcServerHandler} server side),
  * framed by {@code FrameEncoder}/{@code FrameDecoder} (varint length + CBOR). Long-lived message streams go through
- * the {@link org.quicmesh.transport.quic.StreamAdapters} seam.
+ * the {@link org.quicmesh.transport.quic.StreamAdapters} seam, by default
+ * {@link org.quicmesh.transport.quic.MessageStreamAdapters} over the stages of {@code transport.quic.stream}.
  */
 package org.quicmesh.transport.quic;

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.CorruptedFrameException;
+import org.quicmesh.transport.quic.stream.VarintFrames;
 import io.netty.handler.codec.TooLongFrameException;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
@@ -20,33 +21,6 @@ import org.quicmesh.wire.Ping;
 import org.quicmesh.wire.WireCodec;
 
 class FrameCodecTest {
-
-  @Test
-  void varintRoundTripsBoundaryValues() {
-    for (int value : new int[] {0, 1, 127, 128, 16383, 16384, WireCodec.MAX_MESSAGE_BYTES, Integer.MAX_VALUE}) {
-      ByteBuf buf = Unpooled.buffer();
-      Varint.write(buf, value);
-      assertEquals(Varint.encodedLength(value), buf.readableBytes());
-      assertEquals(value, Varint.read(buf));
-      assertFalse(buf.isReadable());
-      buf.release();
-    }
-  }
-
-  @Test
-  void incompleteVarintLeavesTheReaderIndex() {
-    ByteBuf buf = Unpooled.wrappedBuffer(new byte[] {(byte) 0x80, (byte) 0x80});
-    assertEquals(-1, Varint.read(buf));
-    assertEquals(0, buf.readerIndex());
-    buf.release();
-  }
-
-  @Test
-  void sixByteVarintIsCorrupt() {
-    ByteBuf buf = Unpooled.wrappedBuffer(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 1});
-    assertThrows(CorruptedFrameException.class, () -> Varint.read(buf));
-    buf.release();
-  }
 
   @Test
   void encoderAndDecoderRoundTripAMessageSplitAcrossReads() throws Exception {
@@ -70,10 +44,18 @@ class FrameCodecTest {
   @Test
   void oversizedLengthIsRefusedBeforeTheBodyArrives() {
     ByteBuf length = Unpooled.buffer();
-    Varint.write(length, WireCodec.MAX_MESSAGE_BYTES + 1);
+    VarintFrames.writeHeader(length, WireCodec.MAX_MESSAGE_BYTES + 1);
     EmbeddedChannel in = new EmbeddedChannel(new FrameDecoder(n -> { }));
     Exception e = assertThrows(Exception.class, () -> in.writeInbound(length));
     assertInstanceOf(TooLongFrameException.class, e);
+    in.finishAndReleaseAll();
+  }
+
+  @Test
+  void anEmptyFrameIsCorrupt() {
+    EmbeddedChannel in = new EmbeddedChannel(new FrameDecoder(n -> { }));
+    Exception e = assertThrows(Exception.class, () -> in.writeInbound(Unpooled.wrappedBuffer(new byte[] {0})));
+    assertInstanceOf(CorruptedFrameException.class, e);
     in.finishAndReleaseAll();
   }
 }

@@ -30,7 +30,9 @@ import org.quicmesh.transport.TransportException;
 import org.quicmesh.transport.TransportException.Kind;
 import org.quicmesh.wire.Ack;
 import org.quicmesh.wire.Contact;
+import org.quicmesh.wire.Frames;
 import org.quicmesh.wire.Ping;
+import org.quicmesh.wire.Rejected;
 import org.quicmesh.wire.Response;
 
 @Tag("integration")
@@ -47,9 +49,13 @@ class QuicRpcTest {
     }
   }
 
-  /** A bidirectional stream we write raw bytes to; {@code reset} completes with how the peer ended it. */
+  /**
+   * A bidirectional stream we write raw bytes to; {@code outcome} completes with everything the node sent before it
+   * ended the stream cleanly (a {@code byte[]}), or with the exception its reset raised.
+   */
   private static final class RawStream extends ChannelInboundHandlerAdapter {
-    final CompletableFuture<Throwable> reset = new CompletableFuture<>();
+    final CompletableFuture<Object> outcome = new CompletableFuture<>();
+    private final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
     QuicStreamChannel channel;
 
     static RawStream open(QuicChannel connection) throws InterruptedException {
@@ -58,21 +64,32 @@ class QuicRpcTest {
       return raw;
     }
 
+    /** Writes bytes and FIN; the node may end the stream first, so neither write is required to succeed. */
+    void send(byte[] bytes, boolean fin) throws InterruptedException {
+      channel.writeAndFlush(Unpooled.wrappedBuffer(bytes)).await(5, TimeUnit.SECONDS);
+      if (fin) {
+        channel.shutdownOutput().await(5, TimeUnit.SECONDS);
+      }
+    }
+
     @Override
     public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
-      io.netty.util.ReferenceCountUtil.release(msg);
-      reset.complete(new AssertionError("the node answered a malformed request"));
+      io.netty.buffer.ByteBuf buf = (io.netty.buffer.ByteBuf) msg;
+      byte[] bytes = new byte[buf.readableBytes()];
+      buf.readBytes(bytes);
+      buf.release();
+      received.writeBytes(bytes);
     }
 
     @Override
     public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
-      reset.complete(cause);
+      outcome.complete(cause);
       ctx.close();
     }
 
     @Override
     public void channelInactive(io.netty.channel.ChannelHandlerContext ctx) {
-      reset.complete(new AssertionError("closed without reset"));
+      outcome.complete(received.toByteArray());
     }
   }
 
@@ -105,13 +122,15 @@ class QuicRpcTest {
   }
 
   @Test
-  void requestWithSpoofedFromIsRejectedUnseenAndTheNextHonestOneWorks() {
+  void requestWithSpoofedFromIsAnsweredFromMismatchUnseenAndTheNextHonestOneWorks() {
     try (TestNode a = new TestNode(); TestNode b = new TestNode()) {
       Ping spoofed = new Ping(Contact.of(Keypair.generate().nodeId(), a.address()));
 
-      Throwable failure = TestNode.failureOf(a.transport.request(b.contact(), spoofed, TIMEOUT));
+      Reply reply = TestNode.await(a.transport.request(b.contact(), spoofed, TIMEOUT));
 
-      assertEquals(Kind.REJECTED, ((TransportException) failure).kind());
+      Rejected rejected = assertInstanceOf(Rejected.class, reply.response());
+      assertEquals(Rejected.Reason.FROM_MISMATCH, rejected.reason());
+      assertEquals(b.id(), reply.peer());
       assertTrue(b.seen.isEmpty(), "the handler never sees a spoofed request");
       assertEquals(1L, b.transport.stats().rejected().get("from-mismatch"));
       Reply honest = TestNode.await(a.transport.request(b.contact(), a.ping(), TIMEOUT));
@@ -122,17 +141,16 @@ class QuicRpcTest {
   }
 
   @Test
-  void malformedFrameIsCountedAndTheNodeKeepsServing() throws Exception {
+  void undecodableCompleteFrameIsAnsweredBadRequestCountedAndTheNodeKeepsServing() throws Exception {
     try (TestNode a = new TestNode(); TestNode b = new TestNode()) {
       QuicChannel connection = TestNode.await(a.transport.connectionTo(b.contact()));
       byte[] garbage = "hello".getBytes(StandardCharsets.US_ASCII);
       RawStream stream = RawStream.open(connection);
-      stream.channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {(byte) garbage.length}, garbage)).sync();
-      // The node may reset the stream before our FIN goes out; either order is fine here.
-      stream.channel.shutdownOutput().await(5, TimeUnit.SECONDS);
+      stream.send(Frames.frame(garbage), true);
 
-      assertTrue(stream.reset.get(5, TimeUnit.SECONDS) instanceof QuicStreamResetException,
-          "the node resets the malformed stream");
+      byte[] answer = assertInstanceOf(byte[].class, stream.outcome.get(5, TimeUnit.SECONDS));
+      Rejected rejected = assertInstanceOf(Rejected.class, Frames.decodeFrame(answer));
+      assertEquals(Rejected.Reason.BAD_REQUEST, rejected.reason());
       assertEquals(1L, b.transport.stats().rejected().get("malformed"));
       assertTrue(b.seen.isEmpty());
       assertInstanceOf(Ack.class, TestNode.await(a.transport.request(b.contact(), a.ping(), TIMEOUT)).response());
@@ -146,11 +164,38 @@ class QuicRpcTest {
       QuicChannel connection = TestNode.await(a.transport.connectionTo(b.contact()));
       RawStream stream = RawStream.open(connection);
       // Varint for 100 MB, then nothing: the node must refuse on the length alone.
-      stream.channel.writeAndFlush(
-          Unpooled.wrappedBuffer(new byte[] {(byte) 0x80, (byte) 0xC2, (byte) 0xD7, 0x2F})).sync();
+      stream.send(new byte[] {(byte) 0x80, (byte) 0xC2, (byte) 0xD7, 0x2F}, false);
 
-      assertTrue(stream.reset.get(5, TimeUnit.SECONDS) instanceof QuicStreamResetException);
+      assertInstanceOf(QuicStreamResetException.class, stream.outcome.get(5, TimeUnit.SECONDS));
       assertEquals(1L, b.transport.stats().rejected().get("oversized"));
+      assertInstanceOf(Ack.class, TestNode.await(a.transport.request(b.contact(), a.ping(), TIMEOUT)).response());
+    }
+  }
+
+  @Test
+  void aResponseInsteadOfARequestIsAnsweredBadRequest() throws Exception {
+    try (TestNode a = new TestNode(); TestNode b = new TestNode()) {
+      QuicChannel connection = TestNode.await(a.transport.connectionTo(b.contact()));
+      RawStream stream = RawStream.open(connection);
+      stream.send(Frames.encodeFrame(new Ack()), true);
+
+      byte[] answer = assertInstanceOf(byte[].class, stream.outcome.get(5, TimeUnit.SECONDS));
+      assertEquals(Rejected.Reason.BAD_REQUEST, ((Rejected) Frames.decodeFrame(answer)).reason());
+      assertEquals(1L, b.transport.stats().rejected().get("not-a-request"));
+      assertTrue(b.seen.isEmpty());
+    }
+  }
+
+  @Test
+  void unframeableGarbageResetsTheStream() throws Exception {
+    try (TestNode a = new TestNode(); TestNode b = new TestNode()) {
+      QuicChannel connection = TestNode.await(a.transport.connectionTo(b.contact()));
+      RawStream stream = RawStream.open(connection);
+      // A six-byte varint cannot be a frame length.
+      stream.send(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 1}, false);
+
+      assertInstanceOf(QuicStreamResetException.class, stream.outcome.get(5, TimeUnit.SECONDS));
+      assertEquals(1L, b.transport.stats().rejected().get("malformed"));
       assertInstanceOf(Ack.class, TestNode.await(a.transport.request(b.contact(), a.ping(), TIMEOUT)).response());
     }
   }
@@ -276,6 +321,45 @@ class QuicRpcTest {
       TestNode.await(a.transport.request(b.contact(), a.ping(), TIMEOUT));
 
       assertEquals(2, a.transport.handshakesDialed());
+    }
+  }
+
+  @Test
+  void aPeerRestartedOnItsPortIsRedialedAfterAtMostOneTimeout() {
+    try (TestNode a = new TestNode(); TestNode b = new TestNode()) {
+      TestNode.await(a.transport.request(b.contact(), a.ping(), TIMEOUT));
+      b.transport.crash(); // no CONNECTION_CLOSE: a's pooled connection still looks active
+      TestNode.await(b.transport.shutdown());
+
+      QuicTransportConfig samePort = QuicTransportConfig.loopback().withBindAddress(b.address());
+      try (TestNode restarted = new TestNode(b.keypair, samePort, new MessageStreamAdapters())) {
+        CompletableFuture<Reply> first =
+            a.transport.request(b.contact(), a.ping(), Duration.ofMillis(1000)).toCompletableFuture();
+        Throwable failure = TestNode.failureOf(first);
+        assertEquals(Kind.TIMEOUT, ((TransportException) failure).kind(), "failed with " + failure);
+        assertEquals(1L, a.transport.stats().rejected().get("stale-connection"));
+
+        Reply second = TestNode.await(a.transport.request(b.contact(), a.ping(), TIMEOUT));
+
+        assertInstanceOf(Ack.class, second.response());
+        assertEquals(2, a.transport.handshakesDialed(), "the second request went through a new connection");
+        assertEquals(1, restarted.seen.size());
+      }
+    }
+  }
+
+  @Test
+  void aSlowAnswerTimesOutWithoutRetiringTheConnection() {
+    try (TestNode a = new TestNode(); TestNode b = new TestNode()) {
+      b.answer = request -> new CompletableFuture<>(); // never answers
+      Throwable failure = TestNode.failureOf(a.transport.request(b.contact(), a.ping(), Duration.ofMillis(500)));
+      assertEquals(Kind.TIMEOUT, ((TransportException) failure).kind());
+
+      b.answer = request -> CompletableFuture.<Response>completedFuture(new Ack());
+      TestNode.await(a.transport.request(b.contact(), a.ping(), TIMEOUT));
+
+      assertEquals(1, a.transport.handshakesDialed(), "a live but slow peer keeps its connection");
+      assertEquals(null, a.transport.stats().rejected().get("stale-connection"));
     }
   }
 

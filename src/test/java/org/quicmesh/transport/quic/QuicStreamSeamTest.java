@@ -19,7 +19,7 @@ import org.quicmesh.wire.Contact;
 import org.quicmesh.wire.Message;
 import org.quicmesh.wire.Ping;
 
-/** The stream seam with the minimal {@link FramedStreamAdapters}: messages arrive complete and in order. */
+/** The stream seam with the default {@link MessageStreamAdapters}: messages arrive complete and in order. */
 @Tag("integration")
 @Timeout(60)
 class QuicStreamSeamTest {

@@ -24,7 +24,7 @@ import org.quicmesh.wire.Response;
 final class TestNode implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(10);
 
-  final Keypair keypair = Keypair.generate();
+  final Keypair keypair;
   final QuicTransport transport;
   final List<InboundRequest> seen = new CopyOnWriteArrayList<>();
   final List<Source<Message, NotUsed>> streams = new CopyOnWriteArrayList<>();
@@ -36,7 +36,12 @@ final class TestNode implements AutoCloseable {
   }
 
   TestNode(QuicTransportConfig config) {
-    transport = new QuicTransport(keypair, config);
+    this(Keypair.generate(), config, new MessageStreamAdapters());
+  }
+
+  TestNode(Keypair keypair, QuicTransportConfig config, StreamAdapters adapters) {
+    this.keypair = keypair;
+    transport = new QuicTransport(keypair, config, adapters);
     await(transport.start(new InboundHandler() {
       @Override
       public CompletionStage<Response> onRequest(InboundRequest request) {

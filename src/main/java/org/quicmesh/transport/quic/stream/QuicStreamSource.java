@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,7 +36,8 @@ import org.quicmesh.wire.WireFormatException;
  * downstream waits for the rest of a larger frame), so a stalled consumer leaves the data in quiche, whose flow control
  * then stops the sender.
  *
- * <p>FIN completes the source once every buffered element is emitted (bytes left over inside an unfinished frame
+ * <p>FIN completes the source once every buffered element is emitted (on a peer's unidirectional stream, which
+ * Netty closes at FIN without an input-shutdown event, a close while the connection is still up is the FIN) (bytes left over inside an unfinished frame
  * fail it); a stream reset, a closed stream or connection, or a malformed frame fail it. Downstream cancellation sends
  * STOP_SENDING ({@link StreamErrorCodes#CANCELLED}), which fails the peer's further writes. Every buffer received is
  * released exactly once: by the stage after decoding, or on stop by whichever side empties the hand-off queue last.
@@ -122,8 +124,10 @@ public final class QuicStreamSource<T> extends GraphStage<SourceShape<T>> {
     public void preStart() {
       buffered = channel.alloc().compositeDirectBuffer(Integer.MAX_VALUE);
       channel.config().setAutoRead(false);
-      // FIN must arrive as an event, not as a silent close.
-      channel.config().setAllowHalfClosure(true);
+      if (channel.type() == QuicStreamType.BIDIRECTIONAL) {
+        // FIN must arrive as an event, not as a silent close (unidirectional streams have no half-closure: see Reader).
+        channel.config().setAllowHalfClosure(true);
+      }
       try {
         channel.eventLoop().execute(() -> {
           channel.pipeline().addLast(reader);
@@ -278,7 +282,12 @@ public final class QuicStreamSource<T> extends GraphStage<SourceShape<T>> {
 
       @Override
       public void channelInactive(ChannelHandlerContext ctx) {
-        onClosed.invoke(Done.getInstance());
+        // Netty closes a peer's unidirectional stream on FIN without an input-shutdown event. A reset reaches
+        // exceptionCaught first and a lost connection is inactive before its streams close, so a close of such a
+        // stream while its connection is up is the FIN.
+        boolean finOfUnidirectional = channel.type() == QuicStreamType.UNIDIRECTIONAL && !channel.isLocalCreated()
+            && channel.parent().isActive();
+        (finOfUnidirectional ? onFin : onClosed).invoke(Done.getInstance());
         ctx.fireChannelInactive();
       }
     }

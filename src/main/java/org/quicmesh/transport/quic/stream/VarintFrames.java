@@ -2,37 +2,30 @@ package org.quicmesh.transport.quic.stream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.quicmesh.wire.Frames;
+import org.quicmesh.wire.Limits;
 import org.quicmesh.wire.WireFormatException;
 
 /**
- * Stream framing: each frame is an unsigned LEB128 varint length followed by that many body bytes. The only place that
- * knows the frame layout on a QUIC stream (a Netty-free twin lives in the wire package; they will be unified).
+ * Stream framing on Netty buffers: each frame is an unsigned LEB128 varint length followed by that many body bytes.
+ * A thin adapter over {@link Frames}, the one varint implementation; unlike protocol message frames, raw byte frames
+ * may be empty.
  */
 public final class VarintFrames {
   /** A frame length fits in an int, so its varint has at most 5 bytes. */
-  public static final int MAX_HEADER_BYTES = 5;
+  public static final int MAX_HEADER_BYTES = Limits.MAX_VARINT_BYTES;
 
   private VarintFrames() {}
 
   /** Number of bytes of the varint encoding of {@code length}. */
   public static int headerSize(int length) {
-    checkLength(length);
-    int size = 1;
-    while ((length >>>= 7) != 0) {
-      size++;
-    }
-    return size;
+    return Frames.varintSize(length);
   }
 
   /** Writes the varint header for a body of {@code length} bytes. */
   public static void writeHeader(ByteBuf out, int length) {
-    checkLength(length);
-    int value = length;
-    while ((value & ~0x7F) != 0) {
-      out.writeByte((value & 0x7F) | 0x80);
-      value >>>= 7;
-    }
-    out.writeByte(value);
+    byte[] header = new byte[MAX_HEADER_BYTES];
+    out.writeBytes(header, 0, Frames.writeVarint(length, header, 0));
   }
 
   /** A direct buffer holding one whole frame (header and body). */
@@ -44,6 +37,23 @@ public final class VarintFrames {
   }
 
   /**
+   * Reads a frame header at the reader index: returns the body length (0 allowed) and advances past the header, or
+   * returns -1 and consumes nothing when the header is incomplete.
+   *
+   * @throws WireFormatException if the header is malformed or announces more than {@code maxFrameBytes}
+   */
+  public static int tryReadLength(ByteBuf in, int maxFrameBytes) throws WireFormatException {
+    // At most one header's worth: nioBuffer of a composite buffer may copy.
+    int headerBytes = Math.min(in.readableBytes(), MAX_HEADER_BYTES);
+    java.nio.ByteBuffer header = in.nioBuffer(in.readerIndex(), headerBytes);
+    int length = Frames.tryReadVarint(header, maxFrameBytes);
+    if (length >= 0) {
+      in.skipBytes(header.position());
+    }
+    return length;
+  }
+
+  /**
    * Removes and returns the frame at the front of {@code in}, or returns null (consuming nothing) when the frame is not
    * complete yet.
    *
@@ -51,41 +61,16 @@ public final class VarintFrames {
    */
   public static byte[] tryDecode(ByteBuf in, int maxFrameBytes) throws WireFormatException {
     int start = in.readerIndex();
-    int available = in.readableBytes();
-    long length = 0;
-    int headerBytes = 0;
-    while (true) {
-      if (headerBytes == available) {
-        return null;
-      }
-      if (headerBytes == MAX_HEADER_BYTES) {
-        throw new WireFormatException("frame length varint longer than " + MAX_HEADER_BYTES + " bytes");
-      }
-      int b = in.getUnsignedByte(start + headerBytes);
-      length |= (long) (b & 0x7F) << (7 * headerBytes);
-      headerBytes++;
-      if ((b & 0x80) == 0) {
-        break;
-      }
-    }
-    if (headerBytes > 1 && (in.getUnsignedByte(start + headerBytes - 1)) == 0) {
-      throw new WireFormatException("frame length varint is not minimally encoded");
-    }
-    if (length > maxFrameBytes) {
-      throw new WireFormatException("frame of " + length + " bytes exceeds the limit of " + maxFrameBytes);
-    }
-    if (available - headerBytes < length) {
+    int length = tryReadLength(in, maxFrameBytes);
+    if (length < 0) {
       return null;
     }
-    byte[] body = new byte[(int) length];
-    in.skipBytes(headerBytes);
+    if (in.readableBytes() < length) {
+      in.readerIndex(start);
+      return null;
+    }
+    byte[] body = new byte[length];
     in.readBytes(body);
     return body;
-  }
-
-  private static void checkLength(int length) {
-    if (length < 0) {
-      throw new IllegalArgumentException("negative frame length " + length);
-    }
   }
 }
