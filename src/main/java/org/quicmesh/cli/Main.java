@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "quicmesh 0.1.0",
     description = "Adaptive peer-to-peer mesh over QUIC: run a node, a local demo mesh, simulations, benchmarks.",
-    subcommands = {NodeCommand.class, DemoCommand.class, SimCommand.class,
+    subcommands = {NodeCommand.class, DemoCommand.class, SimCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
