@@ -1,17 +1,22 @@
 package org.quicmesh.cli;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.quicmesh.dht.PutResult;
+import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.identity.Keypair;
-import org.quicmesh.node.MeshConfig;
 import org.quicmesh.node.Failures;
+import org.quicmesh.node.MeshConfig;
 import org.quicmesh.node.NodeEnvironment;
 import org.quicmesh.node.NodeStatus;
 import org.quicmesh.node.PeerTarget;
@@ -23,12 +28,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code quicmesh demo}: a local mesh of real QUIC nodes on loopback in one process. They join through the first
- * node, ping each other by address and then by verified NodeId, and the demo prints what each node saw.
+ * {@code quicmesh demo}: a local mesh of real QUIC nodes on loopback in one process. They join through the first node
+ * (a DHT bootstrap), ping each other by NodeId located through the DHT, store and fetch a value, publish and resolve a
+ * signed endpoint record, and the demo prints what each node saw.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Start a local mesh of QUIC nodes on 127.0.0.1, let them find and ping each other, print a status "
-        + "table and exit (0 when every ping succeeded).")
+    description = "Start a local mesh of QUIC nodes on 127.0.0.1: they bootstrap a Kademlia DHT, find and ping each "
+        + "other, store and fetch a value, resolve an endpoint record; prints a status table and exits (0 when every "
+        + "step succeeded).")
 final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--nodes", defaultValue = "5", description = "How many nodes (default: ${DEFAULT-VALUE}).")
@@ -36,6 +43,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private final PrintStream out = System.out;
   private final PrintStream progress = System.err;
+  private int failures;
 
   @Override
   public Integer call() throws Exception {
@@ -47,53 +55,92 @@ final class DemoCommand implements Callable<Integer> {
     List<Quicmesh> mesh = new ArrayList<>();
     try {
       MeshConfig base = MeshConfig.load().withListen(Addresses.parse("127.0.0.1:0"));
-      progress.printf("starting %d QUIC nodes on 127.0.0.1 ...%n", nodes);
+      progress.printf("1. starting %d QUIC nodes on 127.0.0.1; each joins the DHT through the first ...%n", nodes);
       mesh.add(start(system, 0, base));
       var seed = status(mesh.get(0)).listen().get(0);
       for (int i = 1; i < nodes; i++) {
         mesh.add(start(system, i, base.withBootstrap(List.of(seed))));
       }
-      int[] ok = new int[nodes];
-      List<List<Duration>> rtts = new ArrayList<>();
+      awaitJoined(mesh);
+
+      progress.println("2. every node pings every other node by NodeId (located through the DHT) ...");
       List<NodeStatus> statuses = new ArrayList<>();
       for (Quicmesh node : mesh) {
         statuses.add(status(node));
-        rtts.add(new ArrayList<>());
       }
-      progress.println("every node pings every other node, by address and then by NodeId ...");
+      int[] pingsOk = new int[nodes];
+      List<List<Duration>> rtts = new ArrayList<>();
       for (int i = 0; i < nodes; i++) {
+        rtts.add(new ArrayList<>());
         for (int j = 0; j < nodes; j++) {
-          if (i == j) {
-            continue;
-          }
-          NodeStatus target = statuses.get(j);
-          Pong byAddress = await(mesh.get(i).ping(PeerTarget.of(target.listen().get(0))));
-          Pong byId = await(mesh.get(i).ping(PeerTarget.of(target.nodeId())));
-          if (byAddress != null && byId != null && byId.peer().equals(target.nodeId())) {
-            ok[i]++;
-            rtts.get(i).add(byId.rtt());
+          if (i != j) {
+            Pong pong = await(mesh.get(i).ping(PeerTarget.of(statuses.get(j).nodeId())), "ping");
+            if (pong != null && pong.peer().equals(statuses.get(j).nodeId())) {
+              pingsOk[i]++;
+              rtts.get(i).add(pong.rtt());
+            }
           }
         }
       }
-      out.printf("%-10s %-22s %6s %10s %12s %14s%n", "node", "listen", "peers", "pings ok", "rtt p50 ms",
-          "rejected in");
-      int failures = 0;
+
+      byte[] value = "hello from the quicmesh demo".getBytes(StandardCharsets.UTF_8);
+      PutResult put = await(mesh.get(1).put(value), "put");
+      progress.printf("3. node 1 stored a value under %s at %s of %s closest nodes; every node fetches it ...%n",
+          put == null ? "?" : put.key().shortHex(), put == null ? "?" : put.replicas(),
+          put == null ? "?" : put.attempted());
+      boolean[] fetched = new boolean[nodes];
+      for (int i = 0; i < nodes && put != null; i++) {
+        byte[] got = await(mesh.get(i).get(put.key()), "get");
+        fetched[i] = got != null && Arrays.equals(got, value);
+      }
+
+      progress.println("4. node 0 publishes its signed endpoint record; the last node resolves it ...");
+      EndpointRecord published = await(mesh.get(0).publishAddress(), "publish_address");
+      EndpointRecord resolved = published == null ? null
+          : await(mesh.get(nodes - 1).resolve(statuses.get(0).nodeId()), "resolve");
+      boolean resolvedOk = resolved != null && resolved.sequence() == published.sequence();
+      if (!resolvedOk) {
+        failures++;
+      }
+
+      out.printf("%-9s %-21s %5s %5s %3s %5s %9s %10s %6s%n", "node", "listen", "table", "tiers", "k", "alpha",
+          "pings ok", "rtt p50 ms", "get");
       for (int i = 0; i < nodes; i++) {
         NodeStatus s = status(mesh.get(i));
-        failures += nodes - 1 - ok[i];
-        out.printf("%-10s %-22s %6d %10s %12.2f %14d%n", s.nodeId().shortHex(), Addresses.format(s.listen().get(0)),
-            s.peers().size(), ok[i] + "/" + (nodes - 1), median(rtts.get(i)),
-            s.telemetry().transport().rejected().values().stream().mapToLong(Long::longValue).sum());
+        var dht = s.telemetry().dht();
+        failures += nodes - 1 - pingsOk[i] + (fetched[i] ? 0 : 1);
+        out.printf("%-9s %-21s %5d %5d %3d %5d %9s %10.2f %6s%n", s.nodeId().shortHex(),
+            Addresses.format(s.listen().get(0)), dht.tableSize(), Math.max(1, dht.tierCentersMs().size()), dht.k(),
+            dht.alpha(), pingsOk[i] + "/" + (nodes - 1), median(rtts.get(i)), fetched[i] ? "ok" : "FAIL");
       }
+      out.printf("endpoint record of %s: seq %d, addrs %s -> resolved by %s: %s%n",
+          statuses.get(0).nodeId().shortHex(), published == null ? -1 : published.sequence(),
+          published == null ? "[]" : published.addresses(), statuses.get(nodes - 1).nodeId().shortHex(),
+          resolvedOk ? "verified" : "FAILED");
       out.println(failures == 0
-          ? "OK: all " + nodes + " nodes found and pinged each other over QUIC with verified Ed25519 identities."
-          : "FAILED: " + failures + " pings did not succeed.");
+          ? "OK: " + nodes + " nodes formed a DHT over QUIC with verified Ed25519 identities; lookups, pings, "
+              + "values and endpoint records all worked."
+          : "FAILED: " + failures + " steps did not succeed.");
       return failures == 0 ? 0 : 1;
     } finally {
       CompletableFuture.allOf(mesh.stream().map(m -> m.shutdown().toCompletableFuture())
           .toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Waits (at most 15 s) until every node's DHT bootstrap finished, so the table below reflects a joined mesh. */
+  private void awaitJoined(List<Quicmesh> mesh) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    for (Quicmesh node : mesh) {
+      while (System.nanoTime() < deadline) {
+        String state = status(node).telemetry().dht().bootstrap();
+        if (state.startsWith("joined") || state.startsWith("no seeds")) {
+          break;
+        }
+        Thread.sleep(50);
+      }
     }
   }
 
@@ -106,11 +153,12 @@ final class DemoCommand implements Callable<Integer> {
     return node.status().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  private <T> T await(java.util.concurrent.CompletionStage<T> stage) {
+  private <T> T await(CompletionStage<T> stage, String what) {
     try {
-      return stage.toCompletableFuture().get(15, TimeUnit.SECONDS);
+      return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      progress.println("  failed: " + Failures.message(e));
+      failures++;
+      progress.println("  " + what + " failed: " + Failures.message(e));
       return null;
     }
   }
