@@ -153,11 +153,10 @@ final class NodeGuardian {
       endpoint.tell(new Endpoint.PingAddress(byAddress.address(), ping.replyTo()));
     } else {
       NodeId node = ((PeerTarget.ByNode) ping.target()).node();
-      context.ask(NodeGuardian.<StatusReply<Contact>>generic(StatusReply.class), dht, config.requestTimeout().multipliedBy(6),
-          replyTo -> new Dht.Locate(node, replyTo),
-          (located, failure) -> new Located(failure == null ? located
-              : StatusReply.error("could not locate " + node.toHex() + ": " + Failures.message(failure)),
-              ping.replyTo()));
+      ActorRef<StatusReply<Contact>> located = Replies.once(context, config.requestTimeout().multipliedBy(6),
+          reply -> new Located(reply, ping.replyTo()),
+          () -> new Located(StatusReply.error("could not locate " + node.toHex() + ": timed out"), ping.replyTo()));
+      dht.tell(new Dht.Locate(node, located));
     }
     return Behaviors.same();
   }
@@ -230,20 +229,28 @@ final class NodeGuardian {
   }
 
   private Behavior<Message> onGetStatus(MeshNode.GetStatus get) {
-    context.ask(Endpoint.Snapshot.class, endpoint, ASK_TIMEOUT, Endpoint.GetSnapshot::new,
-        (snapshot, failure) -> new StatusStep(snapshot, null, null, failure, get.replyTo()));
+    endpoint.tell(new Endpoint.GetSnapshot(Replies.once(context, ASK_TIMEOUT,
+        snapshot -> new StatusStep(snapshot, null, null, null, get.replyTo()),
+        () -> timedOut(get.replyTo()))));
     return Behaviors.same();
+  }
+
+  private static StatusStep timedOut(ActorRef<StatusReply<NodeStatus>> replyTo) {
+    return new StatusStep(null, null, null, new java.util.concurrent.TimeoutException("a node actor did not answer"),
+        replyTo);
   }
 
   private Behavior<Message> onStatusStep(StatusStep step) {
     if (step.failure() != null) {
       step.replyTo().tell(StatusReply.error("status unavailable: " + Failures.message(step.failure())));
     } else if (step.peers() == null) {
-      context.ask(NodeGuardian.<List<PeerInfo>>generic(List.class), dht, ASK_TIMEOUT, Dht.GetPeers::new,
-          (peers, failure) -> new StatusStep(step.endpoint(), peers, null, failure, step.replyTo()));
+      dht.tell(new Dht.GetPeers(Replies.once(context, ASK_TIMEOUT,
+          (List<PeerInfo> peers) -> new StatusStep(step.endpoint(), peers, null, null, step.replyTo()),
+          () -> timedOut(step.replyTo()))));
     } else if (step.dht() == null) {
-      context.ask(DhtStatus.class, dht, ASK_TIMEOUT, Dht.GetStatus::new,
-          (status, failure) -> new StatusStep(step.endpoint(), step.peers(), status, failure, step.replyTo()));
+      dht.tell(new Dht.GetStatus(Replies.once(context, ASK_TIMEOUT,
+          (DhtStatus status) -> new StatusStep(step.endpoint(), step.peers(), status, null, step.replyTo()),
+          () -> timedOut(step.replyTo()))));
     } else {
       long uptime = Duration.between(startedAt, environment.clock().instant()).toMillis();
       Telemetry telemetry = new Telemetry(uptime, transport.stats(), step.dht(), step.endpoint().counters());
@@ -251,12 +258,6 @@ final class NodeGuardian {
           keypair.nodeId(), listen, step.endpoint().observed(), step.peers(), telemetry)));
     }
     return Behaviors.same();
-  }
-
-  /** A class literal for a generic reply type (Java has no {@code List<PeerInfo>.class}). */
-  @SuppressWarnings("unchecked")
-  private static <T> Class<T> generic(Class<?> raw) {
-    return (Class<T>) raw;
   }
 
   /** Hands verified inbound requests to the responsible actor without blocking the transport's thread. */

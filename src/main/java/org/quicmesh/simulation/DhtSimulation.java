@@ -20,6 +20,7 @@ import org.quicmesh.dht.LookupResult;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.node.MeshConfig;
 import org.quicmesh.node.MeshNode;
+import org.quicmesh.node.Replies;
 import org.quicmesh.transport.sim.LatencyModel;
 import org.quicmesh.transport.sim.SimDriver;
 import org.quicmesh.transport.sim.SimNetwork;
@@ -224,15 +225,9 @@ public final class DhtSimulation {
       random.nextBytes(target);
       NodeId id = NodeId.of(target);
       long startedAt = clock.millis();
-      ctx.ask(generic(StatusReply.class), from.node(), Duration.ofMinutes(5),
-          replyTo -> new MeshNode.FindNode(id, replyTo),
-          (StatusReply<LookupResult> reply, Throwable failure) ->
-              new LookupDone(index, id, from, startedAt, reply, failure));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> Class<T> generic(Class<?> raw) {
-      return (Class<T>) raw;
+      from.node().tell(new MeshNode.FindNode(id, Replies.once(ctx, Duration.ofMinutes(5),
+          (StatusReply<LookupResult> reply) -> new LookupDone(index, id, from, startedAt, reply, null),
+          () -> new LookupDone(index, id, from, startedAt, null, new java.util.concurrent.TimeoutException()))));
     }
 
     private Behavior<Msg> lookupDone(LookupDone done) {

@@ -1,0 +1,115 @@
+package org.quicmesh.simulation;
+
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.StatusReply;
+import org.quicmesh.node.MeshConfig;
+import org.quicmesh.node.MeshNode;
+import org.quicmesh.transport.sim.LatencyModel;
+import org.quicmesh.transport.sim.SimDriver;
+import org.quicmesh.transport.sim.SimNetwork;
+import org.quicmesh.transport.sim.SimulationSystem;
+
+/**
+ * A simulated cluster driven from outside, step by step: spawn nodes, send them commands, and run virtual time until
+ * the answer is there. For tests and small experiments; scenarios with their own logic run as actors instead.
+ */
+public final class SimCluster implements AutoCloseable {
+
+  sealed interface Command {}
+
+  private record Spawn(MeshConfig config, CompletableFuture<SimulatedMesh.Member> spawned) implements Command {}
+
+  private record Call<T>(ActorRef<MeshNode.Command> node, Function<ActorRef<T>, MeshNode.Command> command,
+      CompletableFuture<T> answer) implements Command {}
+
+  private final SimulationSystem<Command> sim;
+  private SimulatedMesh mesh;
+
+  public SimCluster(long seed, LatencyModel latency) {
+    this.sim = SimulationSystem.create("cluster", seed, random -> guardian(latency, seed, random));
+  }
+
+  private Behavior<Command> guardian(LatencyModel latency, long seed, Random random) {
+    return Behaviors.setup(ctx -> {
+      var clock = SimDriver.of(ctx.getSystem()).clock();
+      mesh = new SimulatedMesh(new SimNetwork(ctx.getSystem(), clock, latency, seed), clock, random);
+      return Behaviors.receive(Command.class)
+          .onMessage(Spawn.class, spawn -> {
+            spawn.spawned().complete(mesh.spawn(ctx, spawn.config()));
+            return Behaviors.same();
+          })
+          .onMessage(Call.class, call -> {
+            call(ctx, call);
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+
+  private static <T> void call(org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx, Call<T> call) {
+    ActorRef<T> once = ctx.spawnAnonymous(Behaviors.<T>receive((self, answer) -> {
+      call.answer().complete(answer);
+      return Behaviors.stopped();
+    }));
+    call.node().tell(call.command().apply(once));
+  }
+
+  /** Spawns a node with this config and lets it start. */
+  public SimulatedMesh.Member spawn(MeshConfig config) {
+    CompletableFuture<SimulatedMesh.Member> spawned = new CompletableFuture<>();
+    sim.system().tell(new Spawn(config, spawned));
+    sim.driver().runUntilIdle();
+    return spawned.join();
+  }
+
+  /** Sends a command and runs virtual time (at most {@code maxVirtual}) until its answer arrives. */
+  public <T> T call(ActorRef<MeshNode.Command> node, Function<ActorRef<T>, MeshNode.Command> command,
+      Duration maxVirtual) {
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    sim.system().tell(new Call<>(node, command, answer));
+    if (!sim.driver().runUntil(answer::isDone, maxVirtual)) {
+      throw new IllegalStateException("no answer within " + maxVirtual + " of virtual time");
+    }
+    return answer.join();
+  }
+
+  /** Like {@link #call} for commands answered with a {@link StatusReply}: the value, or the error as an exception. */
+  public <T> T ask(ActorRef<MeshNode.Command> node, Function<ActorRef<StatusReply<T>>, MeshNode.Command> command) {
+    StatusReply<T> reply = call(node, command, Duration.ofMinutes(5));
+    if (reply.isError()) {
+      throw new IllegalStateException(reply.getError().getMessage());
+    }
+    return reply.getValue();
+  }
+
+  /** Runs virtual time until {@code stage} completes (at most 5 virtual minutes) and returns its outcome. */
+  public <T> java.util.concurrent.CompletableFuture<T> await(java.util.concurrent.CompletionStage<T> stage) {
+    CompletableFuture<T> future = stage.toCompletableFuture();
+    sim.driver().runUntil(future::isDone, Duration.ofMinutes(5));
+    return future;
+  }
+
+  /** Runs virtual time forward. */
+  public void advance(Duration duration) {
+    sim.driver().runFor(duration);
+  }
+
+  public SimNetwork network() {
+    return mesh.network();
+  }
+
+  public SimulatedMesh mesh() {
+    return mesh;
+  }
+
+  @Override
+  public void close() {
+    sim.close();
+  }
+}
