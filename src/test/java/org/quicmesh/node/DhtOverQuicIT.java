@@ -1,0 +1,94 @@
+package org.quicmesh.node;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.quicmesh.dht.LookupResult;
+import org.quicmesh.dht.PutResult;
+import org.quicmesh.identity.Keypair;
+import org.quicmesh.identity.NodeId;
+import org.quicmesh.wire.Contact.Addresses;
+
+/** 50 real QUIC nodes on loopback in one JVM form a DHT: everyone finds everyone, a value put on one is read by all. */
+@Tag("integration")
+class DhtOverQuicIT {
+  private static final int NODES = 50;
+  private static final ActorTestKit KIT = ActorTestKit.create();
+  private static final List<Quicmesh> MESH = new ArrayList<>();
+  private static final List<NodeId> IDS = new ArrayList<>();
+
+  @BeforeAll
+  static void startMesh() throws Exception {
+    MeshConfig base = MeshConfig.load().withListen(Addresses.parse("127.0.0.1:0"));
+    Random random = new Random(5);
+    List<java.net.InetSocketAddress> addresses = new ArrayList<>();
+    for (int i = 0; i < NODES; i++) {
+      MeshConfig config = i == 0 ? base : base.withBootstrap(List.of(addresses.get(random.nextInt(i))));
+      Keypair keypair = Keypair.generate();
+      Quicmesh node = Quicmesh.start(KIT.system(), "quic-node-" + i, config, keypair, Transports.quic(),
+          NodeEnvironment.system()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      MESH.add(node);
+      IDS.add(keypair.nodeId());
+      addresses.add(node.status().toCompletableFuture().get(10, TimeUnit.SECONDS).listen().get(0));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    for (Quicmesh node : MESH.subList(1, NODES)) {
+      while (!node.status().toCompletableFuture().get(10, TimeUnit.SECONDS).telemetry().dht().bootstrap()
+          .startsWith("joined") && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  @AfterAll
+  static void stopMesh() throws Exception {
+    CompletableFuture.allOf(MESH.stream().map(m -> m.shutdown().toCompletableFuture())
+        .toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    KIT.shutdownTestKit();
+  }
+
+  @Test
+  void everyNodeFindsEveryOtherByLookup() throws Exception {
+    int found = 0;
+    for (int i = 0; i < NODES; i++) {
+      List<CompletableFuture<LookupResult>> lookups = new ArrayList<>();
+      for (int j = 0; j < NODES; j++) {
+        if (i != j) {
+          lookups.add(MESH.get(i).findNode(IDS.get(j)).toCompletableFuture());
+        }
+      }
+      int k = 0;
+      for (int j = 0; j < NODES; j++) {
+        if (i != j) {
+          LookupResult result = lookups.get(k++).get(60, TimeUnit.SECONDS);
+          if (!result.closest().isEmpty() && result.closest().get(0).id().equals(IDS.get(j))) {
+            found++;
+          }
+        }
+      }
+    }
+    assertEquals(NODES * (NODES - 1), found, "lookups that returned their target as the closest contact");
+  }
+
+  @Test
+  void aValuePutOnOneNodeIsReadFromAllOthers() throws Exception {
+    byte[] value = "stored over QUIC".getBytes(StandardCharsets.UTF_8);
+    PutResult put = MESH.get(17).put(value).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    assertTrue(put.replicas() >= 10, "replicas: " + put.replicas());
+    for (Quicmesh node : MESH) {
+      assertArrayEquals(value, node.get(put.key()).toCompletableFuture().get(60, TimeUnit.SECONDS));
+    }
+  }
+}
