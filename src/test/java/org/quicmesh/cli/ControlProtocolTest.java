@@ -93,6 +93,36 @@ class ControlProtocolTest {
   }
 
   @Test
+  void dhtOpsStoreFetchLookUpAndResolve() throws Exception {
+    var target = other.status().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    call("{\"id\":0,\"op\":\"ping\",\"addr\":\"" + Addresses.format(target.listen().get(0)) + "\"}");
+
+    JsonNode peers = call("{\"id\":1,\"op\":\"peers\"}").get("result").get("peers");
+    assertEquals(target.nodeId().toHex(), peers.get(0).get("node").asText());
+    assertTrue(peers.get(0).has("tier"));
+
+    String data = java.util.Base64.getEncoder().encodeToString("hello".getBytes(StandardCharsets.UTF_8));
+    JsonNode put = call("{\"id\":2,\"op\":\"put\",\"data\":\"" + data + "\"}");
+    assertTrue(put.get("ok").asBoolean(), put.toString());
+    String key = put.get("result").get("key").asText();
+    assertEquals(1, put.get("result").get("replicas").asInt());
+    assertEquals(data, call("{\"id\":3,\"op\":\"get\",\"key\":\"" + key + "\"}").get("result").get("data")
+        .asText());
+    JsonNode missing = call("{\"id\":4,\"op\":\"get\",\"key\":\"" + "ab".repeat(32) + "\"}");
+    assertEquals("not found", missing.get("error").asText());
+
+    JsonNode nodes = call("{\"id\":5,\"op\":\"find_node\",\"target\":\"" + target.nodeId().toHex() + "\"}");
+    assertEquals(target.nodeId().toHex(), nodes.get("result").get("nodes").get(0).get("node").asText());
+
+    JsonNode record = call("{\"id\":6,\"op\":\"publish_address\"}").get("result");
+    assertTrue(record.get("seq").asLong() > 0);
+    JsonNode resolved = call("{\"id\":7,\"op\":\"resolve\",\"node\":\"" + record.get("node").asText()
+        + "\"}");
+    assertEquals(record.get("addrs"), resolved.get("result").get("addrs"));
+    assertTrue(call("{\"id\":8,\"op\":\"put\",\"data\":\"***\"}").get("error").asText().contains("base64"));
+  }
+
+  @Test
   void badJsonGetsAnErrorWithNullId() throws Exception {
     JsonNode reply = call("{not json");
     assertTrue(reply.get("id").isNull());
