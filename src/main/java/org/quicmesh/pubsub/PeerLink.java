@@ -42,9 +42,9 @@ final class PeerLink {
           queued.addAndGet(-WireSize.of(m));
           return (Message) m;
         })
-        .toMat(transport.streamTo(peer), (queue, done) -> {
+        .toMat(transport.streamTo(peer), (q, done) -> {
           done.whenComplete((d, failure) -> onClosed.accept(failure));
-          return queue;
+          return q;
         })
         .run(system);
     return new PeerLink(peer, maxBytes, queued, queue);
