@@ -51,7 +51,7 @@ public class RoutingTableBench {
     RoutingSettings settings = RoutingSettings.defaults().withFixedK(k == 0 ? ids : k);
     table = new RoutingTable(randomId(random), settings, 0);
     for (int i = 0; i < ids; i++) {
-      table.observe(new Contact(randomId(random), "10.0." + (i >> 8 & 0xff) + "." + (i & 0xff) + ":4000"), 0);
+      table.observe(new Contact(randomId(random), "127.0." + (i >> 8 & 0xff) + "." + (i & 0xff) + ":4000"), 0);
     }
     targets = new NodeId[4096];
     for (int i = 0; i < targets.length; i++) {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** {@code quicmesh bench}: whole-system measurements that anyone can rerun. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark.",
-    subcommands = {BenchCommand.Transport.class})
+    subcommands = {BenchCommand.Transport.class, BenchCommand.Jmh.class})
 final class BenchCommand implements Runnable {
 
   @picocli.CommandLine.Spec
@@ -37,6 +37,20 @@ final class BenchCommand implements Runnable {
           .withLevers(levers);
       TransportBench.Result result = TransportBench.run(options, System.err);
       System.out.println(json ? result.json() : result.table());
+      return 0;
+    }
+  }
+
+  @Command(name = "jmh", mixinStandardHelpOptions = true,
+      description = "JMH micro-benchmarks of hot code (CodecBench, RoutingTableBench); arguments go to JMH, e.g. "
+          + "'CodecBench -f 1 -wi 2 -i 3'.")
+  static final class Jmh implements Callable<Integer> {
+    @picocli.CommandLine.Unmatched
+    java.util.List<String> args = new java.util.ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      org.openjdk.jmh.Main.main(args.toArray(String[]::new));
       return 0;
     }
   }
