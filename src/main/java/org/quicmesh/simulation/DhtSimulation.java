@@ -242,7 +242,7 @@ public final class DhtSimulation {
       tally.latency.add(clock.millis() - done.startedAt());
       if (done.failure() == null && done.reply().isSuccess()) {
         LookupResult result = done.reply().getValue();
-        if (!result.closest().isEmpty()) {
+        if (result.succeeded()) {
           tally.succeeded++;
         }
         tally.accuracy.add(accuracy(done.target(), done.from(), result.closest()));
