@@ -5,10 +5,12 @@ package org.quicmesh.dht;
  *
  * <p>Over a sliding window of the last {@code window} lookups it computes the failure signal
  * {@code p = max(failed RPCs / RPCs sent, failed lookups / lookups)} and sets
- * {@code α = clamp(ceil(alphaMin / (1 - p)), alphaMin, alphaMax)} (α = alphaMax when p = 1). The reasoning: with a
- * share p of requests wasted on timeouts, α requests in flight yield about α(1-p) useful answers, so this keeps the
- * useful parallelism near alphaMin. Clean lookups push failures out of the window, so α decays back to alphaMin.
- * Before the first lookup is recorded, α is {@code alphaInitial}.
+ * {@code α = clamp(ceil(alphaInitial / (1 - p)), alphaMin, alphaMax)} (α = alphaMax when p = 1). The reasoning: with
+ * a share p of requests wasted on dead or silent peers, α requests in flight yield about α(1-p) useful answers, so
+ * this keeps the useful parallelism near alphaInitial, the α of a clean network (with the defaults: 3 when clean, 4
+ * from p = 0.25, 5 from p = 0.4). Clean lookups push failures out of the window, so α decays back to alphaInitial;
+ * alphaMin only bounds it when alphaInitial is configured at the floor. Failed RPCs include requests still silent
+ * when their lookup finished ({@link LookupStats#silent()}).
  *
  * <p>Pure logic, not thread-safe: one actor owns it.
  */
@@ -58,7 +60,7 @@ public final class AdaptiveAlpha {
       return max;
     }
     // The epsilon keeps exact quotients (e.g. 2 / 0.5) from rounding up through floating-point noise.
-    int alpha = (int) Math.ceil(min / (1.0 - p) - 1e-9);
+    int alpha = (int) Math.ceil(initial / (1.0 - p) - 1e-9);
     return Math.max(min, Math.min(max, alpha));
   }
 

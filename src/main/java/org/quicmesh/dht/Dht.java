@@ -93,6 +93,8 @@ public final class Dht {
 
   private record LookupAnswered(Lookup.Answered answered) implements Command {}
 
+  private record LookupFailed(Lookup.Failed failed) implements Command {}
+
   private record Probed(Bucket.ProbeResult result) implements Command {}
 
   private record SeedAnswered(InetSocketAddress seed, Reply reply, Throwable failure) implements Command {}
@@ -120,6 +122,7 @@ public final class Dht {
   private final Map<Long, Consumer<Lookup.Finished>> continuations = new HashMap<>();
   private final ActorRef<Lookup.Finished> finishedAdapter;
   private final ActorRef<Lookup.Answered> answeredAdapter;
+  private final ActorRef<Lookup.Failed> failedAdapter;
   private final ActorRef<Bucket.ProbeResult> probeAdapter;
   /** Highest endpoint-record sequence seen per node: a lower one is a replay. */
   private final Map<NodeId, Long> sequences = new LinkedHashMap<>(16, 0.75f, true) {
@@ -129,6 +132,7 @@ public final class Dht {
     }
   };
   private Map<NodeId, Integer> tierSnapshot = Map.of();
+  private Map<NodeId, Long> slowAfterSnapshot = Map.of();
   private int contactsAtLastTiers;
   private long nextLookupId;
   private List<InetSocketAddress> seeds = List.of();
@@ -157,6 +161,7 @@ public final class Dht {
     this.alpha = AdaptiveAlpha.fromSettings(settings.lookup());
     this.finishedAdapter = context.messageAdapter(Lookup.Finished.class, LookupFinished::new);
     this.answeredAdapter = context.messageAdapter(Lookup.Answered.class, LookupAnswered::new);
+    this.failedAdapter = context.messageAdapter(Lookup.Failed.class, LookupFailed::new);
     this.probeAdapter = context.messageAdapter(Bucket.ProbeResult.class, Probed::new);
     timers.startTimerWithFixedDelay(Tick.MAINTENANCE, settings.maintenanceInterval());
     timers.startTimerWithFixedDelay(Tick.TIERS, settings.tiers().tierInterval());
@@ -189,6 +194,15 @@ public final class Dht {
         .onMessage(LookupFinished.class, this::onLookupFinished)
         .onMessage(LookupAnswered.class, m -> {
           observe(m.answered().contact(), m.answered().rtt());
+          return Behaviors.same();
+        })
+        .onMessage(LookupFailed.class, m -> {
+          // Lookup RPC failures count against the contact like any other: after max-consecutive-failures in a row
+          // (an answer resets the count) it leaves the table, so dead contacts stop being handed out.
+          if (table.markFailed(m.failed().contact().id(), clock.millis())) {
+            tiers.forget(m.failed().contact().id());
+            counters.increment("table.dropped_failed");
+          }
           return Behaviors.same();
         })
         .onMessage(Probed.class, this::onProbed)
@@ -322,10 +336,14 @@ public final class Dht {
   private void recomputeTiers() {
     tiers.recompute(random);
     Map<NodeId, Integer> snapshot = new HashMap<>();
+    Map<NodeId, Long> slowAfter = new HashMap<>();
     for (Contact c : table.contacts()) {
       snapshot.put(c.id(), tiers.tierOf(c.id()));
+      tiers.rttOf(c.id()).ifPresent(rtt ->
+          slowAfter.put(c.id(), settings.lookup().slowAfterMillis(java.util.OptionalDouble.of(rtt))));
     }
     tierSnapshot = Map.copyOf(snapshot);
+    slowAfterSnapshot = Map.copyOf(slowAfter);
     contactsAtLastTiers = table.size();
   }
 
@@ -390,8 +408,11 @@ public final class Dht {
     continuations.put(id, then);
     table.touchTarget(state.target(), clock.millis());
     counters.increment("lookups.started");
-    context.spawn(Lookup.create(id, state, transport, self, settings.rpcTimeout(), settings.lookup().slowAfter(),
-        clock, new Lookup.Listener(finishedAdapter, answeredAdapter)), "lookup-" + id);
+    Map<NodeId, Long> slowAfter = slowAfterSnapshot;
+    long unknown = settings.lookup().slowAfter().toMillis();
+    context.spawn(Lookup.create(id, state, transport, self, settings.rpcTimeout(),
+        contact -> slowAfter.getOrDefault(contact, unknown), clock,
+        new Lookup.Listener(finishedAdapter, answeredAdapter, failedAdapter)), "lookup-" + id);
   }
 
   private Behavior<Command> onLookupFinished(LookupFinished message) {
@@ -409,10 +430,23 @@ public final class Dht {
     return lookupState(target, null);
   }
 
+  /**
+   * Above this failure signal of recent lookups ({@link AdaptiveAlpha#failureSignal()}) lookups use the strict
+   * termination rule (β = k). A β lookup lists heard-of contacts in its result, and it usually finishes before a dead
+   * contact's soft timeout could reveal it, so while the network evidently holds dead contacts every contact in the
+   * result must answer first. Measured at 1,000 simulated nodes with 30 % dead: accuracy 0.75 without the switch.
+   */
+  private static final double STRICT_ABOVE_FAILURE_SIGNAL = 0.05;
+
   /** A lookup from our k closest contacts with the current α; a FindValue when {@code validValue} is given. */
   private LookupState lookupState(NodeId target, Predicate<byte[]> validValue) {
+    LookupTuning tuning = settings.lookup().tuning();
+    if (alpha.failureSignal() > STRICT_ABOVE_FAILURE_SIGNAL) {
+      tuning = tuning.withResiliency(settings.resultSize());
+      counters.increment("lookups.strict");
+    }
     return new LookupState(target, settings.resultSize(), alpha.current(), table.closest(target, settings.resultSize()),
-        self.id(), this::tierOf, validValue, settings.lookup().tuning());
+        self.id(), this::tierOf, validValue, tuning);
   }
 
   private Behavior<Command> onFindClosest(FindClosest find) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -24,8 +25,9 @@ import org.quicmesh.wire.Value;
 
 /**
  * One iterative lookup in flight: a short-lived actor around a {@link LookupState}. It keeps α requests out, frees a
- * slot when a peer is slow (the request stays open and a late answer still counts), reports the finished result, and
- * lingers until its last request has completed so late answers still reach the routing table.
+ * slot when a peer is slow (per-contact soft timeout; the request stays open and a late answer still counts), reports
+ * the finished result, and lingers until its last request has completed so late answers still reach the routing table
+ * and failures are still reported against their contacts.
  */
 public final class Lookup {
 
@@ -35,6 +37,12 @@ public final class Lookup {
   /** A contact that answered a request of this lookup (the Dht may add it to its routing table). */
   public record Answered(Contact contact, Duration rtt) {}
 
+  /**
+   * A request of this lookup to {@code contact} failed or reached the per-RPC timeout (reported even after the
+   * lookup finished), so the Dht can count the failure against the contact in its routing table.
+   */
+  public record Failed(Contact contact) {}
+
   sealed interface Command {}
 
   private record Outcome(Contact to, Reply reply, Throwable failure) implements Command {}
@@ -42,14 +50,14 @@ public final class Lookup {
   private record Slow(Contact to) implements Command {}
 
   /** Where a lookup sends its results. */
-  public record Listener(ActorRef<Finished> finished, ActorRef<Answered> answered) {}
+  public record Listener(ActorRef<Finished> finished, ActorRef<Answered> answered, ActorRef<Failed> failed) {}
 
   private final long id;
   private final LookupState state;
   private final Transport transport;
   private final Contact self;
   private final Duration rpcTimeout;
-  private final Duration slowAfter;
+  private final ToLongFunction<NodeId> slowAfterMillis;
   private final Clock clock;
   private final Listener listener;
   private final ActorContext<Command> context;
@@ -57,24 +65,28 @@ public final class Lookup {
   private final Map<NodeId, Duration> rtts = new HashMap<>();
   private int outstanding;
 
-  private Lookup(long id, LookupState state, Transport transport, Contact self, Duration rpcTimeout, Duration slowAfter,
-      Clock clock, Listener listener, ActorContext<Command> context, TimerScheduler<Command> timers) {
+  private Lookup(long id, LookupState state, Transport transport, Contact self, Duration rpcTimeout,
+      ToLongFunction<NodeId> slowAfterMillis, Clock clock, Listener listener, ActorContext<Command> context, TimerScheduler<Command> timers) {
     this.id = id;
     this.state = state;
     this.transport = transport;
     this.self = self;
     this.rpcTimeout = rpcTimeout;
-    this.slowAfter = slowAfter;
+    this.slowAfterMillis = slowAfterMillis;
     this.clock = clock;
     this.listener = listener;
     this.context = context;
     this.timers = timers;
   }
 
+  /**
+   * @param slowAfterMillis the soft timeout of a request to a contact (e.g. a few times its RTT); must be safe to call
+   *     from this actor (an immutable snapshot, never the Dht's live state)
+   */
   static Behavior<Command> create(long id, LookupState state, Transport transport, Contact self, Duration rpcTimeout,
-      Duration slowAfter, Clock clock, Listener listener) {
+      ToLongFunction<NodeId> slowAfterMillis, Clock clock, Listener listener) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new Lookup(id, state, transport, self, rpcTimeout, slowAfter, clock, listener, ctx, timers).start()));
+        new Lookup(id, state, transport, self, rpcTimeout, slowAfterMillis, clock, listener, ctx, timers).start()));
   }
 
   private Behavior<Command> start() {
@@ -93,7 +105,7 @@ public final class Lookup {
           return state.isFinished() ? finish() : Behaviors.same();
         })
         .onMessage(Slow.class, slow -> {
-          state.onSlow(slow.to());
+          state.onSlow(slow.to(), clock.millis());
           sendNext();
           return state.isFinished() ? finish() : Behaviors.same();
         })
@@ -112,6 +124,8 @@ public final class Lookup {
           outstanding--;
           if (outcome.failure() == null) {
             listener.answered().tell(new Answered(outcome.to(), outcome.reply().rtt()));
+          } else {
+            listener.failed().tell(new Failed(outcome.to()));
           }
           return outstanding == 0 ? Behaviors.stopped() : Behaviors.same();
         })
@@ -126,7 +140,7 @@ public final class Lookup {
           : new FindNode(self, state.target());
       outstanding++;
       context.pipeToSelf(transport.request(to, request, rpcTimeout), (reply, failure) -> new Outcome(to, reply, failure));
-      timers.startSingleTimer(to.id(), new Slow(to), slowAfter);
+      timers.startSingleTimer(to.id(), new Slow(to), Duration.ofMillis(slowAfterMillis.applyAsLong(to.id())));
     }
   }
 
@@ -136,6 +150,7 @@ public final class Lookup {
     timers.cancel(to.id());
     long now = clock.millis();
     if (outcome.failure() != null) {
+      listener.failed().tell(new Failed(to));
       if (outcome.failure() instanceof TransportException e && e.kind() == TransportException.Kind.TIMEOUT) {
         state.onTimeout(to, now);
       } else {

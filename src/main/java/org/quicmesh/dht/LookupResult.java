@@ -10,8 +10,11 @@ import org.quicmesh.wire.Contact;
  * Outcome of one iterative lookup.
  *
  * @param target the id looked up
- * @param closest up to k contacts that answered us, closest to {@code target} first; these (and only these) are the
- *     contacts a caller may report to its routing table
+ * @param closest up to k contacts closest to {@code target} among those known and not failed or silent: the ones
+ *     that answered first (closest first), then the ones only heard of from answers (closest first). Heard-of
+ *     contacts are named by live peers but unverified: they must never be inserted into a routing table
+ * @param answered the contacts that answered this lookup, closest first (at most k): the only ones a caller may report
+ *     to its routing table
  * @param found the first valid value of a FindValue lookup, with the contact that returned it
  * @param cacheAt for a FindValue lookup that found a value: the answered contact closest to the target that did not
  *     have it (where Kademlia caches the value); empty otherwise
@@ -20,6 +23,7 @@ import org.quicmesh.wire.Contact;
 public record LookupResult(
     NodeId target,
     List<Contact> closest,
+    List<Contact> answered,
     Optional<FoundValue> found,
     Optional<Contact> cacheAt,
     LookupStats stats) {
@@ -27,6 +31,7 @@ public record LookupResult(
   public LookupResult {
     Objects.requireNonNull(target, "target");
     closest = List.copyOf(closest);
+    answered = List.copyOf(answered);
     Objects.requireNonNull(found, "found");
     Objects.requireNonNull(cacheAt, "cacheAt");
     Objects.requireNonNull(stats, "stats");
@@ -37,7 +42,7 @@ public record LookupResult(
    * that reached live nodes but found no value still succeeded in this sense (the value may simply not exist).
    */
   public boolean succeeded() {
-    return found.isPresent() || !closest.isEmpty();
+    return found.isPresent() || !answered.isEmpty();
   }
 
   /** A value returned by a FindValue lookup and the contact that returned it. */

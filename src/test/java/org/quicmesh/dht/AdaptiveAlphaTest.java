@@ -18,8 +18,15 @@ class AdaptiveAlphaTest {
   }
 
   @Test
-  void cleanLookupsBringAlphaToTheMinimum() {
+  void cleanLookupsKeepTheInitialAlpha() {
     AdaptiveAlpha a = alpha();
+    a.record(30, 0, true);
+    assertEquals(3, a.current());
+  }
+
+  @Test
+  void theMinimumIsAFloorWhenTheInitialAlphaSitsOnIt() {
+    AdaptiveAlpha a = new AdaptiveAlpha(2, 5, 2, 16);
     a.record(30, 0, true);
     assertEquals(2, a.current());
   }
@@ -28,13 +35,13 @@ class AdaptiveAlphaTest {
   void timeoutsRaiseAlpha() {
     AdaptiveAlpha a = alpha();
     for (int i = 0; i < 16; i++) {
-      a.record(30, 9, true); // 30 % of RPCs time out: 2 / 0.7 -> 3
-    }
-    assertEquals(3, a.current());
-    for (int i = 0; i < 16; i++) {
-      a.record(30, 15, true); // 50 %: 2 / 0.5 -> 4
+      a.record(30, 6, true); // 20 % of RPCs time out: 3 / 0.8 -> 4
     }
     assertEquals(4, a.current());
+    for (int i = 0; i < 16; i++) {
+      a.record(30, 9, true); // 30 %, as with 30 % dead nodes: 3 / 0.7 -> 5
+    }
+    assertEquals(5, a.current());
   }
 
   @Test
@@ -50,13 +57,13 @@ class AdaptiveAlphaTest {
   void failedLookupsRaiseAlphaEvenWithFewFailedRpcs() {
     AdaptiveAlpha a = alpha();
     for (int i = 0; i < 16; i++) {
-      a.record(2, 0, i % 2 == 0); // half the lookups reach nobody
+      a.record(2, 0, i % 4 != 0); // a quarter of the lookups reach nobody: 3 / 0.75 -> 4
     }
     assertEquals(4, a.current());
   }
 
   @Test
-  void alphaDecaysBackToTheMinimumOnceCleanLookupsFillTheWindow() {
+  void alphaDecaysBackToTheInitialValueOnceCleanLookupsFillTheWindow() {
     AdaptiveAlpha a = alpha();
     for (int i = 0; i < 16; i++) {
       a.record(30, 27, false);
@@ -68,7 +75,7 @@ class AdaptiveAlphaTest {
       assertTrue(a.current() <= previous, "alpha never rises on clean lookups");
       previous = a.current();
     }
-    assertEquals(2, a.current());
+    assertEquals(3, a.current());
     assertEquals(0.0, a.failureSignal());
   }
 
@@ -86,8 +93,8 @@ class AdaptiveAlphaTest {
   @Test
   void recordsALookupResult() {
     AdaptiveAlpha a = alpha();
-    LookupStats stats = new LookupStats(3, 10, 5, 2, 3, 0, 0, 100);
-    a.record(new LookupResult(org.quicmesh.identity.NodeId.of(new byte[32]), java.util.List.of(),
+    LookupStats stats = new LookupStats(3, 10, 5, 2, 3, 0, 0, 0, 100);
+    a.record(new LookupResult(org.quicmesh.identity.NodeId.of(new byte[32]), java.util.List.of(), java.util.List.of(),
         java.util.Optional.empty(), java.util.Optional.empty(), stats));
     assertEquals(1.0, a.failureSignal(), "a lookup that reached nobody counts as failed");
     assertEquals(5, a.current());

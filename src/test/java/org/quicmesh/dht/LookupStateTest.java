@@ -38,8 +38,16 @@ class LookupStateTest {
     return Arrays.stream(ns).mapToObj(LookupStateTest::c).toList();
   }
 
+  /** Strict termination (β = k) and no final burst: isolates the query mechanics. */
+  private static final LookupTuning STRICT = new LookupTuning(2, 3, false, Integer.MAX_VALUE);
+
   private static LookupState findNode(int k, int alpha, List<Contact> initial) {
-    return LookupState.findNode(TARGET, k, alpha, initial, SELF, NO_TIERS);
+    return new LookupState(TARGET, k, alpha, initial, SELF, NO_TIERS, null, STRICT);
+  }
+
+  private static LookupState withBeta(int k, int alpha, int beta, List<Contact> initial) {
+    return new LookupState(TARGET, k, alpha, initial, SELF, NO_TIERS, null,
+        LookupTuning.DEFAULT.withFinalBurst(false).withResiliency(beta));
   }
 
   @Test
@@ -120,7 +128,7 @@ class LookupStateTest {
   void aSlowPeerFreesItsSlotAndASilentPeerBlocksOnlyUntilItsTimeout() {
     LookupState s = findNode(2, 1, cs(1, 2));
     assertEquals(cs(1), s.next(0));
-    s.onSlow(c(1));
+    s.onSlow(c(1), 1000);
     assertEquals(0, s.inFlight());
     assertEquals(cs(2), s.next(1000), "the freed slot goes to the next candidate");
     s.onResponse(c(2), List.of(), 1050);
@@ -138,7 +146,7 @@ class LookupStateTest {
   void aLateAnswerAfterTheSoftTimeoutIsStillUsed() {
     LookupState s = findNode(3, 1, cs(4, 5));
     s.next(0);
-    s.onSlow(c(4));
+    s.onSlow(c(4), 1000);
     assertEquals(cs(5), s.next(1000));
     s.onResponse(c(4), cs(1), 1500);
     assertEquals(1, s.inFlight(), "only 5 holds a slot: the late answer of 4 gave none back");
@@ -151,16 +159,66 @@ class LookupStateTest {
   }
 
   @Test
-  void secondHandContactsAppearInTheResultOnlyAfterTheyAnswer() {
+  void secondHandContactsAreNeverReportedAsAnswered() {
     LookupState s = findNode(3, 3, cs(5));
     s.next(0);
     s.onResponse(c(5), cs(1, 2), 1);
-    assertEquals(cs(5), s.result().closest(), "1 and 2 were only named, not heard from");
+    assertEquals(cs(5), s.result().answered(), "1 and 2 were only named, not heard from");
+    assertEquals(cs(5, 1, 2), s.result().closest(), "answered contacts first, then heard-of ones");
     assertEquals(cs(1, 2), s.next(1));
     s.onTimeout(c(1), 2);
     s.onResponse(c(2), List.of(), 3);
     assertTrue(s.isFinished());
-    assertEquals(cs(2, 5), s.result().closest());
+    assertEquals(cs(2, 5), s.result().answered());
+    assertEquals(cs(2, 5), s.result().closest(), "the contact that timed out is left out");
+  }
+
+  @Test
+  void theLookupFinishesOnceTheBetaClosestAnsweredAndListsTheRestAsHeardOf() {
+    LookupState s = withBeta(20, 3, 3, cs(1, 2, 3, 4, 5, 6));
+    assertEquals(cs(1, 2, 3), s.next(0));
+    s.onResponse(c(1), List.of(), 1);
+    s.onResponse(c(3), List.of(), 2);
+    assertFalse(s.isFinished(), "2 is among the 3 closest and still in flight");
+    s.onResponse(c(2), List.of(), 3);
+    assertTrue(s.isFinished());
+    assertEquals(cs(1, 2, 3), s.result().answered());
+    assertEquals(cs(1, 2, 3, 4, 5, 6), s.result().closest());
+    assertEquals(3, s.result().stats().messagesSent(), "4, 5 and 6 were never asked");
+  }
+
+  @Test
+  void silentPeersDoNotStallTheLookup() {
+    LookupState s = withBeta(4, 3, 3, cs(1, 2, 3, 4, 5));
+    assertEquals(cs(1, 2, 3), s.next(0));
+    s.onSlow(c(1), 300);
+    assertEquals(cs(4), s.next(300));
+    s.onResponse(c(2), List.of(), 310);
+    s.onResponse(c(3), List.of(), 320);
+    s.onResponse(c(4), List.of(), 400);
+    assertEquals(cs(5), s.next(400), "after a silent peer every one of the k closest responsive must answer");
+    s.onResponse(c(5), List.of(), 450);
+    assertTrue(s.isFinished(), "finished without waiting for the per-RPC timeout of 1");
+    assertEquals(450, s.result().stats().elapsedMillis());
+    assertEquals(cs(2, 3, 4, 5), s.result().closest(), "the silent 1 is left out");
+    assertEquals(1, s.result().stats().silent());
+    assertEquals(1, s.result().stats().failedRpcs());
+  }
+
+  @Test
+  void aFailureSwitchesTheLookupToTheStrictRuleSoNoDeadContactIsReported() {
+    LookupState s = withBeta(4, 2, 2, cs(1, 2, 3, 4, 5));
+    assertEquals(cs(1, 2), s.next(0));
+    s.onTimeout(c(2), 5000);
+    s.onResponse(c(1), List.of(), 5001);
+    assertEquals(cs(3, 4), s.next(5001));
+    s.onResponse(c(3), List.of(), 5002);
+    s.onResponse(c(4), List.of(), 5003);
+    assertFalse(s.isFinished(), "beta = 2 closest answered, but 5 is unverified after a failure");
+    assertEquals(cs(5), s.next(5003));
+    s.onResponse(c(5), List.of(), 5004);
+    assertTrue(s.isFinished());
+    assertEquals(s.result().answered(), s.result().closest());
   }
 
   @Test
@@ -245,8 +303,8 @@ class LookupStateTest {
   @Test
   void findValueStopsAtTheFirstValidValueAndNamesTheClosestContactWithoutIt() {
     byte[] value = {1, 2, 3};
-    LookupState s = LookupState.findValue(TARGET, 20, 2, cs(1, 2, 3, 4), SELF, NO_TIERS,
-        v -> Arrays.equals(v, value));
+    LookupState s = new LookupState(TARGET, 20, 2, cs(1, 2, 3, 4), SELF, NO_TIERS, v -> Arrays.equals(v, value),
+        LookupTuning.DEFAULT.withFinalBurst(false));
     assertEquals(cs(1, 2), s.next(0));
     s.onResponse(c(2), List.of(), 1);
     assertEquals(cs(3), s.next(1));
@@ -314,27 +372,28 @@ class LookupStateTest {
   }
 
   @Test
-  void progressResetsTheConvergenceCount() {
+  void anAnswerThatBringsSomethingCloserDoesNotStartTheBurst() {
     LookupState s = new LookupState(TARGET, 3, 2, cs(5, 6, 7), SELF, NO_TIERS, null,
         LookupTuning.DEFAULT.withFinalBurst(true));
     s.next(0);
-    s.onResponse(c(5), List.of(), 1); // no progress (1 of 2)
-    s.onResponse(c(6), cs(1), 2); // progress: 1 is the new closest
+    s.onResponse(c(6), cs(1), 1); // progress: 1 is the new closest
     assertEquals(2, s.limit());
+    s.onResponse(c(5), List.of(), 2); // nothing closer than 1: converged
+    assertEquals(3, s.limit());
   }
 
   @Test
-  void aSlowContactMakesRoomForItsReplacementWhileTerminationStillWaitsForIt() {
+  void aSilentContactIsNotWaitedForOnceTheKClosestResponsiveAnswered() {
     LookupState s = findNode(2, 1, cs(1, 2, 3));
     assertEquals(cs(1), s.next(0));
-    s.onSlow(c(1));
+    s.onSlow(c(1), 1000);
     assertEquals(cs(2), s.next(1000));
     s.onResponse(c(2), List.of(), 1100);
     assertEquals(cs(3), s.next(1100), "3 stands in for the slow 1 among the k closest");
     s.onResponse(c(3), List.of(), 1200);
-    assertFalse(s.isFinished(), "1 may still answer and is closer");
-    s.onTimeout(c(1), 5000);
-    assertTrue(s.isFinished());
+    assertTrue(s.isFinished(), "2 and 3 answered; 1 is silent and not waited for");
     assertEquals(cs(2, 3), s.result().closest());
+    s.onResponse(c(1), List.of(), 1300);
+    assertEquals(1, s.result().stats().ignoredReplies(), "an answer after the end is ignored by the state");
   }
 }

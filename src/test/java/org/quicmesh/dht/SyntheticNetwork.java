@@ -129,7 +129,7 @@ final class SyntheticNetwork {
       switch (e.kind()) {
         case SLOW -> {
           if (holdingSlot.remove(c.id())) {
-            lookup.onSlow(c);
+            lookup.onSlow(c, now);
           }
         }
         case TIMEOUT -> {
