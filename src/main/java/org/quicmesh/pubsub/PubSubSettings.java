@@ -1,0 +1,120 @@
+package org.quicmesh.pubsub;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import org.quicmesh.wire.Limits;
+
+/**
+ * GossipSub settings, read from {@code quicmesh.pubsub} ({@code conf/reference.conf} documents each key).
+ *
+ * @param d target mesh degree ({@code d})
+ * @param dLow below this the heartbeat grafts up to {@code d} ({@code d-low}); reaching it is the readiness signal
+ * @param dHigh above this the heartbeat prunes down to {@code d} ({@code d-high})
+ * @param dLazy least number of non-mesh peers receiving IHave gossip per heartbeat ({@code d-lazy})
+ * @param gossipFactor share of eligible non-mesh peers receiving gossip when that is more than {@code dLazy}
+ *     ({@code gossip-factor})
+ * @param heartbeat mesh maintenance interval ({@code heartbeat})
+ * @param fanoutTtl a fanout without publish for this long is dropped ({@code fanout-ttl})
+ * @param pruneBackoff no regraft between two peers for this long after a prune ({@code prune-backoff})
+ * @param unsubscribeBackoff backoff towards our mesh peers when we leave a topic ({@code unsubscribe-backoff})
+ * @param prunePeers most peer-exchange contacts in one Prune ({@code prune-peers})
+ * @param mcacheGossip message cache windows whose ids are gossiped ({@code mcache-gossip})
+ * @param mcacheLen message cache windows kept for IWant answers ({@code mcache-len})
+ * @param seenCacheSize most message ids remembered for deduplication ({@code seen-cache-size})
+ * @param seenTtl how long a seen message id is remembered ({@code seen-ttl})
+ * @param maxPeerQueueBytes outbound bytes queued per peer before the peer counts as slow ({@code max-peer-queue-bytes})
+ */
+public record PubSubSettings(
+    int d,
+    int dLow,
+    int dHigh,
+    int dLazy,
+    double gossipFactor,
+    Duration heartbeat,
+    Duration fanoutTtl,
+    Duration pruneBackoff,
+    Duration unsubscribeBackoff,
+    int prunePeers,
+    int mcacheGossip,
+    int mcacheLen,
+    int seenCacheSize,
+    Duration seenTtl,
+    long maxPeerQueueBytes) {
+
+  public PubSubSettings {
+    if (!(dLow >= 1 && dLow <= d && d <= dHigh)) {
+      throw new IllegalArgumentException(
+          "pubsub degrees must satisfy 1 <= d-low <= d <= d-high, got d-low=" + dLow + " d=" + d + " d-high=" + dHigh);
+    }
+    if (dLazy < 0 || !(gossipFactor >= 0 && gossipFactor <= 1)) {
+      throw new IllegalArgumentException("pubsub d-lazy must be >= 0 and gossip-factor in [0, 1]");
+    }
+    if (heartbeat.toMillis() <= 0 || fanoutTtl.toMillis() <= 0 || seenTtl.toMillis() <= 0) {
+      throw new IllegalArgumentException("pubsub heartbeat, fanout-ttl and seen-ttl must be positive");
+    }
+    // Backoffs travel in Prune messages, whose decoder refuses more than Limits.MAX_BACKOFF_MILLIS.
+    for (Duration backoff : new Duration[] {pruneBackoff, unsubscribeBackoff}) {
+      if (backoff.isNegative() || backoff.toMillis() > Limits.MAX_BACKOFF_MILLIS) {
+        throw new IllegalArgumentException(
+            "pubsub backoffs must be in [0, " + Limits.MAX_BACKOFF_MILLIS + " ms], got " + backoff);
+      }
+    }
+    if (prunePeers < 0 || prunePeers > Limits.MAX_CONTACTS) {
+      throw new IllegalArgumentException("pubsub prune-peers must be in [0, " + Limits.MAX_CONTACTS + "]");
+    }
+    if (!(mcacheGossip >= 1 && mcacheGossip <= mcacheLen)) {
+      throw new IllegalArgumentException("pubsub windows must satisfy 1 <= mcache-gossip <= mcache-len");
+    }
+    if (seenCacheSize <= 0 || maxPeerQueueBytes <= 0) {
+      throw new IllegalArgumentException("pubsub seen-cache-size and max-peer-queue-bytes must be positive");
+    }
+  }
+
+  /** Reads the settings from the {@code quicmesh.pubsub} config section. */
+  public static PubSubSettings fromConfig(Config pubsub) {
+    return new PubSubSettings(
+        pubsub.getInt("d"),
+        pubsub.getInt("d-low"),
+        pubsub.getInt("d-high"),
+        pubsub.getInt("d-lazy"),
+        pubsub.getDouble("gossip-factor"),
+        pubsub.getDuration("heartbeat"),
+        pubsub.getDuration("fanout-ttl"),
+        pubsub.getDuration("prune-backoff"),
+        pubsub.getDuration("unsubscribe-backoff"),
+        pubsub.getInt("prune-peers"),
+        pubsub.getInt("mcache-gossip"),
+        pubsub.getInt("mcache-len"),
+        pubsub.getInt("seen-cache-size"),
+        pubsub.getDuration("seen-ttl"),
+        pubsub.getBytes("max-peer-queue-bytes"));
+  }
+
+  /** The documented defaults of {@code reference.conf}. */
+  public static PubSubSettings defaults() {
+    return fromConfig(ConfigFactory.defaultReference().getConfig("quicmesh.pubsub"));
+  }
+
+  public long heartbeatMillis() {
+    return heartbeat.toMillis();
+  }
+
+  public long fanoutTtlMillis() {
+    return fanoutTtl.toMillis();
+  }
+
+  public long pruneBackoffMillis() {
+    return pruneBackoff.toMillis();
+  }
+
+  public long unsubscribeBackoffMillis() {
+    return unsubscribeBackoff.toMillis();
+  }
+
+  /** A copy with other mesh degrees (tests and the simulator explore them). */
+  public PubSubSettings withDegrees(int newD, int newDLow, int newDHigh, int newDLazy) {
+    return new PubSubSettings(newD, newDLow, newDHigh, newDLazy, gossipFactor, heartbeat, fanoutTtl, pruneBackoff,
+        unsubscribeBackoff, prunePeers, mcacheGossip, mcacheLen, seenCacheSize, seenTtl, maxPeerQueueBytes);
+  }
+}

@@ -1,0 +1,64 @@
+package org.quicmesh.pubsub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class PubSubSettingsTest {
+  private static Config reference() {
+    return ConfigFactory.defaultReference().getConfig("quicmesh.pubsub");
+  }
+
+  @Test
+  void defaultsAreTheGossipSubParametersOfReferenceConf() {
+    PubSubSettings s = PubSubSettings.defaults();
+    assertEquals(6, s.d());
+    assertEquals(4, s.dLow());
+    assertEquals(12, s.dHigh());
+    assertEquals(6, s.dLazy());
+    assertEquals(0.25, s.gossipFactor());
+    assertEquals(Duration.ofSeconds(1), s.heartbeat());
+    assertEquals(Duration.ofSeconds(60), s.fanoutTtl());
+    assertEquals(Duration.ofSeconds(60), s.pruneBackoff());
+    assertEquals(Duration.ofSeconds(10), s.unsubscribeBackoff());
+    assertEquals(6, s.prunePeers());
+    assertEquals(3, s.mcacheGossip());
+    assertEquals(5, s.mcacheLen());
+    assertEquals(10_000, s.seenCacheSize());
+    assertEquals(Duration.ofMinutes(2), s.seenTtl());
+    assertEquals(4_194_304L, s.maxPeerQueueBytes());
+  }
+
+  @Test
+  void degreesOutOfOrderAreRejected() {
+    assertThrows(IllegalArgumentException.class,
+        () -> PubSubSettings.fromConfig(reference().withValue("d-low", ConfigValueFactory.fromAnyRef(7))));
+    assertThrows(IllegalArgumentException.class,
+        () -> PubSubSettings.fromConfig(reference().withValue("d-high", ConfigValueFactory.fromAnyRef(5))));
+    assertThrows(IllegalArgumentException.class,
+        () -> PubSubSettings.fromConfig(reference().withValue("d-low", ConfigValueFactory.fromAnyRef(0))));
+  }
+
+  @Test
+  void gossipWindowsMustFitTheCacheLength() {
+    assertThrows(IllegalArgumentException.class,
+        () -> PubSubSettings.fromConfig(reference().withValue("mcache-gossip", ConfigValueFactory.fromAnyRef(6))));
+  }
+
+  @Test
+  void backoffLongerThanTheWireAllowsIsRejected() {
+    assertThrows(IllegalArgumentException.class,
+        () -> PubSubSettings.fromConfig(reference().withValue("prune-backoff", ConfigValueFactory.fromAnyRef("2h"))));
+  }
+
+  @Test
+  void peerExchangeLargerThanAPruneCarriesIsRejected() {
+    assertThrows(IllegalArgumentException.class,
+        () -> PubSubSettings.fromConfig(reference().withValue("prune-peers", ConfigValueFactory.fromAnyRef(33))));
+  }
+}

@@ -1,0 +1,413 @@
+package org.quicmesh.pubsub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicmesh.pubsub.Peers.contact;
+import static org.quicmesh.pubsub.Peers.id;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.quicmesh.identity.NodeId;
+import org.quicmesh.wire.Contact;
+import org.quicmesh.wire.Prune;
+
+class TopicMeshTest {
+  private static final PubSubSettings SETTINGS = PubSubSettings.defaults();
+  private static final String TOPIC = "chat";
+  private static final long T0 = 1_000_000;
+  private static final long HEARTBEAT = SETTINGS.heartbeatMillis();
+
+  /** A mesh for node 0 that knows peers 1..n as subscribers. */
+  private static TopicMesh meshKnowing(int n) {
+    TopicMesh mesh = new TopicMesh(TOPIC, id(0), SETTINGS);
+    for (int i = 1; i <= n; i++) {
+      mesh.peerSubscribed(contact(i));
+    }
+    return mesh;
+  }
+
+  private static TopicMesh joined(int n, Random random) {
+    TopicMesh mesh = meshKnowing(n);
+    mesh.join(T0, random);
+    return mesh;
+  }
+
+  // ------------------------------------------------------------------------------------------ join / leave
+
+  @Test
+  void joinGraftsDRandomKnownPeers() {
+    TopicMesh mesh = meshKnowing(20);
+    List<MeshAction.SendGraft> grafts = mesh.join(T0, new Random(1));
+    assertEquals(SETTINGS.d(), grafts.size());
+    assertEquals(Set.copyOf(mesh.meshPeers()), Set.copyOf(grafts.stream().map(MeshAction.SendGraft::peer).toList()));
+    assertTrue(grafts.stream().allMatch(g -> g.message().topic().equals(TOPIC)));
+    assertTrue(mesh.isReady());
+  }
+
+  @Test
+  void joinWithFewerPeersThanDGraftsAllOfThem() {
+    TopicMesh mesh = meshKnowing(3);
+    assertEquals(3, mesh.join(T0, new Random(1)).size());
+    assertFalse(mesh.isReady(), "3 < D_low: not ready yet");
+  }
+
+  @Test
+  void leavePrunesEveryMeshPeerWithUnsubscribeBackoffAndPeerExchange() {
+    TopicMesh mesh = joined(20, new Random(2));
+    List<NodeId> former = mesh.meshPeers();
+    List<MeshAction.SendPrune> prunes = mesh.leave(T0, new Random(2));
+    assertEquals(Set.copyOf(former), Set.copyOf(prunes.stream().map(MeshAction.SendPrune::peer).toList()));
+    for (MeshAction.SendPrune p : prunes) {
+      assertEquals(PruneReason.LEAVE, p.reason());
+      assertEquals(SETTINGS.unsubscribeBackoffMillis(), p.message().backoffMillis());
+      assertEquals(former.size() - 1, p.message().peerExchange().size());
+      assertTrue(p.message().peerExchange().stream().noneMatch(c -> c.id().equals(p.peer())));
+      assertTrue(mesh.inBackoff(p.peer(), T0 + 1));
+    }
+    assertEquals(0, mesh.meshSize());
+    assertFalse(mesh.isSubscribed());
+  }
+
+  // ------------------------------------------------------------------------------------------ grafts received
+
+  @Test
+  void graftForATopicWeAreNotSubscribedToIsRefusedWithAPrune() {
+    TopicMesh mesh = meshKnowing(5);
+    GraftDecision d = mesh.onGraft(contact(9), T0);
+    MeshAction.SendPrune prune = assertInstanceOf(GraftDecision.Refused.class, d).prune();
+    assertEquals(PruneReason.NOT_SUBSCRIBED, prune.reason());
+    assertEquals(id(9), prune.peer());
+    assertEquals(0, mesh.meshSize());
+  }
+
+  @Test
+  void graftFromAPeerInBackoffIsRefusedWithAPruneAndTheBackoffRefreshed() {
+    TopicMesh mesh = joined(20, new Random(3));
+    NodeId peer = mesh.meshPeers().get(0);
+    mesh.onPrune(peer, 10_000, List.of(), T0);
+    long graftAt = T0 + 5_000;
+    GraftDecision d = mesh.onGraft(contact(peer), graftAt);
+    MeshAction.SendPrune prune = assertInstanceOf(GraftDecision.Refused.class, d).prune();
+    assertEquals(PruneReason.GRAFT_IN_BACKOFF, prune.reason());
+    assertTrue(prune.message().peerExchange().isEmpty(), "no peer exchange for a misbehaving peer");
+    assertFalse(mesh.meshPeers().contains(peer));
+    assertEquals(graftAt + SETTINGS.pruneBackoffMillis(), mesh.backoffExpiry(peer).getAsLong(),
+        "the early graft restarts a full prune backoff");
+  }
+
+  @Test
+  void graftAfterTheBackoffExpiredIsAccepted() {
+    TopicMesh mesh = joined(20, new Random(3));
+    NodeId peer = mesh.meshPeers().get(0);
+    mesh.onPrune(peer, 10_000, List.of(), T0);
+    assertInstanceOf(GraftDecision.Accepted.class, mesh.onGraft(contact(peer), T0 + 10_000));
+    assertTrue(mesh.meshPeers().contains(peer));
+  }
+
+  @Test
+  void graftAboveDHighIsAcceptedAndTheHeartbeatTrimsToD() {
+    TopicMesh mesh = joined(30, new Random(4));
+    for (int i = 1; i <= 30; i++) {
+      mesh.onGraft(contact(i), T0);
+    }
+    assertEquals(30, mesh.meshSize());
+    HeartbeatResult hb = mesh.heartbeat(T0 + HEARTBEAT, new Random(4));
+    assertEquals(SETTINGS.d(), mesh.meshSize());
+    assertEquals(30 - SETTINGS.d(), hb.prunes().size());
+  }
+
+  // ------------------------------------------------------------------------------------------ prunes received
+
+  @Test
+  void prunedPeerIsNotGraftedBeforeThePrunersBackoffExpires() {
+    TopicMesh mesh = joined(5, new Random(5)); // all 5 known peers in the mesh
+    NodeId pruner = mesh.meshPeers().get(0);
+    long backoff = 30_000;
+    mesh.onPrune(pruner, backoff, List.of(), T0);
+    // Take the mesh below D_low so every heartbeat wants to graft.
+    for (NodeId p : mesh.meshPeers()) {
+      mesh.peerDisconnected(p);
+    }
+    long now = T0;
+    for (; now < T0 + backoff; now += HEARTBEAT) {
+      HeartbeatResult hb = mesh.heartbeat(now, new Random(now));
+      assertTrue(hb.grafts().stream().noneMatch(g -> g.peer().equals(pruner)), "grafted during backoff at " + now);
+    }
+    boolean grafted = false;
+    for (; now < T0 + backoff + 5 * HEARTBEAT && !grafted; now += HEARTBEAT) {
+      grafted = mesh.heartbeat(now, new Random(now)).grafts().stream().anyMatch(g -> g.peer().equals(pruner));
+    }
+    assertTrue(grafted, "grafted again within a few heartbeats after the backoff");
+  }
+
+  @Test
+  void pruneWithoutBackoffAppliesTheDefaultPruneBackoff() {
+    TopicMesh mesh = joined(10, new Random(6));
+    NodeId pruner = mesh.meshPeers().get(0);
+    mesh.onPrune(pruner, 0, List.of(), T0);
+    assertEquals(T0 + SETTINGS.pruneBackoffMillis(), mesh.backoffExpiry(pruner).getAsLong());
+  }
+
+  @Test
+  void aShorterPruneBackoffNeverShortensARunningOne() {
+    TopicMesh mesh = joined(10, new Random(6));
+    NodeId pruner = mesh.meshPeers().get(0);
+    mesh.onPrune(pruner, 50_000, List.of(), T0);
+    mesh.onPrune(pruner, 1_000, List.of(), T0 + 1);
+    assertEquals(T0 + 50_000, mesh.backoffExpiry(pruner).getAsLong());
+  }
+
+  @Test
+  void prunePeerExchangeReturnsOnlyNewCandidates() {
+    TopicMesh mesh = joined(10, new Random(7));
+    NodeId pruner = mesh.meshPeers().get(0);
+    List<Contact> px = List.of(contact(0) /* us */, contact(3) /* known */, contact(50), contact(51), contact(50),
+        new Contact(pruner, "10.9.9.9:1"));
+    List<Contact> candidates = mesh.onPrune(pruner, 0, px, T0);
+    assertEquals(List.of(contact(50), contact(51)), candidates);
+  }
+
+  // ------------------------------------------------------------------------------------------ heartbeat
+
+  @Test
+  void heartbeatBelowDLowGraftsEligiblePeersUpToD() {
+    TopicMesh mesh = joined(20, new Random(8));
+    List<NodeId> initial = mesh.meshPeers();
+    for (NodeId p : initial.subList(0, 3)) {
+      mesh.peerUnsubscribed(p);
+    }
+    assertEquals(3, mesh.meshSize());
+    HeartbeatResult hb = mesh.heartbeat(T0 + HEARTBEAT, new Random(8));
+    assertEquals(3, hb.grafts().size());
+    assertEquals(SETTINGS.d(), mesh.meshSize());
+    assertTrue(hb.grafts().stream().noneMatch(g -> initial.contains(g.peer())), "only peers not already in the mesh");
+  }
+
+  @Test
+  void heartbeatWithinBoundsChangesNothing() {
+    TopicMesh mesh = joined(20, new Random(9));
+    mesh.peerUnsubscribed(mesh.meshPeers().get(0)); // 5: between D_low and D
+    HeartbeatResult hb = mesh.heartbeat(T0 + HEARTBEAT, new Random(9));
+    assertTrue(hb.grafts().isEmpty() && hb.prunes().isEmpty());
+    assertEquals(5, mesh.meshSize());
+  }
+
+  @Test
+  void heartbeatAboveDHighPrunesDownToDWithPeerExchangeAndBackoff() {
+    TopicMesh mesh = joined(20, new Random(10));
+    for (int i = 1; i <= 20; i++) {
+      mesh.onGraft(contact(i), T0);
+    }
+    long now = T0 + HEARTBEAT;
+    HeartbeatResult hb = mesh.heartbeat(now, new Random(10));
+    assertEquals(SETTINGS.d(), mesh.meshSize());
+    assertEquals(20 - SETTINGS.d(), hb.prunes().size());
+    Set<NodeId> kept = Set.copyOf(mesh.meshPeers());
+    for (MeshAction.SendPrune p : hb.prunes()) {
+      Prune wire = p.message();
+      assertEquals(PruneReason.OVERSUBSCRIBED, p.reason());
+      assertEquals(SETTINGS.pruneBackoffMillis(), wire.backoffMillis());
+      assertFalse(wire.peerExchange().isEmpty());
+      assertTrue(wire.peerExchange().size() <= SETTINGS.prunePeers());
+      assertTrue(wire.peerExchange().stream().allMatch(c -> kept.contains(c.id())), "PX suggests kept mesh peers");
+      assertTrue(mesh.inBackoff(p.peer(), now + 1), "we back off from the pruned peer too");
+    }
+  }
+
+  @Test
+  void heartbeatPicksDLazyGossipPeersOutsideTheMesh() {
+    TopicMesh mesh = joined(20, new Random(11));
+    HeartbeatResult hb = mesh.heartbeat(T0 + HEARTBEAT, new Random(11));
+    List<NodeId> targets = hb.gossipTargets();
+    assertEquals(SETTINGS.dLazy(), targets.size());
+    assertEquals(targets.size(), new HashSet<>(targets).size(), "distinct");
+    assertTrue(targets.stream().noneMatch(mesh.meshPeers()::contains));
+  }
+
+  @Test
+  void gossipReachesTheGossipFactorShareWhenItExceedsDLazy() {
+    TopicMesh mesh = joined(106, new Random(12)); // 100 non-mesh peers
+    HeartbeatResult hb = mesh.heartbeat(T0 + HEARTBEAT, new Random(12));
+    assertEquals(25, hb.gossip().size());
+  }
+
+  // ------------------------------------------------------------------------------------------ fanout
+
+  @Test
+  void publishingWithoutSubscribingUsesAFanoutOfDPeersThatStaysStable() {
+    TopicMesh mesh = meshKnowing(20);
+    List<NodeId> first = mesh.publishTargets(T0, new Random(13), null);
+    assertEquals(SETTINGS.d(), first.size());
+    assertEquals(first, mesh.fanoutPeers());
+    assertEquals(0, mesh.meshSize());
+    assertEquals(first, mesh.publishTargets(T0 + 10, new Random(99), null), "same fanout for the next publish");
+  }
+
+  @Test
+  void publishWithNoKnownPeerHasNoTargets() {
+    assertTrue(meshKnowing(0).publishTargets(T0, new Random(1), null).isEmpty());
+  }
+
+  @Test
+  void fanoutExpiresAfterTheTtlWithoutPublish() {
+    TopicMesh mesh = meshKnowing(20);
+    mesh.publishTargets(T0, new Random(14), null);
+    long ttl = SETTINGS.fanoutTtlMillis();
+    assertFalse(mesh.heartbeat(T0 + ttl - 1, new Random(14)).fanoutExpired());
+    assertEquals(SETTINGS.d(), mesh.fanoutPeers().size());
+    assertTrue(mesh.heartbeat(T0 + ttl, new Random(14)).fanoutExpired());
+    assertTrue(mesh.fanoutPeers().isEmpty());
+    assertEquals(-1, mesh.snapshot(T0 + ttl).fanoutLastPublishMillis());
+  }
+
+  @Test
+  void eachPublishRestartsTheFanoutTtl() {
+    TopicMesh mesh = meshKnowing(20);
+    long ttl = SETTINGS.fanoutTtlMillis();
+    mesh.publishTargets(T0, new Random(15), null);
+    mesh.publishTargets(T0 + ttl / 2, new Random(15), null);
+    assertFalse(mesh.heartbeat(T0 + ttl, new Random(15)).fanoutExpired());
+  }
+
+  @Test
+  void fanoutIsRefilledToDAtTheHeartbeat() {
+    TopicMesh mesh = meshKnowing(20);
+    List<NodeId> fanout = mesh.publishTargets(T0, new Random(16), null);
+    mesh.peerDisconnected(fanout.get(0));
+    mesh.peerUnsubscribed(fanout.get(1));
+    HeartbeatResult hb = mesh.heartbeat(T0 + HEARTBEAT, new Random(16));
+    assertEquals(2, hb.fanoutAdded().size());
+    assertEquals(SETTINGS.d(), mesh.fanoutPeers().size());
+    assertTrue(hb.gossipTargets().stream().noneMatch(mesh.fanoutPeers()::contains), "gossip goes outside fanout");
+  }
+
+  @Test
+  void joinPromotesFanoutPeersIntoTheMesh() {
+    TopicMesh mesh = meshKnowing(30);
+    List<NodeId> fanout = mesh.publishTargets(T0, new Random(17), null);
+    List<MeshAction.SendGraft> grafts = mesh.join(T0 + 1, new Random(18));
+    assertEquals(Set.copyOf(fanout), Set.copyOf(mesh.meshPeers()));
+    assertEquals(Set.copyOf(fanout), Set.copyOf(grafts.stream().map(MeshAction.SendGraft::peer).toList()));
+    assertTrue(mesh.fanoutPeers().isEmpty(), "the fanout is gone once subscribed");
+  }
+
+  // ------------------------------------------------------------------------------------------ publish / forward
+
+  @Test
+  void publishAndForwardExcludeTheSender() {
+    TopicMesh mesh = joined(20, new Random(19));
+    NodeId sender = mesh.meshPeers().get(2);
+    List<NodeId> publish = mesh.publishTargets(T0, new Random(19), sender);
+    List<NodeId> forward = mesh.forwardTargets(sender);
+    assertFalse(publish.contains(sender));
+    assertFalse(forward.contains(sender));
+    assertEquals(SETTINGS.d() - 1, forward.size());
+    assertEquals(forward, publish);
+  }
+
+  @Test
+  void fanoutPublishExcludesTheSender() {
+    TopicMesh mesh = meshKnowing(20);
+    NodeId sender = mesh.publishTargets(T0, new Random(20), null).get(0);
+    assertFalse(mesh.publishTargets(T0 + 1, new Random(20), sender).contains(sender));
+  }
+
+  @Test
+  void nothingIsForwardedWhenNotSubscribed() {
+    TopicMesh mesh = meshKnowing(20);
+    mesh.publishTargets(T0, new Random(21), null);
+    assertTrue(mesh.forwardTargets(id(1)).isEmpty());
+  }
+
+  // ------------------------------------------------------------------------------------------ slow peers
+
+  @Test
+  void slowPeerIsPrunedWithBackoffAndNotRegraftedByTheHeartbeat() {
+    TopicMesh mesh = joined(5, new Random(22)); // every known peer is in the mesh
+    NodeId slow = mesh.meshPeers().get(0);
+    MeshAction.SendPrune prune = mesh.markSlow(slow, T0);
+    assertEquals(PruneReason.SLOW_PEER, prune.reason());
+    assertEquals(slow, prune.peer());
+    assertEquals(SETTINGS.pruneBackoffMillis(), prune.message().backoffMillis());
+    assertFalse(mesh.meshPeers().contains(slow));
+    assertTrue(mesh.inBackoff(slow, T0 + 1));
+    assertEquals(1, mesh.snapshot(T0).slowPeersPruned());
+    // Below D_low now (4 is D_low, so go lower) and the slow peer is still not taken back.
+    mesh.peerDisconnected(mesh.meshPeers().get(0));
+    HeartbeatResult hb = mesh.heartbeat(T0 + HEARTBEAT, new Random(22));
+    assertTrue(hb.grafts().stream().noneMatch(g -> g.peer().equals(slow)));
+    assertInstanceOf(GraftDecision.Refused.class, mesh.onGraft(contact(slow), T0 + 2 * HEARTBEAT));
+  }
+
+  @Test
+  void slowPeerOutsideTheMeshYieldsNoPrune() {
+    TopicMesh mesh = joined(20, new Random(23));
+    NodeId outsider = mesh.knownPeers().stream().filter(p -> !mesh.meshPeers().contains(p)).findFirst().get();
+    assertNull(mesh.markSlow(outsider, T0));
+  }
+
+  // ------------------------------------------------------------------------------------------ peers leaving
+
+  @Test
+  void disconnectedPeerLeavesMeshAndFanoutButKeepsItsBackoff() {
+    TopicMesh mesh = joined(20, new Random(24));
+    NodeId peer = mesh.meshPeers().get(0);
+    mesh.markSlow(peer, T0);
+    mesh.peerSubscribed(contact(peer));
+    assertTrue(mesh.peerDisconnected(peer) == false);
+    assertFalse(mesh.knownPeers().contains(peer));
+    mesh.peerSubscribed(contact(peer)); // reconnects
+    assertTrue(mesh.inBackoff(peer, T0 + 1), "a reconnect does not reset the backoff");
+  }
+
+  @Test
+  void readinessFollowsTheMeshReachingDLow() {
+    TopicMesh mesh = joined(4, new Random(25));
+    assertTrue(mesh.isReady());
+    mesh.peerDisconnected(mesh.meshPeers().get(0));
+    assertFalse(mesh.isReady());
+    mesh.peerSubscribed(contact(77));
+    mesh.heartbeat(T0 + HEARTBEAT, new Random(25));
+    assertTrue(mesh.isReady());
+    assertTrue(mesh.snapshot(T0).ready());
+  }
+
+  // ------------------------------------------------------------------------------------------ determinism
+
+  @Test
+  void sameSeedSameDecisions() {
+    assertEquals(script(42), script(42));
+    assertNotEquals(script(42), script(43), "the seed does steer the choices");
+  }
+
+  /** A scripted run; its transcript lists every decision in order. */
+  private static List<String> script(long seed) {
+    Random random = new Random(seed);
+    List<String> log = new ArrayList<>();
+    TopicMesh mesh = meshKnowing(25);
+    log.add("fanout " + mesh.publishTargets(T0, random, null));
+    log.add("join " + mesh.join(T0 + 1, random));
+    for (int i = 26; i <= 40; i++) {
+      mesh.onGraft(contact(i), T0 + 2);
+    }
+    long now = T0;
+    for (int beat = 1; beat <= 20; beat++) {
+      now += HEARTBEAT;
+      if (beat % 5 == 0) {
+        mesh.peerDisconnected(mesh.meshPeers().get(0));
+      }
+      HeartbeatResult hb = mesh.heartbeat(now, random);
+      log.add(hb.actions().toString());
+    }
+    log.add("leave " + mesh.leave(now, random));
+    return log;
+  }
+}
