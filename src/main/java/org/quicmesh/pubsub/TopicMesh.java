@@ -356,6 +356,14 @@ public final class TopicMesh {
     return until == null ? OptionalLong.empty() : OptionalLong.of(until);
   }
 
+  /**
+   * Known peers outside the mesh that a heartbeat at {@code nowMillis} may graft (backoff and its slack over): when
+   * the mesh stays below D_low, this says whether backoffs are the reason.
+   */
+  public int graftablePeers(long nowMillis) {
+    return graftCandidates(nowMillis).size();
+  }
+
   /** Whether {@code peer} is in backoff at {@code nowMillis} (its grafts are refused). */
   public boolean inBackoff(NodeId peer, long nowMillis) {
     Long until = backoffUntil.get(peer);
