@@ -219,9 +219,10 @@ public final class TopicMesh {
 
   /**
    * A peer's outbound queue is full: rather than let the queue grow, the peer leaves the mesh and the fanout and gets
-   * a prune backoff (so the heartbeat does not graft it straight back).
+   * a prune backoff (so the heartbeat does not graft it straight back, and fanout refills prefer other peers).
    *
-   * @return the prune decision when the peer was in the mesh (the actor may send it, and reports it), else null
+   * @return the prune decision when the peer was in the mesh (the actor may send it, and reports it), else null (the
+   *     backoff is recorded all the same)
    */
   public MeshAction.SendPrune markSlow(NodeId peer, long nowMillis) {
     fanout.remove(peer);

@@ -76,6 +76,16 @@ class TopicMeshTest {
     assertFalse(mesh.isSubscribed());
   }
 
+  @Test
+  void rejoinRightAfterLeavingSkipsTheFormerMeshPeersInBackoff() {
+    TopicMesh mesh = joined(20, new Random(26));
+    List<NodeId> former = mesh.meshPeers();
+    mesh.leave(T0, new Random(26));
+    List<MeshAction.SendGraft> grafts = mesh.join(T0 + 1_000, new Random(27));
+    assertEquals(SETTINGS.d(), grafts.size(), "14 other peers remain eligible");
+    assertTrue(grafts.stream().noneMatch(g -> former.contains(g.peer())));
+  }
+
   // ------------------------------------------------------------------------------------------ grafts received
 
   @Test
