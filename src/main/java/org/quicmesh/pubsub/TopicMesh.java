@@ -219,9 +219,10 @@ public final class TopicMesh {
 
   /**
    * A peer's outbound queue is full: rather than let the queue grow, the peer leaves the mesh and the fanout and gets
-   * a prune backoff (so the heartbeat does not graft it straight back).
+   * a prune backoff (so the heartbeat does not graft it straight back, and fanout refills prefer other peers).
    *
-   * @return the prune decision when the peer was in the mesh (the actor may send it, and reports it), else null
+   * @return the prune decision when the peer was in the mesh (the actor may send it, and reports it), else null (the
+   *     backoff is recorded all the same)
    */
   public MeshAction.SendPrune markSlow(NodeId peer, long nowMillis) {
     fanout.remove(peer);
@@ -354,6 +355,14 @@ public final class TopicMesh {
   public OptionalLong backoffExpiry(NodeId peer) {
     Long until = backoffUntil.get(peer);
     return until == null ? OptionalLong.empty() : OptionalLong.of(until);
+  }
+
+  /**
+   * Known peers outside the mesh that a heartbeat at {@code nowMillis} may graft (backoff and its slack over): when
+   * the mesh stays below D_low, this says whether backoffs are the reason.
+   */
+  public int graftablePeers(long nowMillis) {
+    return graftCandidates(nowMillis).size();
   }
 
   /** Whether {@code peer} is in backoff at {@code nowMillis} (its grafts are refused). */

@@ -76,6 +76,16 @@ class TopicMeshTest {
     assertFalse(mesh.isSubscribed());
   }
 
+  @Test
+  void rejoinRightAfterLeavingSkipsTheFormerMeshPeersInBackoff() {
+    TopicMesh mesh = joined(20, new Random(26));
+    List<NodeId> former = mesh.meshPeers();
+    mesh.leave(T0, new Random(26));
+    List<MeshAction.SendGraft> grafts = mesh.join(T0 + 1_000, new Random(27));
+    assertEquals(SETTINGS.d(), grafts.size(), "14 other peers remain eligible");
+    assertTrue(grafts.stream().noneMatch(g -> former.contains(g.peer())));
+  }
+
   // ------------------------------------------------------------------------------------------ grafts received
 
   @Test
@@ -357,15 +367,31 @@ class TopicMeshTest {
   // ------------------------------------------------------------------------------------------ peers leaving
 
   @Test
-  void disconnectedPeerLeavesMeshAndFanoutButKeepsItsBackoff() {
+  void disconnectedPeerLeavesTheMesh() {
     TopicMesh mesh = joined(20, new Random(24));
     NodeId peer = mesh.meshPeers().get(0);
-    mesh.markSlow(peer, T0);
-    mesh.peerSubscribed(contact(peer));
-    assertTrue(mesh.peerDisconnected(peer) == false);
+    assertTrue(mesh.peerDisconnected(peer), "reported as a mesh peer");
+    assertFalse(mesh.meshPeers().contains(peer));
     assertFalse(mesh.knownPeers().contains(peer));
-    mesh.peerSubscribed(contact(peer)); // reconnects
-    assertTrue(mesh.inBackoff(peer, T0 + 1), "a reconnect does not reset the backoff");
+  }
+
+  @Test
+  void disconnectedFanoutPeerLeavesTheFanout() {
+    TopicMesh mesh = meshKnowing(20);
+    NodeId peer = mesh.publishTargets(T0, new Random(24), null).get(0);
+    assertFalse(mesh.peerDisconnected(peer), "not a mesh peer");
+    assertFalse(mesh.fanoutPeers().contains(peer));
+  }
+
+  @Test
+  void aReconnectDoesNotResetTheBackoff() {
+    TopicMesh mesh = joined(20, new Random(24));
+    NodeId peer = mesh.meshPeers().get(0);
+    mesh.onPrune(peer, 30_000, List.of(), T0);
+    mesh.peerDisconnected(peer);
+    mesh.peerSubscribed(contact(peer));
+    assertTrue(mesh.inBackoff(peer, T0 + 1));
+    assertInstanceOf(GraftDecision.Refused.class, mesh.onGraft(contact(peer), T0 + 1));
   }
 
   @Test
