@@ -10,6 +10,8 @@ import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.identity.Key;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
+import org.quicmesh.pubsub.MessageId;
+import org.quicmesh.pubsub.ReceivedMessage;
 
 /**
  * The public protocol of a Quicmesh node. Spawn {@link #create} in your own {@code ActorSystem} and send it
@@ -21,7 +23,8 @@ public final class MeshNode {
 
   /** Everything a user may send to a node. */
   public sealed interface Command extends NodeGuardian.Message
-      permits Ping, GetStatus, FindNode, Put, Get, PublishAddress, Resolve, Stop {}
+      permits Ping, GetStatus, FindNode, Put, Get, PublishAddress, Resolve, Subscribe, Unsubscribe, Publish,
+      WhenTopicReady, Stop {}
 
   /** Pings a peer (by address, or by NodeId located through the DHT); replies with the verified id and the RTT. */
   public record Ping(PeerTarget target, ActorRef<StatusReply<Pong>> replyTo) implements Command {}
@@ -43,6 +46,23 @@ public final class MeshNode {
 
   /** Finds and verifies another node's endpoint record. */
   public record Resolve(NodeId node, ActorRef<StatusReply<EndpointRecord>> replyTo) implements Command {}
+
+  /**
+   * Subscribes {@code subscriber} to a topic: it receives every verified message published there (until it stops or
+   * unsubscribes). The node joins the topic's mesh.
+   */
+  public record Subscribe(String topic, ActorRef<ReceivedMessage> subscriber) implements Command {}
+
+  public record Unsubscribe(String topic, ActorRef<ReceivedMessage> subscriber) implements Command {}
+
+  /**
+   * Signs and publishes a message; replies with its id once it was handed to at least one peer, or fails when no peer
+   * is known for the topic (nothing is lost silently).
+   */
+  public record Publish(String topic, byte[] data, ActorRef<StatusReply<MessageId>> replyTo) implements Command {}
+
+  /** Replies when the topic's mesh has reached D_low peers. */
+  public record WhenTopicReady(String topic, ActorRef<Done> replyTo) implements Command {}
 
   /** Closes every connection and the socket, replies, then stops the node actor. */
   public record Stop(ActorRef<Done> replyTo) implements Command {}

@@ -24,6 +24,9 @@ import org.quicmesh.dht.DhtSettings;
 import org.quicmesh.dht.DhtStatus;
 import org.quicmesh.dht.PeerInfo;
 import org.quicmesh.identity.Keypair;
+import org.quicmesh.pubsub.GossipRouter;
+import org.quicmesh.pubsub.PubSubSettings;
+import org.quicmesh.pubsub.PubSubStatus;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.transport.InboundHandler;
 import org.quicmesh.transport.InboundRequest;
@@ -53,8 +56,8 @@ final class NodeGuardian {
   private record Located(StatusReply<Contact> contact, ActorRef<StatusReply<Pong>> replyTo) implements Internal {}
 
   /** Status is gathered in three asks; each step carries what the earlier ones returned. */
-  private record StatusStep(Endpoint.Snapshot endpoint, List<PeerInfo> peers, DhtStatus dht, Throwable failure,
-      ActorRef<StatusReply<NodeStatus>> replyTo) implements Internal {}
+  private record StatusStep(Endpoint.Snapshot endpoint, List<PeerInfo> peers, DhtStatus dht, PubSubStatus pubsub,
+      Throwable failure, ActorRef<StatusReply<NodeStatus>> replyTo) implements Internal {}
 
   private record ShutdownDone(List<ActorRef<Done>> replyTo) implements Internal {}
 
@@ -71,6 +74,7 @@ final class NodeGuardian {
   // Read by the transport's threads in the inbound handler.
   private volatile ActorRef<Endpoint.Command> endpoint;
   private volatile ActorRef<Dht.Command> dht;
+  private volatile ActorRef<GossipRouter.Command> gossip;
 
   static Behavior<MeshNode.Command> create(
       MeshConfig config, Keypair keypair, TransportFactory transports, NodeEnvironment environment) {
@@ -122,6 +126,11 @@ final class NodeGuardian {
         Behaviors.supervise(Endpoint.create(transport, self, listen, config.requestTimeout(), dht))
             .onFailure(SupervisorStrategy.restart()),
         "endpoint");
+    gossip = context.spawn(
+        Behaviors.supervise(GossipRouter.create(PubSubSettings.fromConfig(config.raw().getConfig("pubsub")),
+            transport, keypair, dht, environment.clock(), new java.util.Random(environment.random().nextLong())))
+            .onFailure(SupervisorStrategy.restart()),
+        "pubsub");
   }
 
   private Behavior<Message> running() {
@@ -135,6 +144,12 @@ final class NodeGuardian {
         .onMessage(MeshNode.Get.class, m -> forward(new Dht.Get(m.key(), m.replyTo())))
         .onMessage(MeshNode.PublishAddress.class, m -> forward(new Dht.PublishAddress(m.replyTo())))
         .onMessage(MeshNode.Resolve.class, m -> forward(new Dht.Resolve(m.node(), m.replyTo())))
+        .onMessage(MeshNode.Subscribe.class, m -> toGossip(new GossipRouter.SubscribeTopic(m.topic(), m.subscriber())))
+        .onMessage(MeshNode.Unsubscribe.class,
+            m -> toGossip(new GossipRouter.UnsubscribeTopic(m.topic(), m.subscriber())))
+        .onMessage(MeshNode.Publish.class,
+            m -> toGossip(new GossipRouter.PublishMessage(m.topic(), m.data(), m.replyTo())))
+        .onMessage(MeshNode.WhenTopicReady.class, m -> toGossip(new GossipRouter.WhenReady(m.topic(), m.replyTo())))
         .onMessage(MeshNode.Stop.class, stop -> stopping(stop.replyTo()))
         .onSignal(PostStop.class, signal -> {
           transport.shutdown();
@@ -145,6 +160,11 @@ final class NodeGuardian {
 
   private Behavior<Message> forward(Dht.Command command) {
     dht.tell(command);
+    return Behaviors.same();
+  }
+
+  private Behavior<Message> toGossip(GossipRouter.Command command) {
+    gossip.tell(command);
     return Behaviors.same();
   }
 
@@ -202,6 +222,8 @@ final class NodeGuardian {
       replyTo = c.replyTo();
     } else if (command instanceof MeshNode.Resolve c) {
       replyTo = c.replyTo();
+    } else if (command instanceof MeshNode.Publish c) {
+      replyTo = c.replyTo();
     }
     if (replyTo != null) {
       replyTo.tell(StatusReply.error(reason));
@@ -230,14 +252,14 @@ final class NodeGuardian {
 
   private Behavior<Message> onGetStatus(MeshNode.GetStatus get) {
     endpoint.tell(new Endpoint.GetSnapshot(Replies.once(context, ASK_TIMEOUT,
-        snapshot -> new StatusStep(snapshot, null, null, null, get.replyTo()),
+        snapshot -> new StatusStep(snapshot, null, null, null, null, get.replyTo()),
         () -> timedOut(get.replyTo()))));
     return Behaviors.same();
   }
 
   private static StatusStep timedOut(ActorRef<StatusReply<NodeStatus>> replyTo) {
-    return new StatusStep(null, null, null, new java.util.concurrent.TimeoutException("a node actor did not answer"),
-        replyTo);
+    return new StatusStep(null, null, null, null,
+        new java.util.concurrent.TimeoutException("a node actor did not answer"), replyTo);
   }
 
   private Behavior<Message> onStatusStep(StatusStep step) {
@@ -245,15 +267,21 @@ final class NodeGuardian {
       step.replyTo().tell(StatusReply.error("status unavailable: " + Failures.message(step.failure())));
     } else if (step.peers() == null) {
       dht.tell(new Dht.GetPeers(Replies.once(context, ASK_TIMEOUT,
-          (List<PeerInfo> peers) -> new StatusStep(step.endpoint(), peers, null, null, step.replyTo()),
+          (List<PeerInfo> peers) -> new StatusStep(step.endpoint(), peers, null, null, null, step.replyTo()),
           () -> timedOut(step.replyTo()))));
     } else if (step.dht() == null) {
       dht.tell(new Dht.GetStatus(Replies.once(context, ASK_TIMEOUT,
-          (DhtStatus status) -> new StatusStep(step.endpoint(), step.peers(), status, null, step.replyTo()),
+          (DhtStatus status) -> new StatusStep(step.endpoint(), step.peers(), status, null, null, step.replyTo()),
+          () -> timedOut(step.replyTo()))));
+    } else if (step.pubsub() == null) {
+      gossip.tell(new GossipRouter.GetStatus(Replies.once(context, ASK_TIMEOUT,
+          (PubSubStatus status) -> new StatusStep(step.endpoint(), step.peers(), step.dht(), status, null,
+              step.replyTo()),
           () -> timedOut(step.replyTo()))));
     } else {
       long uptime = Duration.between(startedAt, environment.clock().instant()).toMillis();
-      Telemetry telemetry = new Telemetry(uptime, transport.stats(), step.dht(), step.endpoint().counters());
+      Telemetry telemetry = new Telemetry(uptime, transport.stats(), step.dht(), step.pubsub(),
+          step.endpoint().counters());
       step.replyTo().tell(StatusReply.success(new NodeStatus(
           keypair.nodeId(), listen, step.endpoint().observed(), step.peers(), telemetry)));
     }
@@ -285,8 +313,12 @@ final class NodeGuardian {
 
       @Override
       public void onStream(NodeId peer, Source<org.quicmesh.wire.Message, NotUsed> messages) {
-        // No protocol uses long-lived streams yet: refuse by cancelling, so the sender sees it at once.
-        messages.runWith(Sink.cancelled(), system);
+        ActorRef<GossipRouter.Command> router = gossip;
+        if (router == null) {
+          messages.runWith(Sink.cancelled(), system);
+        } else {
+          router.tell(new GossipRouter.InboundStream(peer, messages));
+        }
       }
     };
   }

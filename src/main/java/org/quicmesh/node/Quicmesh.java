@@ -3,6 +3,11 @@ package org.quicmesh.node;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Source;
+import org.quicmesh.pubsub.MessageId;
+import org.quicmesh.pubsub.ReceivedMessage;
+import org.quicmesh.pubsub.StreamSubscriber;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -20,6 +25,8 @@ import org.quicmesh.identity.NodeId;
  * non-blocking; stages fail with the node's error text when a command fails.
  */
 public final class Quicmesh {
+  private static final java.util.concurrent.atomic.AtomicLong SUBSCRIBERS = new java.util.concurrent.atomic.AtomicLong();
+
   private final ActorSystem<?> system;
   private final ActorRef<MeshNode.Command> node;
   private final Duration askTimeout;
@@ -83,6 +90,40 @@ public final class Quicmesh {
   public CompletionStage<EndpointRecord> resolve(NodeId peer) {
     return AskPattern.askWithStatus(node, replyTo -> new MeshNode.Resolve(peer, replyTo), lookupTimeout(),
         system.scheduler());
+  }
+
+  /**
+   * The messages published to a topic, as a stream: the node joins the topic's mesh when the stream starts and leaves
+   * it when the stream ends. The stream buffers up to {@code bufferSize} messages for a slow reader and drops newer
+   * ones while full (a local reader cannot slow the network down).
+   */
+  public Source<ReceivedMessage, NotUsed> subscribe(String topic, int bufferSize) {
+    return Source.<ReceivedMessage>queue(bufferSize).mapMaterializedValue(queue -> {
+      ActorRef<ReceivedMessage> subscriber = system.systemActorOf(StreamSubscriber.create(queue),
+          "subscriber-" + SUBSCRIBERS.incrementAndGet(), Props.empty());
+      node.tell(new MeshNode.Subscribe(topic, subscriber));
+      return NotUsed.getInstance();
+    });
+  }
+
+  public Source<ReceivedMessage, NotUsed> subscribe(String topic) {
+    return subscribe(topic, 1024);
+  }
+
+  /** The typed-actor variant: {@code subscriber} receives every message of the topic until it stops. */
+  public void subscribe(String topic, ActorRef<ReceivedMessage> subscriber) {
+    node.tell(new MeshNode.Subscribe(topic, subscriber));
+  }
+
+  /** Publishes a signed message; fails when no peer is known for the topic. */
+  public CompletionStage<MessageId> publish(String topic, byte[] data) {
+    return AskPattern.askWithStatus(node, replyTo -> new MeshNode.Publish(topic, data, replyTo), askTimeout,
+        system.scheduler());
+  }
+
+  /** Completes when the topic's mesh has reached D_low peers. */
+  public CompletionStage<Done> whenTopicReady(String topic, Duration timeout) {
+    return AskPattern.ask(node, replyTo -> new MeshNode.WhenTopicReady(topic, replyTo), timeout, system.scheduler());
   }
 
   /** A lookup may wait out several per-RPC timeouts in a row. */

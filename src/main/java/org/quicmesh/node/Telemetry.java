@@ -2,10 +2,12 @@ package org.quicmesh.node;
 
 import java.util.Map;
 import org.quicmesh.dht.DhtStatus;
+import org.quicmesh.pubsub.PubSubStatus;
 import org.quicmesh.transport.TransportStats;
 
 /** A point-in-time snapshot of a node's counters; serialises to JSON as is. */
-public record Telemetry(long uptimeMs, TransportStats transport, DhtStatus dht, Map<String, Long> counters) {
+public record Telemetry(long uptimeMs, TransportStats transport, DhtStatus dht, PubSubStatus pubsub,
+    Map<String, Long> counters) {
   public Telemetry {
     counters = Map.copyOf(counters);
   }

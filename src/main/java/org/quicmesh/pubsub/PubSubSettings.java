@@ -24,6 +24,8 @@ import org.quicmesh.wire.Limits;
  * @param seenCacheSize most message ids remembered for deduplication ({@code seen-cache-size})
  * @param seenTtl how long a seen message id is remembered ({@code seen-ttl})
  * @param maxPeerQueueBytes outbound bytes queued per peer before the peer counts as slow ({@code max-peer-queue-bytes})
+ * @param connectPeers peers the router keeps message streams to, found through the DHT ({@code connect-peers}); peers
+ *     that connect to us come on top
  */
 public record PubSubSettings(
     int d,
@@ -40,7 +42,8 @@ public record PubSubSettings(
     int mcacheLen,
     int seenCacheSize,
     Duration seenTtl,
-    long maxPeerQueueBytes) {
+    long maxPeerQueueBytes,
+    int connectPeers) {
 
   public PubSubSettings {
     if (!(dLow >= 1 && dLow <= d && d <= dHigh)) {
@@ -66,6 +69,9 @@ public record PubSubSettings(
     if (!(mcacheGossip >= 1 && mcacheGossip <= mcacheLen)) {
       throw new IllegalArgumentException("pubsub windows must satisfy 1 <= mcache-gossip <= mcache-len");
     }
+    if (connectPeers < dHigh) {
+      throw new IllegalArgumentException("pubsub connect-peers must be at least d-high");
+    }
     if (seenCacheSize <= 0 || maxPeerQueueBytes <= 0) {
       throw new IllegalArgumentException("pubsub seen-cache-size and max-peer-queue-bytes must be positive");
     }
@@ -88,7 +94,8 @@ public record PubSubSettings(
         pubsub.getInt("mcache-len"),
         pubsub.getInt("seen-cache-size"),
         pubsub.getDuration("seen-ttl"),
-        pubsub.getBytes("max-peer-queue-bytes"));
+        pubsub.getBytes("max-peer-queue-bytes"),
+        pubsub.getInt("connect-peers"));
   }
 
   /** The documented defaults of {@code reference.conf}. */
@@ -115,6 +122,7 @@ public record PubSubSettings(
   /** A copy with other mesh degrees (tests and the simulator explore them). */
   public PubSubSettings withDegrees(int newD, int newDLow, int newDHigh, int newDLazy) {
     return new PubSubSettings(newD, newDLow, newDHigh, newDLazy, gossipFactor, heartbeat, fanoutTtl, pruneBackoff,
-        unsubscribeBackoff, prunePeers, mcacheGossip, mcacheLen, seenCacheSize, seenTtl, maxPeerQueueBytes);
+        unsubscribeBackoff, prunePeers, mcacheGossip, mcacheLen, seenCacheSize, seenTtl, maxPeerQueueBytes,
+        Math.max(connectPeers, newDHigh));
   }
 }

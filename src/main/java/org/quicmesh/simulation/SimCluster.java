@@ -1,6 +1,7 @@
 package org.quicmesh.simulation;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -25,6 +26,8 @@ public final class SimCluster implements AutoCloseable {
 
   private record Spawn(MeshConfig config, CompletableFuture<SimulatedMesh.Member> spawned) implements Command {}
 
+  private record Collect<T>(List<T> into, CompletableFuture<ActorRef<T>> ref) implements Command {}
+
   private record Call<T>(ActorRef<MeshNode.Command> node, Function<ActorRef<T>, MeshNode.Command> command,
       CompletableFuture<T> answer) implements Command {}
 
@@ -48,6 +51,10 @@ public final class SimCluster implements AutoCloseable {
             call(ctx, call);
             return Behaviors.same();
           })
+          .onMessage(Collect.class, collect -> {
+            collect(ctx, collect);
+            return Behaviors.same();
+          })
           .build();
     });
   }
@@ -58,6 +65,27 @@ public final class SimCluster implements AutoCloseable {
       return Behaviors.stopped();
     }));
     call.node().tell(call.command().apply(once));
+  }
+
+  private static <T> void collect(org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx, Collect<T> collect) {
+    collect.ref().complete(ctx.spawnAnonymous(Behaviors.<T>receiveMessage(message -> {
+      collect.into().add(message);
+      return Behaviors.same();
+    })));
+  }
+
+  /** An actor that appends every message it receives to {@code into} (read it between steps of virtual time). */
+  public <T> ActorRef<T> collector(List<T> into) {
+    CompletableFuture<ActorRef<T>> ref = new CompletableFuture<>();
+    sim.system().tell(new Collect<>(into, ref));
+    sim.driver().runUntilIdle();
+    return ref.join();
+  }
+
+  /** Sends a command that needs no answer and lets it be processed. */
+  public void tell(ActorRef<MeshNode.Command> node, MeshNode.Command command) {
+    node.tell(command);
+    sim.driver().runUntilIdle();
   }
 
   /** Spawns a node with this config and lets it start. */

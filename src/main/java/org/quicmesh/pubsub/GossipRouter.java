@@ -1,0 +1,495 @@
+package org.quicmesh.pubsub;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import org.quicmesh.dht.Dht;
+import org.quicmesh.dht.PeerInfo;
+import org.quicmesh.identity.Keypair;
+import org.quicmesh.identity.NodeId;
+import org.quicmesh.node.Counters;
+import org.quicmesh.node.Replies;
+import org.quicmesh.transport.Transport;
+import org.quicmesh.wire.Contact;
+import org.quicmesh.wire.GossipMessage;
+import org.quicmesh.wire.Graft;
+import org.quicmesh.wire.IHave;
+import org.quicmesh.wire.IWant;
+import org.quicmesh.wire.Message;
+import org.quicmesh.wire.Prune;
+import org.quicmesh.wire.Publish;
+import org.quicmesh.wire.Subscribe;
+import org.quicmesh.wire.Unsubscribe;
+
+/**
+ * GossipSub for one node: keeps long-lived streams to a set of peers (found through the DHT, peer exchange, or their
+ * own streams to us), learns their subscriptions, deduplicates and verifies messages, answers gossip (IHave/IWant with
+ * bounds and promise tracking), and hands each topic's mesh work to one {@link Topic} actor per topic.
+ */
+public final class GossipRouter {
+
+  /** The router's protocol; the node guardian sends the public ones. */
+  public sealed interface Command {}
+
+  public record SubscribeTopic(String topic, ActorRef<ReceivedMessage> subscriber) implements Command {}
+
+  public record UnsubscribeTopic(String topic, ActorRef<ReceivedMessage> subscriber) implements Command {}
+
+  public record PublishMessage(String topic, byte[] data, ActorRef<StatusReply<MessageId>> replyTo)
+      implements Command {}
+
+  /** Replies once the topic's mesh has reached D_low peers (the readiness signal). */
+  public record WhenReady(String topic, ActorRef<Done> replyTo) implements Command {}
+
+  /** A verified peer opened its message stream to us. */
+  public record InboundStream(NodeId peer, Source<Message, NotUsed> messages) implements Command {}
+
+  public record GetStatus(ActorRef<PubSubStatus> replyTo) implements Command {}
+
+  // ---- from topic actors ----
+  record Send(NodeId peer, GossipMessage message) implements Command {}
+
+  record Gossip(String topic, List<NodeId> targets) implements Command {}
+
+  record Connect(List<Contact> peers) implements Command {}
+
+  record TopicLeft(String topic) implements Command {}
+
+  record TopicIdle(String topic, ActorRef<Topic.Command> actor) implements Command {}
+
+  record Count(String counter) implements Command {}
+
+  // ---- internal ----
+  private record FromPeer(NodeId peer, GossipMessage message, ActorRef<Ack> ack) implements Command {}
+
+  private record StreamStarted(NodeId peer, ActorRef<Ack> ack) implements Command {}
+
+  private record StreamEnded(NodeId peer, Throwable failure) implements Command {}
+
+  private record LinkClosed(NodeId peer, PeerLink link, Throwable failure) implements Command {}
+
+  private record PeersFound(List<PeerInfo> peers) implements Command {}
+
+  private record Located(NodeId peer, StatusReply<Contact> contact) implements Command {}
+
+  private enum Tick implements Command { HEARTBEAT }
+
+  enum Ack { INSTANCE }
+
+  /** One connected peer: how to reach it, our stream to it, the topics it announced. */
+  private static final class Peer {
+    final Contact contact;
+    final PeerLink link;
+    final Set<String> topics = new HashSet<>();
+
+    Peer(Contact contact, PeerLink link) {
+      this.contact = contact;
+      this.link = link;
+    }
+  }
+
+  private final ActorContext<Command> context;
+  private final PubSubSettings settings;
+  private final Transport transport;
+  private final Keypair keypair;
+  private final ActorRef<Dht.Command> dht;
+  private final Clock clock;
+  private final Random random;
+  private final Map<NodeId, Peer> peers = new LinkedHashMap<>();
+  private final Set<NodeId> connecting = new HashSet<>();
+  private final Map<String, ActorRef<Topic.Command>> topics = new HashMap<>();
+  private final Set<String> subscribed = new HashSet<>();
+  private final SeenCache seen;
+  private final MessageCache cache;
+  private final PromiseTracker promises = new PromiseTracker();
+  private final IHaveBudget iHaveBudget = new IHaveBudget();
+  private final Counters counters = new Counters();
+  private long nextSeqno;
+  private long heartbeats;
+
+  private GossipRouter(ActorContext<Command> context, TimerScheduler<Command> timers, PubSubSettings settings,
+      Transport transport, Keypair keypair, ActorRef<Dht.Command> dht, Clock clock, Random random) {
+    this.context = context;
+    this.settings = settings;
+    this.transport = transport;
+    this.keypair = keypair;
+    this.dht = dht;
+    this.clock = clock;
+    this.random = random;
+    this.seen = new SeenCache(settings.seenCacheSize(), settings.seenTtl().toMillis());
+    this.cache = new MessageCache(settings.mcacheLen(), settings.mcacheGossip(),
+        MessageCache.DEFAULT_GOSSIP_RETRANSMISSION, MessageCache.DEFAULT_MAX_IWANT_ANSWERS_PER_PEER);
+    // Sequence numbers start at the clock so a restarted node (same key) never reuses an id still in caches.
+    this.nextSeqno = clock.millis() * 1000;
+    timers.startTimerWithFixedDelay(Tick.HEARTBEAT, settings.heartbeat());
+  }
+
+  public static Behavior<Command> create(PubSubSettings settings, Transport transport, Keypair keypair,
+      ActorRef<Dht.Command> dht, Clock clock, Random random) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new GossipRouter(ctx, timers, settings, transport, keypair, dht, clock, random).behavior()));
+  }
+
+  private Behavior<Command> behavior() {
+    return Behaviors.receive(Command.class)
+        .onMessage(SubscribeTopic.class, this::onSubscribe)
+        .onMessage(UnsubscribeTopic.class, m -> {
+          ActorRef<Topic.Command> topic = topics.get(m.topic());
+          if (topic != null) {
+            topic.tell(new Topic.Leave(m.subscriber()));
+          }
+          return Behaviors.same();
+        })
+        .onMessage(PublishMessage.class, this::onPublish)
+        .onMessage(WhenReady.class, m -> {
+          topic(m.topic()).tell(new Topic.WhenReady(m.replyTo()));
+          return Behaviors.same();
+        })
+        .onMessage(InboundStream.class, this::onInboundStream)
+        .onMessage(StreamStarted.class, m -> {
+          m.ack().tell(Ack.INSTANCE);
+          return Behaviors.same();
+        })
+        .onMessage(FromPeer.class, this::onFromPeer)
+        .onMessage(StreamEnded.class, m -> Behaviors.same())
+        .onMessage(LinkClosed.class, this::onLinkClosed)
+        .onMessage(Send.class, this::onSend)
+        .onMessage(Gossip.class, this::onGossip)
+        .onMessage(Connect.class, m -> {
+          m.peers().forEach(this::connect);
+          return Behaviors.same();
+        })
+        .onMessage(TopicLeft.class, this::onTopicLeft)
+        .onMessage(TopicIdle.class, this::onTopicIdle)
+        .onMessage(Count.class, m -> {
+          counters.increment(m.counter());
+          return Behaviors.same();
+        })
+        .onMessage(PeersFound.class, this::onPeersFound)
+        .onMessage(Located.class, this::onLocated)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessageEquals(Tick.HEARTBEAT, this::onHeartbeat)
+        .build();
+  }
+
+  // ---- local API ----
+
+  private Behavior<Command> onSubscribe(SubscribeTopic subscribe) {
+    ActorRef<Topic.Command> topic = topic(subscribe.topic());
+    if (subscribed.add(subscribe.topic())) {
+      for (Peer peer : peers.values()) {
+        offer(peer, new Subscribe(subscribe.topic()));
+      }
+    }
+    topic.tell(new Topic.Join(subscribe.subscriber()));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onTopicLeft(TopicLeft left) {
+    if (subscribed.remove(left.topic())) {
+      for (Peer peer : peers.values()) {
+        offer(peer, new Unsubscribe(left.topic()));
+      }
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onTopicIdle(TopicIdle idle) {
+    if (topics.get(idle.topic()) == idle.actor() && !subscribed.contains(idle.topic())) {
+      topics.remove(idle.topic());
+      context.stop(idle.actor());
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onPublish(PublishMessage publish) {
+    Publish message;
+    try {
+      message = SignedMessages.sign(keypair, publish.topic(), nextSeqno++, publish.data());
+    } catch (IllegalArgumentException e) {
+      publish.replyTo().tell(StatusReply.error(e.getMessage()));
+      return Behaviors.same();
+    }
+    MessageId id = MessageId.of(message);
+    seen.firstSeen(id, clock.millis());
+    cache.put(message);
+    counters.increment("published");
+    topic(publish.topic()).tell(new Topic.LocalPublish(message, id, publish.replyTo()));
+    return Behaviors.same();
+  }
+
+  /** The topic's actor, created on first use and told which connected peers announced the topic. */
+  private ActorRef<Topic.Command> topic(String name) {
+    ActorRef<Topic.Command> existing = topics.get(name);
+    if (existing != null) {
+      return existing;
+    }
+    ActorRef<Topic.Command> topic = context.spawnAnonymous(Behaviors.supervise(
+        Topic.create(name, keypair.nodeId(), settings, context.getSelf(), clock, new Random(random.nextLong())))
+        .onFailure(SupervisorStrategy.restart()));
+    topics.put(name, topic);
+    for (Peer peer : peers.values()) {
+      if (peer.topics.contains(name)) {
+        topic.tell(new Topic.PeerSubscribed(peer.contact));
+      }
+    }
+    return topic;
+  }
+
+  // ---- peers and streams ----
+
+  private void connect(Contact contact) {
+    NodeId id = contact.id();
+    if (id.equals(keypair.nodeId()) || peers.containsKey(id)) {
+      return;
+    }
+    ActorRef<Command> self = context.getSelf();
+    PeerLink[] holder = new PeerLink[1];
+    PeerLink link = PeerLink.open(transport, contact, settings.maxPeerQueueBytes(), context.getSystem(),
+        failure -> self.tell(new LinkClosed(id, holder[0], failure)));
+    holder[0] = link;
+    Peer peer = new Peer(contact, link);
+    peers.put(id, peer);
+    connecting.remove(id);
+    counters.increment("peers.connected");
+    for (String topic : subscribed) {
+      offer(peer, new Subscribe(topic));
+    }
+  }
+
+  private Behavior<Command> onLinkClosed(LinkClosed closed) {
+    Peer peer = peers.get(closed.peer());
+    if (peer == null || peer.link != closed.link()) {
+      return Behaviors.same();
+    }
+    peers.remove(closed.peer());
+    promises.forgetPeer(closed.peer());
+    counters.increment("peers.lost");
+    topics.values().forEach(t -> t.tell(new Topic.PeerGone(closed.peer())));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onInboundStream(InboundStream inbound) {
+    NodeId peer = inbound.peer();
+    inbound.messages().runWith(ActorSink.<Message, Command, Ack>actorRefWithBackpressure(context.getSelf(),
+        (ack, message) -> message instanceof GossipMessage gossip ? new FromPeer(peer, gossip, ack)
+            : new FromPeer(peer, null, ack),
+        ack -> new StreamStarted(peer, ack), Ack.INSTANCE, new StreamEnded(peer, null),
+        failure -> new StreamEnded(peer, failure)), context.getSystem());
+    if (!peers.containsKey(peer) && connecting.add(peer)) {
+      // To answer we need our own stream back, so the peer's address: the DHT knows or finds it.
+      dht.tell(new Dht.Locate(peer, Replies.once(context, Duration.ofSeconds(30),
+          (StatusReply<Contact> contact) -> new Located(peer, contact),
+          () -> new Located(peer, StatusReply.error("timed out")))));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onLocated(Located located) {
+    connecting.remove(located.peer());
+    if (located.contact().isSuccess()) {
+      connect(located.contact().getValue());
+    } else {
+      counters.increment("peers.unlocatable");
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onPeersFound(PeersFound found) {
+    List<PeerInfo> candidates = new ArrayList<>(found.peers());
+    java.util.Collections.shuffle(candidates, random);
+    for (PeerInfo info : candidates) {
+      if (peers.size() >= settings.connectPeers()) {
+        break;
+      }
+      connect(info.contact());
+    }
+    return Behaviors.same();
+  }
+
+  // ---- inbound gossip ----
+
+  private Behavior<Command> onFromPeer(FromPeer from) {
+    try {
+      Peer peer = peers.get(from.peer());
+      GossipMessage message = from.message();
+      if (message == null) {
+        counters.increment("rejected.not-gossip");
+      } else if (message instanceof Publish publish) {
+        onPublishFrom(from.peer(), publish);
+      } else if (message instanceof Subscribe s) {
+        if (peer != null && peer.topics.add(s.topic()) && topics.containsKey(s.topic())) {
+          topics.get(s.topic()).tell(new Topic.PeerSubscribed(peer.contact));
+        }
+      } else if (message instanceof Unsubscribe u) {
+        if (peer != null && peer.topics.remove(u.topic()) && topics.containsKey(u.topic())) {
+          topics.get(u.topic()).tell(new Topic.PeerUnsubscribed(from.peer()));
+        }
+      } else if (message instanceof Graft graft) {
+        onGraft(from.peer(), peer, graft);
+      } else if (message instanceof Prune prune) {
+        ActorRef<Topic.Command> topic = topics.get(prune.topic());
+        if (topic != null) {
+          topic.tell(new Topic.PruneFrom(from.peer(), prune.backoffMillis(), prune.peerExchange()));
+        }
+      } else if (message instanceof IHave iHave) {
+        onIHave(from.peer(), peer, iHave);
+      } else if (message instanceof IWant iWant) {
+        onIWant(from.peer(), peer, iWant);
+      }
+    } finally {
+      from.ack().tell(Ack.INSTANCE);
+    }
+    return Behaviors.same();
+  }
+
+  private void onPublishFrom(NodeId from, Publish publish) {
+    MessageId id = MessageId.of(publish);
+    long now = clock.millis();
+    if (seen.contains(id, now)) {
+      counters.increment("duplicates");
+      return;
+    }
+    // Verify before marking seen: an invalid copy must not shadow the genuine message with the same id.
+    Verification verification = SignedMessages.verify(publish);
+    if (!verification.isValid()) {
+      counters.increment("rejected.invalid-signature");
+      return;
+    }
+    seen.firstSeen(id, now);
+    cache.put(publish);
+    promises.delivered(id);
+    counters.increment("received");
+    ActorRef<Topic.Command> topic = topics.get(publish.topic());
+    if (topic != null && subscribed.contains(publish.topic())) {
+      topic.tell(new Topic.Deliver(publish, id, from));
+    }
+  }
+
+  private void onGraft(NodeId from, Peer peer, Graft graft) {
+    ActorRef<Topic.Command> topic = subscribed.contains(graft.topic()) ? topics.get(graft.topic()) : null;
+    if (peer == null) {
+      return;
+    }
+    if (topic == null) {
+      offer(peer, new Prune(graft.topic(), List.of(), settings.pruneBackoff().toMillis()));
+      counters.increment("prunes.not_subscribed");
+      return;
+    }
+    topic.tell(new Topic.GraftFrom(peer.contact));
+  }
+
+  private void onIHave(NodeId from, Peer peer, IHave iHave) {
+    if (peer == null || !subscribed.contains(iHave.topic())) {
+      return;
+    }
+    long now = clock.millis();
+    List<MessageId> unseen = new ArrayList<>();
+    for (byte[] raw : iHave.messageIds()) {
+      MessageId id = MessageId.fromBytes(raw);
+      if (!seen.contains(id, now)) {
+        unseen.add(id);
+      }
+    }
+    List<MessageId> wanted = iHaveBudget.admit(from, unseen, random);
+    if (!wanted.isEmpty()) {
+      promises.promise(from, wanted, now, random);
+      offer(peer, new IWant(wanted.stream().map(MessageId::bytes).toList()));
+      counters.add("iwant.asked", wanted.size());
+    }
+  }
+
+  private void onIWant(NodeId from, Peer peer, IWant iWant) {
+    if (peer == null) {
+      return;
+    }
+    IWantAnswer answer = cache.answerIWant(from, iWant.messageIds());
+    answer.messages().forEach(m -> offer(peer, m));
+    counters.add("iwant.answered", answer.messages().size());
+    counters.add("iwant.ignored", answer.ignored());
+  }
+
+  // ---- sending ----
+
+  private Behavior<Command> onSend(Send send) {
+    Peer peer = peers.get(send.peer());
+    if (peer != null) {
+      offer(peer, send.message());
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onGossip(Gossip gossip) {
+    List<MessageId> ids = cache.gossipIds(gossip.topic());
+    if (ids.isEmpty()) {
+      return Behaviors.same();
+    }
+    if (ids.size() > org.quicmesh.wire.Limits.MAX_MESSAGE_IDS) {
+      ids = new ArrayList<>(ids);
+      java.util.Collections.shuffle(ids, random);
+      ids = ids.subList(0, org.quicmesh.wire.Limits.MAX_MESSAGE_IDS);
+    }
+    IHave iHave = new IHave(gossip.topic(), ids.stream().map(MessageId::bytes).toList());
+    for (NodeId target : gossip.targets()) {
+      Peer peer = peers.get(target);
+      if (peer != null) {
+        offer(peer, iHave);
+      }
+    }
+    return Behaviors.same();
+  }
+
+  /** Queues a message to a peer; a full queue means a slow peer, pruned from every mesh instead of buffered. */
+  private void offer(Peer peer, GossipMessage message) {
+    if (peer.link.offer(message)) {
+      counters.add(WireSize.isControl(message) ? "bytes.control" : "bytes.data", WireSize.of(message));
+      counters.increment(WireSize.isControl(message) ? "sent.control" : "sent.data");
+      return;
+    }
+    counters.increment("peers.slow");
+    context.getLog().debug("peer {} reads too slowly: pruned from every mesh", peer.contact);
+    topics.values().forEach(t -> t.tell(new Topic.Slow(peer.contact.id())));
+  }
+
+  // ---- heartbeat ----
+
+  private Behavior<Command> onHeartbeat() {
+    long now = clock.millis();
+    heartbeats++;
+    cache.shift();
+    iHaveBudget.heartbeat();
+    Map<NodeId, Integer> broken = promises.expired(now);
+    broken.values().forEach(n -> counters.add("promises.broken", n));
+    topics.values().forEach(t -> t.tell(Topic.Heartbeat.INSTANCE));
+    if (peers.size() < settings.connectPeers() && heartbeats % 5 == 1) {
+      dht.tell(new Dht.GetPeers(Replies.once(context, Duration.ofSeconds(10), PeersFound::new,
+          () -> new PeersFound(List.of()))));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onGetStatus(GetStatus get) {
+    Map<String, Integer> meshSizes = new java.util.TreeMap<>();
+    get.replyTo().tell(new PubSubStatus(peers.size(), List.copyOf(new java.util.TreeSet<>(subscribed)),
+        topics.size(), counters.snapshot()));
+    return Behaviors.same();
+  }
+}

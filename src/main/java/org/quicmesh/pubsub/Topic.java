@@ -1,0 +1,204 @@
+package org.quicmesh.pubsub;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.StatusReply;
+import org.quicmesh.identity.NodeId;
+import org.quicmesh.wire.Contact;
+import org.quicmesh.wire.Publish;
+
+/**
+ * The actor of one topic we subscribe to or publish to: owns its {@link TopicMesh} and its local subscribers, turns
+ * mesh decisions into messages for the {@link GossipRouter} to send, delivers messages locally and forwards them to
+ * the mesh. Stops itself when nobody subscribes and its fanout expired.
+ */
+final class Topic {
+
+  sealed interface Command {}
+
+  record PeerSubscribed(Contact peer) implements Command {}
+
+  record PeerUnsubscribed(NodeId peer) implements Command {}
+
+  record PeerGone(NodeId peer) implements Command {}
+
+  record GraftFrom(Contact peer) implements Command {}
+
+  record PruneFrom(NodeId peer, long backoffMillis, List<Contact> peerExchange) implements Command {}
+
+  /** A verified message seen for the first time, from {@code fromPeer}. */
+  record Deliver(Publish message, MessageId id, NodeId fromPeer) implements Command {}
+
+  record LocalPublish(Publish message, MessageId id, ActorRef<StatusReply<MessageId>> replyTo) implements Command {}
+
+  record Join(ActorRef<ReceivedMessage> subscriber) implements Command {}
+
+  record Leave(ActorRef<ReceivedMessage> subscriber) implements Command {}
+
+  record WhenReady(ActorRef<Done> replyTo) implements Command {}
+
+  record Slow(NodeId peer) implements Command {}
+
+  record GetSnapshot(ActorRef<MeshSnapshot> replyTo) implements Command {}
+
+  enum Heartbeat implements Command { INSTANCE }
+
+  private final ActorContext<Command> context;
+  private final String name;
+  private final TopicMesh mesh;
+  private final ActorRef<GossipRouter.Command> router;
+  private final Clock clock;
+  private final Random random;
+  private final List<ActorRef<ReceivedMessage>> subscribers = new ArrayList<>();
+  private final List<ActorRef<Done>> readyWaiters = new ArrayList<>();
+
+  private Topic(ActorContext<Command> context, String name, TopicMesh mesh, ActorRef<GossipRouter.Command> router,
+      Clock clock, Random random) {
+    this.context = context;
+    this.name = name;
+    this.mesh = mesh;
+    this.router = router;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  static Behavior<Command> create(String name, NodeId self, PubSubSettings settings,
+      ActorRef<GossipRouter.Command> router, Clock clock, Random random) {
+    return Behaviors.setup(ctx -> new Topic(ctx, name, new TopicMesh(name, self, settings), router, clock, random)
+        .behavior());
+  }
+
+  private Behavior<Command> behavior() {
+    return Behaviors.receive(Command.class)
+        .onMessage(PeerSubscribed.class, m -> {
+          mesh.peerSubscribed(m.peer());
+          return Behaviors.same();
+        })
+        .onMessage(PeerUnsubscribed.class, m -> {
+          mesh.peerUnsubscribed(m.peer());
+          return Behaviors.same();
+        })
+        .onMessage(PeerGone.class, m -> {
+          mesh.peerDisconnected(m.peer());
+          return Behaviors.same();
+        })
+        .onMessage(GraftFrom.class, this::onGraft)
+        .onMessage(PruneFrom.class, this::onPrune)
+        .onMessage(Deliver.class, this::onDeliver)
+        .onMessage(LocalPublish.class, this::onLocalPublish)
+        .onMessage(Join.class, this::onJoin)
+        .onMessage(Leave.class, this::onLeave)
+        .onMessage(WhenReady.class, m -> {
+          readyWaiters.add(m.replyTo());
+          checkReady();
+          return Behaviors.same();
+        })
+        .onMessage(Slow.class, m -> {
+          MeshAction.SendPrune prune = mesh.markSlow(m.peer(), clock.millis());
+          if (prune != null) {
+            send(prune);
+          }
+          return Behaviors.same();
+        })
+        .onMessage(GetSnapshot.class, m -> {
+          m.replyTo().tell(mesh.snapshot(clock.millis()));
+          return Behaviors.same();
+        })
+        .onMessageEquals(Heartbeat.INSTANCE, this::onHeartbeat)
+        .build();
+  }
+
+  private Behavior<Command> onGraft(GraftFrom graft) {
+    if (mesh.onGraft(graft.peer(), clock.millis()) instanceof GraftDecision.Refused refused) {
+      send(refused.prune());
+    }
+    checkReady();
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onPrune(PruneFrom prune) {
+    List<Contact> exchange = mesh.onPrune(prune.peer(), prune.backoffMillis(), prune.peerExchange(), clock.millis());
+    if (!exchange.isEmpty()) {
+      router.tell(new GossipRouter.Connect(exchange));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onDeliver(Deliver deliver) {
+    Publish message = deliver.message();
+    ReceivedMessage received = new ReceivedMessage(name, NodeId.fromPublicKey(message.origin()), deliver.id(),
+        message.payload(), deliver.fromPeer());
+    subscribers.forEach(s -> s.tell(received));
+    for (NodeId peer : mesh.forwardTargets(deliver.fromPeer())) {
+      router.tell(new GossipRouter.Send(peer, message));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onLocalPublish(LocalPublish publish) {
+    List<NodeId> targets = mesh.publishTargets(clock.millis(), random, null);
+    if (targets.isEmpty()) {
+      publish.replyTo().tell(StatusReply.error("no peer is known for topic '" + name + "': the message was not sent"));
+      return Behaviors.same();
+    }
+    for (NodeId peer : targets) {
+      router.tell(new GossipRouter.Send(peer, publish.message()));
+    }
+    publish.replyTo().tell(StatusReply.success(publish.id()));
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onJoin(Join join) {
+    subscribers.add(join.subscriber());
+    context.watchWith(join.subscriber(), new Leave(join.subscriber()));
+    mesh.join(clock.millis(), random).forEach(this::send);
+    checkReady();
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onLeave(Leave leave) {
+    subscribers.remove(leave.subscriber());
+    if (subscribers.isEmpty()) {
+      mesh.leave(clock.millis(), random).forEach(this::send);
+      router.tell(new GossipRouter.TopicLeft(name));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onHeartbeat() {
+    HeartbeatResult result = mesh.heartbeat(clock.millis(), random);
+    result.grafts().forEach(this::send);
+    result.prunes().forEach(this::send);
+    if (!result.gossip().isEmpty()) {
+      router.tell(new GossipRouter.Gossip(name, result.gossipTargets()));
+    }
+    checkReady();
+    if (result.fanoutExpired() && subscribers.isEmpty() && !mesh.isSubscribed()) {
+      router.tell(new GossipRouter.TopicIdle(name, context.getSelf()));
+    }
+    return Behaviors.same();
+  }
+
+  private void send(MeshAction action) {
+    if (action instanceof MeshAction.SendGraft graft) {
+      router.tell(new GossipRouter.Send(graft.peer(), graft.message()));
+    } else if (action instanceof MeshAction.SendPrune prune) {
+      router.tell(new GossipRouter.Send(prune.peer(), prune.message()));
+      router.tell(new GossipRouter.Count("prunes." + prune.reason().name().toLowerCase(java.util.Locale.ROOT)));
+    }
+  }
+
+  private void checkReady() {
+    if (mesh.isReady() && !readyWaiters.isEmpty()) {
+      readyWaiters.forEach(r -> r.tell(Done.getInstance()));
+      readyWaiters.clear();
+    }
+  }
+}
