@@ -13,6 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.quicmesh.identity.Key;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.node.Failures;
@@ -36,6 +40,7 @@ final class ControlProtocol {
   private final PrintStream out;
   private final Map<String, Operation> operations = new LinkedHashMap<>();
   private final CompletableFuture<Void> shutdownRequested = new CompletableFuture<>();
+  private final Map<String, UniqueKillSwitch> subscriptions = new LinkedHashMap<>();
 
   ControlProtocol(Quicmesh mesh, PrintStream out) {
     this.mesh = mesh;
@@ -50,7 +55,38 @@ final class ControlProtocol {
         .thenApply(value -> Json.object().put("data", Base64.getEncoder().encodeToString(value))));
     operations.put("publish_address", request -> mesh.publishAddress().thenApply(Json::record));
     operations.put("resolve", request -> mesh.resolve(nodeId(request, "node")).thenApply(Json::record));
+    operations.put("subscribe", this::subscribe);
+    operations.put("unsubscribe", this::unsubscribe);
+    operations.put("publish", request -> mesh.publish(topic(request), data(request))
+        .thenApply(id -> Json.object().put("id", id.toHex())));
     operations.put("shutdown", request -> mesh.shutdown().thenApply(done -> Json.object()));
+  }
+
+  /** Each received message becomes an event line; one stream per subscribed topic. */
+  private CompletionStage<JsonNode> subscribe(JsonNode request) {
+    String topic = topic(request);
+    synchronized (subscriptions) {
+      if (!subscriptions.containsKey(topic)) {
+        subscriptions.put(topic, mesh.subscribe(topic)
+            .viaMat(KillSwitches.single(), Keep.right())
+            .to(Sink.foreach(message -> emit(Json.message(message))))
+            .run(mesh.system()));
+      }
+    }
+    return CompletableFuture.completedFuture(Json.object().put("topic", topic));
+  }
+
+  private CompletionStage<JsonNode> unsubscribe(JsonNode request) {
+    String topic = topic(request);
+    UniqueKillSwitch subscription;
+    synchronized (subscriptions) {
+      subscription = subscriptions.remove(topic);
+    }
+    if (subscription == null) {
+      throw new ControlException("not subscribed to '" + topic + "'");
+    }
+    subscription.shutdown();
+    return CompletableFuture.completedFuture(Json.object().put("topic", topic));
   }
 
   /** Adds an operation (later protocol layers register theirs). */
@@ -152,6 +188,15 @@ final class ControlProtocol {
     } catch (IllegalArgumentException e) {
       throw new ControlException("\"" + field + "\": " + e.getMessage());
     }
+  }
+
+  /** A topic name in {@code topic}. */
+  static String topic(JsonNode request) {
+    JsonNode value = request.get("topic");
+    if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+      throw new ControlException("\"topic\" must be a non-empty string");
+    }
+    return value.asText();
   }
 
   /** Binary payload given as base64 in {@code data}. */

@@ -11,6 +11,7 @@ import org.quicmesh.dht.PeerInfo;
 import org.quicmesh.dht.PutResult;
 import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.node.NodeStatus;
+import org.quicmesh.pubsub.ReceivedMessage;
 import org.quicmesh.node.Pong;
 import org.quicmesh.wire.Contact;
 import org.quicmesh.wire.Contact.Addresses;
@@ -95,6 +96,11 @@ final class Json {
     node.put("seq", record.sequence());
     node.put("expires_ms", record.expiresAt());
     return node;
+  }
+
+  static ObjectNode message(ReceivedMessage message) {
+    return object().put("event", "message").put("topic", message.topic()).put("from", message.origin().toHex())
+        .put("id", message.id().toHex()).put("data", java.util.Base64.getEncoder().encodeToString(message.data()));
   }
 
   static String line(Object value) {

@@ -49,6 +49,11 @@ public final class Quicmesh {
     return mesh.status().thenApply(status -> mesh);
   }
 
+  /** The actor system the node runs in (to run the streams this facade returns). */
+  public ActorSystem<?> system() {
+    return system;
+  }
+
   /** The node actor, for sending {@link MeshNode.Command}s directly. */
   public ActorRef<MeshNode.Command> node() {
     return node;
@@ -98,12 +103,20 @@ public final class Quicmesh {
    * ones while full (a local reader cannot slow the network down).
    */
   public Source<ReceivedMessage, NotUsed> subscribe(String topic, int bufferSize) {
-    return Source.<ReceivedMessage>queue(bufferSize).mapMaterializedValue(queue -> {
-      ActorRef<ReceivedMessage> subscriber = system.systemActorOf(StreamSubscriber.create(queue),
-          "subscriber-" + SUBSCRIBERS.incrementAndGet(), Props.empty());
-      node.tell(new MeshNode.Subscribe(topic, subscriber));
-      return NotUsed.getInstance();
-    });
+    return Source.<ReceivedMessage>queue(bufferSize)
+        .mapMaterializedValue(queue -> {
+          ActorRef<Object> subscriber = system.systemActorOf(StreamSubscriber.create(queue),
+              "subscriber-" + SUBSCRIBERS.incrementAndGet(), Props.empty());
+          node.tell(new MeshNode.Subscribe(topic, subscriber.narrow()));
+          return subscriber;
+        })
+        .watchTermination((subscriber, done) -> {
+          done.whenComplete((ok, failure) -> {
+            node.tell(new MeshNode.Unsubscribe(topic, subscriber.narrow()));
+            subscriber.tell(StreamSubscriber.STOP);
+          });
+          return NotUsed.getInstance();
+        });
   }
 
   public Source<ReceivedMessage, NotUsed> subscribe(String topic) {

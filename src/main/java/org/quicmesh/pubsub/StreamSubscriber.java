@@ -7,23 +7,30 @@ import org.apache.pekko.stream.QueueOfferResult;
 
 /**
  * Feeds a subscriber's stream from its topic. A local consumer cannot slow the network down, so the buffer is
- * bounded and, while it is full, new messages are dropped for this subscriber only (counted in the log); when the
- * stream is cancelled the actor stops, and the topic, which watches it, forgets the subscriber.
+ * bounded and, while it is full, new messages are dropped for this subscriber only (logged); it stops when the stream
+ * is gone or on {@link #STOP}, and the topic, which watches it, forgets the subscriber.
  */
 public final class StreamSubscriber {
+  /** Sent when the subscriber's stream ended. */
+  public static final Object STOP = new Object();
+
   private StreamSubscriber() {}
 
-  public static Behavior<ReceivedMessage> create(BoundedSourceQueue<ReceivedMessage> queue) {
+  /** Accepts {@link ReceivedMessage}s and {@link #STOP}. */
+  public static Behavior<Object> create(BoundedSourceQueue<ReceivedMessage> queue) {
     return Behaviors.setup(ctx -> {
       long[] dropped = {0};
       return Behaviors.receiveMessage(message -> {
-        QueueOfferResult result = queue.offer(message);
+        if (!(message instanceof ReceivedMessage received)) {
+          return Behaviors.stopped();
+        }
+        QueueOfferResult result = queue.offer(received);
         if (result == QueueOfferResult.enqueued()) {
           return Behaviors.same();
         }
         if (result == QueueOfferResult.dropped()) {
           if (dropped[0]++ % 1000 == 0) {
-            ctx.getLog().warn("subscriber of {} reads too slowly: {} messages dropped so far", message.topic(),
+            ctx.getLog().warn("subscriber of {} reads too slowly: {} messages dropped so far", received.topic(),
                 dropped[0]);
           }
           return Behaviors.same();

@@ -38,6 +38,26 @@ class NodeCommandIT {
       assertEquals(readyA.get("addr").asText(), status.get("result").get("observed").get(0).asText(),
           "B told A the address it saw, which on loopback is A's listening address");
 
+      // Pub/sub: both subscribe; B publishes until its mesh has a peer; A prints the message as an event line.
+      assertTrue(a.call("s1", "{\"id\":\"s1\",\"op\":\"subscribe\",\"topic\":\"news\"}").get("ok").asBoolean());
+      assertTrue(b.call("s2", "{\"id\":\"s2\",\"op\":\"subscribe\",\"topic\":\"news\"}").get("ok").asBoolean());
+      String data = java.util.Base64.getEncoder().encodeToString("breaking".getBytes());
+      JsonNode published = null;
+      for (int attempt = 0; attempt < 50; attempt++) {
+        published = b.call("p" + attempt, "{\"id\":\"p" + attempt + "\",\"op\":\"publish\",\"topic\":\"news\","
+            + "\"data\":\"" + data + "\"}");
+        if (published.get("ok").asBoolean()) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      assertTrue(published.get("ok").asBoolean(), published.toString());
+      JsonNode event = a.nextEvent("message");
+      assertEquals("news", event.get("topic").asText());
+      assertEquals(readyB.get("node").asText(), event.get("from").asText());
+      assertEquals(data, event.get("data").asText());
+      assertEquals(published.get("result").get("id").asText(), event.get("id").asText());
+
       JsonNode bye = a.call("4", "{\"id\":\"4\",\"op\":\"shutdown\"}");
       assertTrue(bye.get("ok").asBoolean());
       assertTrue(a.process.waitFor(20, TimeUnit.SECONDS), "node exits after shutdown");

@@ -71,6 +71,16 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** The next event line of this kind (replies and other events in between are skipped). */
+  JsonNode nextEvent(String event) throws InterruptedException {
+    while (true) {
+      JsonNode line = next();
+      if (event.equals(line.path("event").asText())) {
+        return line;
+      }
+    }
+  }
+
   void send(String raw) {
     stdin.println(raw);
   }
