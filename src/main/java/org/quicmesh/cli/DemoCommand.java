@@ -34,8 +34,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Start a local mesh of QUIC nodes on 127.0.0.1: they bootstrap a Kademlia DHT, find and ping each "
-        + "other, store and fetch a value, resolve an endpoint record; prints a status table and exits (0 when every "
-        + "step succeeded).")
+        + "other, store and fetch a value, resolve an endpoint record, gossip on a topic; prints a status table and "
+        + "exits (0 when every step succeeded).")
 final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--nodes", defaultValue = "5", description = "How many nodes (default: ${DEFAULT-VALUE}).")
@@ -103,15 +103,47 @@ final class DemoCommand implements Callable<Integer> {
         failures++;
       }
 
-      out.printf("%-9s %-21s %5s %5s %3s %5s %9s %10s %6s%n", "node", "listen", "table", "tiers", "k", "alpha",
-          "pings ok", "rtt p50 ms", "get");
+      progress.println("5. every node subscribes to topic 'demo'; node 0 publishes 5 messages once the meshes are ready ...");
+      List<List<Double>> deliveries = new ArrayList<>();
+      java.util.Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+      for (int i = 0; i < nodes; i++) {
+        List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        deliveries.add(latencies);
+        mesh.get(i).subscribe("demo").runForeach(message -> {
+          Long sent = sentAt.get(message.id().toHex());
+          latencies.add(sent == null ? Double.NaN : (System.nanoTime() - sent) / 1e6);
+        }, system);
+      }
+      for (Quicmesh node : mesh) {
+        await(node.whenTopicReady("demo", Duration.ofSeconds(20)), "topic mesh");
+      }
+      for (int m = 0; m < 5; m++) {
+        long now = System.nanoTime();
+        var id = await(mesh.get(0).publish("demo", ("news " + m).getBytes(StandardCharsets.UTF_8)), "publish");
+        if (id != null) {
+          sentAt.put(id.toHex(), now);
+        }
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (deliveries.subList(1, nodes).stream().anyMatch(l -> l.size() < 5) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+
+      out.printf("%-9s %-21s %5s %5s %3s %5s %9s %10s %6s %9s %12s%n", "node", "listen", "table", "tiers", "k",
+          "alpha", "pings ok", "rtt p50 ms", "get", "gossip", "delivery ms");
       for (int i = 0; i < nodes; i++) {
         NodeStatus s = status(mesh.get(i));
         var dht = s.telemetry().dht();
-        failures += nodes - 1 - pingsOk[i] + (fetched[i] ? 0 : 1);
-        out.printf("%-9s %-21s %5d %5d %3d %5d %9s %10.2f %6s%n", s.nodeId().shortHex(),
+        int expected = i == 0 ? 0 : 5;
+        List<Double> latencies = new ArrayList<>(deliveries.get(i));
+        failures += nodes - 1 - pingsOk[i] + (fetched[i] ? 0 : 1) + Math.max(0, expected - latencies.size());
+        latencies.sort(null);
+        String latency = latencies.isEmpty() ? "-" : String.format("%.1f..%.1f", latencies.get(0),
+            latencies.get(latencies.size() - 1));
+        out.printf("%-9s %-21s %5d %5d %3d %5d %9s %10.2f %6s %9s %12s%n", s.nodeId().shortHex(),
             Addresses.format(s.listen().get(0)), dht.tableSize(), Math.max(1, dht.tierCentersMs().size()), dht.k(),
-            dht.alpha(), pingsOk[i] + "/" + (nodes - 1), median(rtts.get(i)), fetched[i] ? "ok" : "FAIL");
+            dht.alpha(), pingsOk[i] + "/" + (nodes - 1), median(rtts.get(i)), fetched[i] ? "ok" : "FAIL",
+            i == 0 ? "publisher" : latencies.size() + "/" + expected, latency);
       }
       out.printf("endpoint record of %s: seq %d, addrs %s -> resolved by %s: %s%n",
           statuses.get(0).nodeId().shortHex(), published == null ? -1 : published.sequence(),
@@ -119,7 +151,7 @@ final class DemoCommand implements Callable<Integer> {
           resolvedOk ? "verified" : "FAILED");
       out.println(failures == 0
           ? "OK: " + nodes + " nodes formed a DHT over QUIC with verified Ed25519 identities; lookups, pings, "
-              + "values and endpoint records all worked."
+              + "values, endpoint records and gossip all worked."
           : "FAILED: " + failures + " steps did not succeed.");
       return failures == 0 ? 0 : 1;
     } finally {
