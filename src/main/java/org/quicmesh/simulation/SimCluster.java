@@ -128,6 +128,11 @@ public final class SimCluster implements AutoCloseable {
     sim.driver().runFor(duration);
   }
 
+  /** The simulation's actor system (to run streams in virtual time). */
+  public org.apache.pekko.actor.typed.ActorSystem<?> system() {
+    return sim.system();
+  }
+
   public SimNetwork network() {
     return mesh.network();
   }

@@ -8,6 +8,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.quicmesh.identity.Keypair;
+import org.quicmesh.identity.NodeId;
+import org.quicmesh.transport.InboundHandler;
+import org.quicmesh.transport.InboundRequest;
+import org.quicmesh.wire.Ack;
+import org.quicmesh.wire.Contact;
+import org.quicmesh.wire.Message;
+import org.quicmesh.wire.Publish;
+import org.quicmesh.wire.Response;
+import org.quicmesh.wire.Subscribe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +82,49 @@ class GossipNodeTest {
       NodeStatus status = cluster.ask(m.node(), MeshNode.GetStatus::new);
       assertTrue(status.telemetry().pubsub().peers() >= 4, "peers " + status.telemetry().pubsub().peers());
     }
+  }
+
+  @Test
+  void aForgedMessageIsDroppedCountedAndNeverForwarded() {
+    Keypair attacker = Keypair.generate();
+    Keypair victim = nodes.get(9).keypair();
+    var raw = cluster.network().attach(attacker);
+    raw.start(new InboundHandler() {
+      @Override
+      public CompletionStage<Response> onRequest(
+          InboundRequest request) {
+        return CompletableFuture.completedFuture(new Ack());
+      }
+
+      @Override
+      public void onStream(NodeId peer,
+          Source<Message, NotUsed> messages) {
+        messages.runWith(Sink.ignore(), cluster.system());
+      }
+    });
+    // Claims to come from node 9 but is signed by the attacker; then the same text, genuinely signed by the attacker.
+    Publish genuine = SignedMessages.sign(attacker, "chat", 1, "hi".getBytes(StandardCharsets.UTF_8));
+    Publish forged = new Publish("chat", victim.publicKey(), 7,
+        "send me money".getBytes(StandardCharsets.UTF_8), genuine.signature());
+    Source.<Message>from(List.of(
+            new Subscribe("chat"), forged, genuine))
+        .runWith(raw.streamTo(Contact.of(nodes.get(0).keypair().nodeId(), nodes.get(0).address())),
+            cluster.system());
+    cluster.advance(Duration.ofSeconds(5));
+
+    for (List<ReceivedMessage> inbox : inboxes) {
+      assertTrue(inbox.stream().noneMatch(m -> new String(m.data(), StandardCharsets.UTF_8).equals("send me money")));
+    }
+    assertEquals(inboxes.size(), inboxes.stream().filter(inbox -> inbox.stream()
+        .anyMatch(m -> m.origin().equals(attacker.nodeId()))).count(), "the genuine message reached everyone");
+    NodeStatus first = cluster.ask(nodes.get(0).node(), MeshNode.GetStatus::new);
+    assertEquals(1L, first.telemetry().pubsub().counters().get("rejected.invalid-signature"));
+    long elsewhere = 0;
+    for (Member m : nodes.subList(1, nodes.size())) {
+      NodeStatus status = cluster.ask(m.node(), MeshNode.GetStatus::new);
+      elsewhere += status.telemetry().pubsub().counters().getOrDefault("rejected.invalid-signature", 0L);
+    }
+    assertEquals(0, elsewhere, "nobody else ever saw the forged message");
   }
 
   @Test
