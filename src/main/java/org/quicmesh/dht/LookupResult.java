@@ -10,8 +10,8 @@ import org.quicmesh.wire.Contact;
  * Outcome of one iterative lookup.
  *
  * @param target the id looked up
- * @param closest up to k contacts closest to {@code target} among those known and not failed or silent: the ones
- *     that answered first (closest first), then the ones only heard of from answers (closest first). Heard-of
+ * @param closest up to k contacts closest to {@code target} among those known and not failed or silent, closest
+ *     first, whether they answered or were only heard of from answers. Heard-of
  *     contacts are named by live peers but unverified: they must never be inserted into a routing table
  * @param answered the contacts that answered this lookup, closest first (at most k): the only ones a caller may report
  *     to its routing table

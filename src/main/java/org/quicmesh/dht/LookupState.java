@@ -43,8 +43,8 @@ import org.quicmesh.wire.Contact;
  * so the unverified tail of the result could name them; waiting for the k closest to answer or go silent keeps them
  * out, at the cost of a few soft timeouts.
  *
- * <p><b>Result and second-hand contacts.</b> The result lists the k closest responsive contacts known: those that
- * answered first, then those only heard of in answers ({@link LookupResult#closest()}); the contacts that answered
+ * <p><b>Result and second-hand contacts.</b> The result lists the k closest responsive contacts known, closest first,
+ * whether they answered or were only heard of in answers ({@link LookupResult#closest()}); the contacts that answered
  * are also listed on their own ({@link LookupResult#answered()}), and only these may be reported to a routing table.
  * After convergence the β closest answered and returned their own closest contacts, so the unverified tail is the
  * consensus of live peers about who is closest; it is what lets the lookup stop after β answers instead of k.
@@ -309,8 +309,7 @@ public final class LookupState {
 
   /** The outcome so far; final once {@link #isFinished()}. */
   public LookupResult result() {
-    List<Contact> answeredFirst = new ArrayList<>(k);
-    List<Contact> heardOf = new ArrayList<>();
+    List<Contact> closest = new ArrayList<>(k);
     List<Contact> answeredAll = new ArrayList<>(k);
     int rounds = 0;
     int silent = 0;
@@ -332,8 +331,8 @@ public final class LookupState {
           answeredAll.add(e.contact);
         }
       }
-      if (answeredFirst.size() + heardOf.size() < k) {
-        (replied ? answeredFirst : heardOf).add(e.contact);
+      if (closest.size() < k) {
+        closest.add(e.contact);
         rounds = Math.max(rounds, replied ? e.depth + 1 : e.depth);
       }
     }
@@ -343,11 +342,10 @@ public final class LookupState {
     if (foundAt != null) {
       rounds = foundAt.depth + 1;
     }
-    answeredFirst.addAll(heardOf);
     long elapsed = startedAt < 0 ? 0 : lastEventAt - startedAt;
     LookupStats stats = new LookupStats(rounds, messagesSent, answered, failures, timeouts, slow, silent,
         ignoredReplies, elapsed);
-    return new LookupResult(target, answeredFirst, answeredAll, Optional.ofNullable(found),
+    return new LookupResult(target, closest, answeredAll, Optional.ofNullable(found),
         found == null ? Optional.empty() : Optional.ofNullable(cacheAt), stats);
   }
 

@@ -328,9 +328,12 @@ public final class TopicMesh {
     return mesh.size();
   }
 
-  /** The readiness signal: subscribed and the mesh has reached D_low. */
+  /**
+   * The readiness signal: subscribed and the mesh has reached D_low, or, in a group smaller than that, holds every
+   * subscribed peer we know (at least one): a 3-node group can never reach D_low = 4 but is as ready as it gets.
+   */
   public boolean isReady() {
-    return subscribed && mesh.size() >= settings.dLow();
+    return subscribed && !mesh.isEmpty() && mesh.size() >= Math.min(settings.dLow(), known.size());
   }
 
   public List<NodeId> meshPeers() {

@@ -164,7 +164,7 @@ class LookupStateTest {
     s.next(0);
     s.onResponse(c(5), cs(1, 2), 1);
     assertEquals(cs(5), s.result().answered(), "1 and 2 were only named, not heard from");
-    assertEquals(cs(5, 1, 2), s.result().closest(), "answered contacts first, then heard-of ones");
+    assertEquals(cs(1, 2, 5), s.result().closest(), "the result is in distance order, heard-of contacts included");
     assertEquals(cs(1, 2), s.next(1));
     s.onTimeout(c(1), 2);
     s.onResponse(c(2), List.of(), 3);

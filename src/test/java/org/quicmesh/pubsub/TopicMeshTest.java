@@ -56,7 +56,7 @@ class TopicMeshTest {
   void joinWithFewerPeersThanDGraftsAllOfThem() {
     TopicMesh mesh = meshKnowing(3);
     assertEquals(3, mesh.join(T0, new Random(1)).size());
-    assertFalse(mesh.isReady(), "3 < D_low: not ready yet");
+    assertTrue(mesh.isReady(), "a group smaller than D_low is ready once every peer it knows is in the mesh");
   }
 
   @Test
@@ -396,13 +396,17 @@ class TopicMeshTest {
 
   @Test
   void readinessFollowsTheMeshReachingDLow() {
-    TopicMesh mesh = joined(4, new Random(25));
+    TopicMesh mesh = meshKnowing(5);
+    mesh.join(T0, new Random(25));
     assertTrue(mesh.isReady());
-    mesh.peerDisconnected(mesh.meshPeers().get(0));
-    assertFalse(mesh.isReady());
+    List<NodeId> pruners = mesh.meshPeers().subList(0, 2);
+    for (NodeId pruner : List.copyOf(pruners)) {
+      mesh.onPrune(pruner, 60_000, List.of(), T0);
+    }
+    assertFalse(mesh.isReady(), "3 in the mesh while 5 are known: below D_low");
     mesh.peerSubscribed(contact(77));
     mesh.heartbeat(T0 + HEARTBEAT, new Random(25));
-    assertTrue(mesh.isReady());
+    assertTrue(mesh.isReady(), "the heartbeat grafted the newcomer: 4 = D_low");
     assertTrue(mesh.snapshot(T0).ready());
   }
 
