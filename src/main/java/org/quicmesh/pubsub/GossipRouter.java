@@ -200,6 +200,7 @@ public final class GossipRouter {
       }
     }
     topic.tell(new Topic.Join(subscribe.subscriber()));
+    findPeers();
     return Behaviors.same();
   }
 
@@ -233,6 +234,7 @@ public final class GossipRouter {
     cache.put(message);
     counters.increment("published");
     topic(publish.topic()).tell(new Topic.LocalPublish(message, id, publish.replyTo()));
+    findPeers();
     return Behaviors.same();
   }
 
@@ -479,11 +481,21 @@ public final class GossipRouter {
     Map<NodeId, Integer> broken = promises.expired(now);
     broken.values().forEach(n -> counters.add("promises.broken", n));
     topics.values().forEach(t -> t.tell(Topic.Heartbeat.INSTANCE));
-    if (peers.size() < settings.connectPeers() && heartbeats % 5 == 1) {
+    if (heartbeats % 5 == 1) {
+      findPeers();
+    }
+    return Behaviors.same();
+  }
+
+  /**
+   * Asks the DHT for peers to stream with, while we have topics and fewer peers than wanted. A node without topics
+   * opens no streams of its own (it still answers peers that open theirs), so DHT-only nodes pay nothing for gossip.
+   */
+  private void findPeers() {
+    if (!topics.isEmpty() && peers.size() < settings.connectPeers()) {
       dht.tell(new Dht.GetPeers(Replies.once(context, Duration.ofSeconds(10), PeersFound::new,
           () -> new PeersFound(List.of()))));
     }
-    return Behaviors.same();
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
