@@ -43,7 +43,8 @@ final class PeerLink {
           return (Message) m;
         })
         .toMat(transport.streamTo(peer), (q, done) -> {
-          done.whenComplete((d, failure) -> onClosed.accept(failure));
+          // Async on the dispatcher: Pekko's stages are Scala futures whose plain callbacks run on fresh threads.
+          done.whenCompleteAsync((d, failure) -> onClosed.accept(failure), system.executionContext());
           return q;
         })
         .run(system);

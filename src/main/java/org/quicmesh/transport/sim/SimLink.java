@@ -25,6 +25,10 @@ import org.quicmesh.wire.Message;
  * A simulated long-lived message stream: FIFO over one link with that link's latency, reliable like a QUIC stream,
  * and backpressured end to end (a message leaves the link only when the receiver's bounded buffer takes it, and the
  * sender has at most {@link #WINDOW} messages in flight).
+ *
+ * <p>Callbacks on Pekko's stages always run through the simulation's executor ({@code *Async(.., executor)}): Pekko's
+ * Java stages are Scala futures whose plain callbacks run on fresh threads, which would let virtual time move on
+ * before they ran.
  */
 final class SimLink {
   static final int WINDOW = 32;
@@ -52,8 +56,9 @@ final class SimLink {
       return Flow.of(Message.class)
           .mapAsync(WINDOW, link::send)
           .toMat(Sink.ignore(), Keep.right())
-          .mapMaterializedValue(done -> done.whenComplete((d, failure) -> link.finish(failure)));
-    }).mapMaterializedValue(stage -> stage.thenCompose(inner -> inner));
+          .mapMaterializedValue(done -> done.whenCompleteAsync((d, failure) -> link.finish(failure),
+              sender.network().executor()));
+    }).mapMaterializedValue(stage -> stage.thenComposeAsync(inner -> inner, sender.network().executor()));
   }
 
   static Receiver receiver(ActorSystem<?> system) {
@@ -90,7 +95,8 @@ final class SimLink {
         return;
       }
     }
-    receiver.queue().offer(head.message()).whenComplete((result, failure) -> offered(head, result, failure));
+    receiver.queue().offer(head.message())
+        .whenCompleteAsync((result, failure) -> offered(head, result, failure), sender.network().executor());
   }
 
   private synchronized void offered(InFlight head, QueueOfferResult result, Throwable failure) {

@@ -161,6 +161,11 @@ public final class SimNetwork {
     return null;
   }
 
+  /** The executor of the actor system's default dispatcher: the simulation thread under virtual time. */
+  java.util.concurrent.Executor executor() {
+    return system.executionContext();
+  }
+
   Cancellable schedule(Duration delay, Runnable task) {
     return system.scheduler().scheduleOnce(delay, task, system.executionContext());
   }
