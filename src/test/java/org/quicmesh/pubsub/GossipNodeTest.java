@@ -128,6 +128,49 @@ class GossipNodeTest {
   }
 
   @Test
+  void aPeerThatStopsReadingIsPrunedInsteadOfGrowingAQueue() {
+    Keypair lazy = Keypair.generate();
+    var raw = cluster.network().attach(lazy);
+    raw.start(new InboundHandler() {
+      @Override
+      public CompletionStage<Response> onRequest(InboundRequest request) {
+        return CompletableFuture.completedFuture(new Ack());
+      }
+
+      @Override
+      public void onStream(NodeId peer, Source<Message, NotUsed> messages) {
+        // Never materialised: this peer reads nothing, so its link backs up.
+      }
+    });
+    Member publisher = nodes.get(0);
+    Source.<Message>from(List.of(new Subscribe("chat"), new org.quicmesh.wire.Graft("chat")))
+        .concat(Source.never())
+        .runWith(raw.streamTo(Contact.of(publisher.keypair().nodeId(), publisher.address())), cluster.system());
+    cluster.advance(Duration.ofSeconds(3));
+    // The publisher only streams back to peers it can locate: put the lazy peer in its routing table.
+    cluster.tell(publisher.node(), new MeshNode.Ping(org.quicmesh.node.PeerTarget.of(raw.listenAddresses().get(0)),
+        cluster.collector(new ArrayList<>())));
+    cluster.advance(Duration.ofSeconds(35));
+
+    var sink = cluster.<org.apache.pekko.pattern.StatusReply<MessageId>>collector(new ArrayList<>());
+    byte[] kilobyte = new byte[1024];
+    // 4,500 x 1 KiB is more than the 4 MiB a peer's queue may hold.
+    for (int i = 0; i < 4500; i++) {
+      publisher.node().tell(new MeshNode.Publish("chat", kilobyte, sink));
+      if (i % 500 == 0) {
+        cluster.advance(Duration.ofMillis(100));
+      }
+    }
+    cluster.advance(Duration.ofSeconds(10));
+    NodeStatus status = cluster.ask(publisher.node(), MeshNode.GetStatus::new);
+    assertTrue(status.telemetry().pubsub().counters().getOrDefault("peers.slow", 0L) >= 1,
+        "the lazy peer was detected: " + status.telemetry().pubsub().counters());
+    assertTrue(status.telemetry().pubsub().counters().getOrDefault("prunes.slow_peer", 0L) >= 1,
+        "and pruned from the mesh");
+    assertTrue(inboxes.get(1).size() >= 4500, "healthy subscribers still got everything: " + inboxes.get(1).size());
+  }
+
+  @Test
   void publishingToATopicWithoutPeersFailsClearly() {
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> cluster.<MessageId>ask(nodes.get(3).node(), r -> new MeshNode.Publish("empty-topic", new byte[] {1}, r)));
