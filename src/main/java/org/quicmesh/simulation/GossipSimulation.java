@@ -86,6 +86,8 @@ public final class GossipSimulation {
    * @param bestPathLatencyMsP95 p95 over delivered (message, receiver) of the shortest-path latency over the overlay
    * @param latencyRatioP95 latencyMsP95 / bestPathLatencyMsP95
    * @param directLatencyMsP95 p95 of the direct one-way link latency origin -> receiver
+   * @param viaPathExcessMsP95 p95 of (latency - sum of the link latencies along the via-path): time spent in nodes
+   *     and queues rather than on links (about 0 in virtual time unless messages wait for repair or in queues)
    * @param meshReadyFraction nodes whose mesh reached D_low before the publish phase
    * @param streamMessagesLost stream messages dropped by the simulated loss
    */
@@ -94,7 +96,8 @@ public final class GossipSimulation {
       double deliveryRatioAfterCrashHeartbeat, double latencyMsP50, double latencyMsP95, double latencyMsMax,
       double hopsP50, double hopsP95, double hopsMax, double duplicatesPerDelivery, double controlBytesPerDelivery,
       double controlMessagesPerDelivery, long iwantAnswered, double bestPathLatencyMsP50,
-      double bestPathLatencyMsP95, double latencyRatioP95, double directLatencyMsP95, double meshReadyFraction,
+      double bestPathLatencyMsP95, double latencyRatioP95, double directLatencyMsP95,
+      double viaPathExcessMsP95, double meshReadyFraction,
       long streamMessagesLost, long heapBytesPerNode, double virtualS, double wallS) {}
 
   private GossipSimulation() {}
@@ -187,6 +190,7 @@ public final class GossipSimulation {
     private final SimulatedMesh mesh;
     private final MeshConfig config;
     private final long heartbeatMillis;
+    private final long startMillis;
     private final Map<NodeId, Integer> indexOf = new HashMap<>();
     private final Map<InetSocketAddress, Integer> indexOfAddress = new HashMap<>();
     /** The overlay: which nodes opened a message stream to each other (undirected). */
@@ -214,6 +218,7 @@ public final class GossipSimulation {
       this.mesh = new SimulatedMesh(network, clock, random);
       this.config = MeshConfig.fromConfig(ConfigFactory.parseMap(settings.overrides())
           .withFallback(ConfigFactory.load()));
+      this.startMillis = clock.millis();
       this.heartbeatMillis = ConfigFactory.parseMap(settings.overrides()).withFallback(ConfigFactory.load())
           .getDuration("quicmesh.pubsub.heartbeat").toMillis();
     }
@@ -400,6 +405,7 @@ public final class GossipSimulation {
       Percentiles hops = new Percentiles();
       Percentiles best = new Percentiles();
       Percentiles direct = new Percentiles();
+      Percentiles excess = new Percentiles();
       long expected = 0;
       long delivered = 0;
       long expectedLate = 0;
@@ -424,6 +430,7 @@ public final class GossipSimulation {
           hops.add(hops(message, r, hopCache));
           best.add(shortest[r]);
           direct.add(oneWayMs(message.origin, r));
+          excess.add(message.deliveredAt[r] - message.atMillis - viaPathMs(message, r));
         }
       }
       long duplicates = counter("duplicates");
@@ -438,13 +445,13 @@ public final class GossipSimulation {
       double ratioLate = expectedLate == 0 ? ratio : deliveredLate / (double) expectedLate;
       double readyFraction = ready / (double) n;
       long lost = mesh.network().streamDroppedCount();
-      long virtualMs = clock.millis();
+      long virtualMs = clock.millis() - startMillis;
       tally.result = wallS -> new Result(n, sent.size(), failuresFinal, settings.loss(), settings.crashFraction(),
           n - crashed.cardinality(), deliveredFinal, expectedFinal, ratio, ratioLate, latencyMs.percentile(50),
           latencyMs.percentile(95), latencyMs.max(), hops.percentile(50), hops.percentile(95), hops.max(),
           duplicates / perDelivery, controlBytes / perDelivery, controlMessages / perDelivery, iwantAnswered,
           best.percentile(50), best.percentile(95), latencyMs.percentile(95) / best.percentile(95),
-          direct.percentile(95), readyFraction, lost, tally.heapPerNode, virtualMs / 1000.0, wallS);
+          direct.percentile(95), excess.percentile(95), readyFraction, lost, tally.heapPerNode, virtualMs / 1000.0, wallS);
     }
 
     /** Hops of receiver r's copy: 1 + the hops of the peer it came from (0 at the origin), memoised per message. */
@@ -471,6 +478,21 @@ public final class GossipSimulation {
         cache[p] = remaining--;
       }
       return length;
+    }
+
+    /** Sum of the one-way link latencies along the via-path from the origin to r. */
+    private double viaPathMs(Sent message, int r) {
+      double total = 0;
+      int node = r;
+      for (int steps = 0; node != message.origin && steps <= settings.nodes(); steps++) {
+        int parent = message.via[node];
+        if (parent < 0) {
+          break;
+        }
+        total += oneWayMs(parent, node);
+        node = parent;
+      }
+      return total;
     }
 
     private double oneWayMs(int a, int b) {
