@@ -51,7 +51,7 @@ class GossipNodeTest {
   void everySubscriberReceivesEveryMessageOnce() {
     for (int i = 0; i < 5; i++) {
       byte[] data = ("message " + i).getBytes(StandardCharsets.UTF_8);
-      cluster.ask(nodes.get(i * 5).node(), r -> new MeshNode.Publish("chat", data, r));
+      cluster.<MessageId>ask(nodes.get(i * 5).node(), r -> new MeshNode.Publish("chat", data, r));
     }
     cluster.advance(Duration.ofSeconds(5));
     for (int n = 0; n < nodes.size(); n++) {
