@@ -94,6 +94,12 @@ final class SimLink {
         failAll(new TransportException(Kind.UNREACHABLE, "peer " + to + " did not accept the stream"));
         return;
       }
+      sender.network().streamOpened(sender.address(), to.socketAddress());
+    }
+    if (sender.network().dropsStreamMessage()) {
+      // A lossy link (SimNetwork.setStreamLoss): the message vanishes, the stream goes on.
+      offered(head, QueueOfferResult.enqueued(), null);
+      return;
     }
     receiver.queue().offer(head.message())
         .whenCompleteAsync((result, failure) -> offered(head, result, failure), sender.network().executor());

@@ -38,7 +38,10 @@ public final class SimNetwork {
   private final AtomicInteger nextPartition = new AtomicInteger(1);
   private final LongAdder delivered = new LongAdder();
   private final LongAdder dropped = new LongAdder();
+  private final LongAdder streamDropped = new LongAdder();
   private volatile double loss;
+  private volatile double streamLoss;
+  private volatile java.util.function.BiConsumer<InetSocketAddress, InetSocketAddress> streamListener = (a, b) -> { };
   private volatile NatModel nat = NatModel.NONE;
 
   public SimNetwork(ActorSystem<?> system, Clock clock, LatencyModel latency, long seed) {
@@ -112,6 +115,29 @@ public final class SimNetwork {
     this.loss = fraction;
   }
 
+  /**
+   * Fraction of messages on long-lived streams that are lost, each independently, at the receiving end of the link.
+   * A real QUIC stream is reliable; this models an unreliable (datagram-like) link so that protocols on top, such as
+   * GossipSub's IHave/IWant repair, can be exercised against message loss. The stream itself stays open and in order;
+   * the sender sees the message as accepted. 0 (the default) keeps streams reliable.
+   */
+  public void setStreamLoss(double fraction) {
+    if (fraction < 0 || fraction > 1) {
+      throw new IllegalArgumentException("stream loss must be in [0, 1]");
+    }
+    this.streamLoss = fraction;
+  }
+
+  /** Called (on the simulation thread) with (sender, receiver) whenever a stream reaches its receiver. */
+  public void onStreamOpened(java.util.function.BiConsumer<InetSocketAddress, InetSocketAddress> listener) {
+    this.streamListener = listener;
+  }
+
+  /** Stream messages lost to {@link #setStreamLoss}. */
+  public long streamDroppedCount() {
+    return streamDropped.sum();
+  }
+
   public void setNatModel(NatModel model) {
     this.nat = model;
   }
@@ -164,6 +190,19 @@ public final class SimNetwork {
   /** The executor of the actor system's default dispatcher: the simulation thread under virtual time. */
   java.util.concurrent.Executor executor() {
     return system.executionContext();
+  }
+
+  /** Whether the next stream message is lost (drawn only while stream loss is on, so reliable runs replay as before). */
+  boolean dropsStreamMessage() {
+    if (streamLoss > 0 && random() < streamLoss) {
+      streamDropped.increment();
+      return true;
+    }
+    return false;
+  }
+
+  void streamOpened(InetSocketAddress from, InetSocketAddress to) {
+    streamListener.accept(from, to);
   }
 
   Cancellable schedule(Duration delay, Runnable task) {
