@@ -100,7 +100,7 @@ final class NodeGuardian {
         .onMessage(Started.class, started -> {
           listen = List.copyOf(started.addresses());
           spawnChildren(Contact.of(keypair.nodeId(), listen.get(0)));
-          context.getLog().info("node {} listening on {}", keypair.nodeId().toHex(), listen);
+          context.getLog().debug("node {} listening on {}", keypair.nodeId().toHex(), listen);
           dht.tell(new Dht.Bootstrap(config.bootstrap()));
           return stash.unstashAll(running());
         })
