@@ -23,6 +23,9 @@ final class SimCommand implements Runnable {
   @Command(name = "ping", mixinStandardHelpOptions = true,
       description = "N nodes each ping a random other node every interval; reports RTTs, counts, heap, wall time.")
   static final class Ping implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    SimOptions sim = new SimOptions();
+
     @Option(names = "--nodes", defaultValue = "1000", description = "Nodes (default: ${DEFAULT-VALUE}).")
     int nodes;
 
@@ -32,16 +35,6 @@ final class SimCommand implements Runnable {
     @Option(names = "--interval-ms", defaultValue = "1000", description = "Ping interval per node in ms.")
     int intervalMs;
 
-    @Option(names = "--latency", defaultValue = "uniform:20-200",
-        description = "Link RTT model: constant:MS or uniform:MIN-MAX (default: ${DEFAULT-VALUE}).")
-    String latency;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--json", description = "Print one JSON object instead of a table.")
-    boolean json;
-
     @Override
     public Integer call() {
       if (nodes < 2) {
@@ -49,8 +42,8 @@ final class SimCommand implements Runnable {
         return 2;
       }
       PingSimulation.Result result = PingSimulation.run(new PingSimulation.Settings(nodes,
-          Duration.ofSeconds(seconds), Duration.ofMillis(intervalMs), latency, seed), System.err::println);
-      if (json) {
+          Duration.ofSeconds(seconds), Duration.ofMillis(intervalMs), sim.latency, sim.seed), System.err::println);
+      if (sim.json) {
         System.out.println(Json.line(result));
       } else {
         System.out.printf("nodes %d, %d virtual s: %d pings, %d ok, %d failed; rtt p50 %.1f ms, p95 %.1f ms; "
@@ -66,6 +59,9 @@ final class SimCommand implements Runnable {
       description = "N nodes join a Kademlia DHT one by one, then M lookups of random targets are scored against "
           + "the true 20 closest live nodes; prints success, accuracy, rounds, messages, latency, heap, wall time.")
   static final class Dht implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    SimOptions sim = new SimOptions();
+
     @Option(names = "--nodes", defaultValue = "1000", description = "Nodes (default: ${DEFAULT-VALUE}).")
     int nodes;
 
@@ -80,13 +76,6 @@ final class SimCommand implements Runnable {
         description = "Fraction of nodes that crash silently before the lookups (default: ${DEFAULT-VALUE}).")
     double dead;
 
-    @Option(names = "--latency", defaultValue = "uniform:20-200",
-        description = "Link RTT model: constant:MS or uniform:MIN-MAX (default: ${DEFAULT-VALUE}).")
-    String latency;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(names = "--concurrency", defaultValue = "10", description = "Lookups in flight at once.")
     int concurrency;
 
@@ -97,13 +86,6 @@ final class SimCommand implements Runnable {
         + "the first lookup.")
     int settleS;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-        description = "Override a node setting, e.g. --set quicmesh.dht.lookup-final-burst=true (repeatable).")
-    java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
-
-    @Option(names = "--json", description = "Print one JSON object instead of a table.")
-    boolean json;
-
     @Override
     public Integer call() {
       if (nodes < 2 || dead < 0 || dead >= 1 || churn < 0) {
@@ -111,9 +93,9 @@ final class SimCommand implements Runnable {
         return 2;
       }
       var result = org.quicmesh.simulation.DhtSimulation.run(new org.quicmesh.simulation.DhtSimulation.Settings(
-          nodes, lookups, churn, dead, latency, seed, concurrency, Duration.ofMillis(joinIntervalMs),
-          Duration.ofSeconds(settleS), new java.util.LinkedHashMap<>(overrides)), System.err::println);
-      if (json) {
+          nodes, lookups, churn, dead, sim.latency, sim.seed, concurrency, Duration.ofMillis(joinIntervalMs),
+          Duration.ofSeconds(settleS), sim.settingOverrides()), System.err::println);
+      if (sim.json) {
         System.out.println(Json.line(result));
       } else {
         System.out.printf("nodes %d, lookups %d: success %.3f, accuracy mean %.3f (min %.2f), rounds p50 %.0f p95 %.0f, "
@@ -132,6 +114,9 @@ final class SimCommand implements Runnable {
           + "rate; prints delivery ratio, latency (vs the best path over the overlay), hops, duplicates and control "
           + "bytes per delivery, heap, wall time.")
   static final class Gossip implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    SimOptions sim = new SimOptions();
+
     @Option(names = "--nodes", defaultValue = "1000", description = "Nodes (default: ${DEFAULT-VALUE}).")
     int nodes;
 
@@ -149,13 +134,6 @@ final class SimCommand implements Runnable {
             + "survivors (default: ${DEFAULT-VALUE}).")
     double crash;
 
-    @Option(names = "--latency", defaultValue = "uniform:20-200",
-        description = "Link RTT model: constant:MS or uniform:MIN-MAX (default: ${DEFAULT-VALUE}).")
-    String latency;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
     @Option(names = "--rate", defaultValue = "10", description = "Publishes per virtual second (default: "
         + "${DEFAULT-VALUE}).")
     double rate;
@@ -171,13 +149,6 @@ final class SimCommand implements Runnable {
         + "the subscriptions.")
     int settleS;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-        description = "Override a node setting, e.g. --set quicmesh.pubsub.d-lazy=8 (repeatable).")
-    java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
-
-    @Option(names = "--json", description = "Print one JSON object instead of a table.")
-    boolean json;
-
     @Override
     public Integer call() {
       if (nodes < 2 || publishes < 1 || loss < 0 || loss >= 1 || crash < 0 || crash >= 1 || rate <= 0 || size < 8) {
@@ -185,11 +156,11 @@ final class SimCommand implements Runnable {
             + "--size >= 8");
         return 2;
       }
-      var settings = new org.quicmesh.simulation.GossipSimulation.Settings(nodes, publishes, loss, crash, latency,
-          seed, rate, size, Duration.ofMillis(joinIntervalMs), Duration.ofSeconds(settleS), Duration.ofSeconds(5),
-          Duration.ofSeconds(5), new java.util.LinkedHashMap<>(overrides));
+      var settings = new org.quicmesh.simulation.GossipSimulation.Settings(nodes, publishes, loss, crash, sim.latency,
+          sim.seed, rate, size, Duration.ofMillis(joinIntervalMs), Duration.ofSeconds(settleS), Duration.ofSeconds(5),
+          Duration.ofSeconds(5), sim.settingOverrides());
       var r = org.quicmesh.simulation.GossipSimulation.run(settings, System.err::println);
-      if (json) {
+      if (sim.json) {
         System.out.println(Json.line(r));
       } else {
         System.out.printf("nodes %d (%d survivors), publishes %d (%d failed): delivery %.4f (after crash heartbeat "

@@ -1,0 +1,27 @@
+package org.quicmesh.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The options every {@code quicmesh sim} scenario shares (a picocli mixin). */
+final class SimOptions {
+  @Option(names = "--latency", defaultValue = "uniform:20-200",
+      description = "Link RTT model: constant:MS or uniform:MIN-MAX (default: ${DEFAULT-VALUE}).")
+  String latency;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Override a node setting, e.g. --set quicmesh.dht.lookup-final-burst=false (repeatable).")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  @Option(names = "--json", description = "Print one JSON object instead of a table.")
+  boolean json;
+
+  /** The overrides as the simulations take them. */
+  Map<String, Object> settingOverrides() {
+    return new LinkedHashMap<>(overrides);
+  }
+}
