@@ -280,6 +280,12 @@ public final class QuicStreamSink<T> extends AbstractGraphStageWithMaterializedV
     }
 
     private void channelClosed() {
+      if (finRequested && !done.isDone()) {
+        // Every write had succeeded before the FIN was asked for; Netty closes a finished unidirectional stream,
+        // and that close can overtake the FIN write's own listener. It is the normal end, not a loss.
+        finWritten();
+        return;
+      }
       if (!done.isDone()) {
         abort(new StreamClosedException("QUIC stream " + channel.streamId() + " closed before all data was written"));
       }
