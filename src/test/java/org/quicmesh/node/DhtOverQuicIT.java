@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -17,9 +17,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.quicmesh.dht.LookupResult;
 import org.quicmesh.dht.PutResult;
-import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
-import org.quicmesh.wire.Contact.Addresses;
 
 /** 50 real QUIC nodes on loopback in one JVM form a DHT: everyone finds everyone, a value put on one is read by all. */
 @Tag("integration")
@@ -31,25 +29,9 @@ class DhtOverQuicIT {
 
   @BeforeAll
   static void startMesh() throws Exception {
-    MeshConfig base = MeshConfig.load().withListen(Addresses.parse("127.0.0.1:0"));
-    Random random = new Random(5);
-    List<java.net.InetSocketAddress> addresses = new ArrayList<>();
-    for (int i = 0; i < NODES; i++) {
-      MeshConfig config = i == 0 ? base : base.withBootstrap(List.of(addresses.get(random.nextInt(i))));
-      Keypair keypair = Keypair.generate();
-      Quicmesh node = Quicmesh.start(KIT.system(), "quic-node-" + i, config, keypair, Transports.quic(),
-          NodeEnvironment.system()).toCompletableFuture().get(30, TimeUnit.SECONDS);
-      MESH.add(node);
-      IDS.add(keypair.nodeId());
-      addresses.add(node.status().toCompletableFuture().get(10, TimeUnit.SECONDS).listen().get(0));
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    for (Quicmesh node : MESH.subList(1, NODES)) {
-      while (!node.status().toCompletableFuture().get(10, TimeUnit.SECONDS).telemetry().dht().bootstrap()
-          .startsWith("joined") && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-    }
+    QuicMeshFixture fixture = QuicMeshFixture.start(KIT.system(), "quic-node-", NODES, 5, Duration.ofSeconds(60));
+    MESH.addAll(fixture.nodes);
+    IDS.addAll(fixture.ids);
   }
 
   @AfterAll

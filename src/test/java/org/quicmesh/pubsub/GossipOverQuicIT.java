@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.util.ResourceLeakDetector;
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,13 +23,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
-import org.quicmesh.node.MeshConfig;
-import org.quicmesh.node.NodeEnvironment;
 import org.quicmesh.node.Quicmesh;
-import org.quicmesh.node.Transports;
-import org.quicmesh.wire.Contact.Addresses;
+import org.quicmesh.node.QuicMeshFixture;
 
 /**
  * 50 real QUIC nodes on loopback in one JVM subscribe to one topic through the facade's stream API; every message
@@ -59,25 +54,9 @@ class GossipOverQuicIT {
     // of every send and makes latency meaningless; the default sampling level still reports leaks.
     leakLevel = ResourceLeakDetector.getLevel();
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
-    MeshConfig base = MeshConfig.load().withListen(Addresses.parse("127.0.0.1:0"));
-    Random random = new Random(7);
-    List<InetSocketAddress> addresses = new ArrayList<>();
-    for (int i = 0; i < NODES; i++) {
-      MeshConfig config = i == 0 ? base : base.withBootstrap(List.of(addresses.get(random.nextInt(i))));
-      Keypair keypair = Keypair.generate();
-      Quicmesh node = Quicmesh.start(KIT.system(), "gossip-node-" + i, config, keypair, Transports.quic(),
-          NodeEnvironment.system()).toCompletableFuture().get(30, TimeUnit.SECONDS);
-      MESH.add(node);
-      IDS.add(keypair.nodeId());
-      addresses.add(node.status().toCompletableFuture().get(10, TimeUnit.SECONDS).listen().get(0));
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    for (Quicmesh node : MESH.subList(1, NODES)) {
-      while (!node.status().toCompletableFuture().get(10, TimeUnit.SECONDS).telemetry().dht().bootstrap()
-          .startsWith("joined") && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-    }
+    QuicMeshFixture fixture = QuicMeshFixture.start(KIT.system(), "gossip-node-", NODES, 7, Duration.ofSeconds(30));
+    MESH.addAll(fixture.nodes);
+    IDS.addAll(fixture.ids);
   }
 
   @AfterAll
