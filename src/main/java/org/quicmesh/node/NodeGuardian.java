@@ -128,7 +128,7 @@ final class NodeGuardian {
         "endpoint");
     gossip = context.spawn(
         Behaviors.supervise(GossipRouter.create(PubSubSettings.fromConfig(config.raw().getConfig("pubsub")),
-            transport, keypair, dht, environment.clock(), new java.util.Random(environment.random().nextLong())))
+            transport, keypair, self, dht, environment.clock(), new java.util.Random(environment.random().nextLong())))
             .onFailure(SupervisorStrategy.restart()),
         "pubsub");
   }

@@ -28,15 +28,18 @@ import org.quicmesh.identity.NodeId;
 import org.quicmesh.node.Counters;
 import org.quicmesh.node.Replies;
 import org.quicmesh.transport.Transport;
+import org.quicmesh.wire.Choke;
 import org.quicmesh.wire.Contact;
 import org.quicmesh.wire.GossipMessage;
 import org.quicmesh.wire.Graft;
 import org.quicmesh.wire.IHave;
 import org.quicmesh.wire.IWant;
 import org.quicmesh.wire.Message;
+import org.quicmesh.wire.Ping;
 import org.quicmesh.wire.Prune;
 import org.quicmesh.wire.Publish;
 import org.quicmesh.wire.Subscribe;
+import org.quicmesh.wire.Unchoke;
 import org.quicmesh.wire.Unsubscribe;
 
 /**
@@ -90,15 +93,23 @@ public final class GossipRouter {
 
   private record Located(NodeId peer, StatusReply<Contact> contact) implements Command {}
 
+  private record RttMeasured(NodeId peer, PeerLink link, long sentMillis, boolean answered) implements Command {}
+
   private enum Tick implements Command { HEARTBEAT }
 
   enum Ack { INSTANCE }
 
-  /** One connected peer: how to reach it, our stream to it, the topics it announced. */
+  /**
+   * One connected peer: how to reach it, our stream to it, the topics it announced, the topics in which we choked it
+   * (its IHaves there are announcements of what it would have pushed, not gossip), its round-trip time.
+   */
   private static final class Peer {
     final Contact contact;
     final PeerLink link;
     final Set<String> topics = new HashSet<>();
+    final Set<String> chokedIn = new HashSet<>();
+    double rttMillis = -1;
+    long lastProbeMillis;
 
     Peer(Contact contact, PeerLink link) {
       this.contact = contact;
@@ -110,6 +121,7 @@ public final class GossipRouter {
   private final PubSubSettings settings;
   private final Transport transport;
   private final Keypair keypair;
+  private final Contact self;
   private final ActorRef<Dht.Command> dht;
   private final Clock clock;
   private final Random random;
@@ -126,11 +138,12 @@ public final class GossipRouter {
   private long heartbeats;
 
   private GossipRouter(ActorContext<Command> context, TimerScheduler<Command> timers, PubSubSettings settings,
-      Transport transport, Keypair keypair, ActorRef<Dht.Command> dht, Clock clock, Random random) {
+      Transport transport, Keypair keypair, Contact self, ActorRef<Dht.Command> dht, Clock clock, Random random) {
     this.context = context;
     this.settings = settings;
     this.transport = transport;
     this.keypair = keypair;
+    this.self = self;
     this.dht = dht;
     this.clock = clock;
     this.random = random;
@@ -142,10 +155,13 @@ public final class GossipRouter {
     timers.startTimerWithFixedDelay(Tick.HEARTBEAT, settings.heartbeat());
   }
 
-  public static Behavior<Command> create(PubSubSettings settings, Transport transport, Keypair keypair,
+  /**
+   * @param self our own contact: round-trip probes are DHT Pings from it
+   */
+  public static Behavior<Command> create(PubSubSettings settings, Transport transport, Keypair keypair, Contact self,
       ActorRef<Dht.Command> dht, Clock clock, Random random) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new GossipRouter(ctx, timers, settings, transport, keypair, dht, clock, random).behavior()));
+        new GossipRouter(ctx, timers, settings, transport, keypair, self, dht, clock, random).behavior()));
   }
 
   private Behavior<Command> behavior() {
@@ -185,6 +201,7 @@ public final class GossipRouter {
         })
         .onMessage(PeersFound.class, this::onPeersFound)
         .onMessage(Located.class, this::onLocated)
+        .onMessage(RttMeasured.class, this::onRttMeasured)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessageEquals(Tick.HEARTBEAT, this::onHeartbeat)
         .build();
@@ -249,6 +266,9 @@ public final class GossipRouter {
         .onFailure(SupervisorStrategy.restart()));
     topics.put(name, topic);
     for (Peer peer : peers.values()) {
+      if (peer.rttMillis >= 0) {
+        topic.tell(new Topic.PeerRtt(peer.contact.id(), peer.rttMillis));
+      }
       if (peer.topics.contains(name)) {
         topic.tell(new Topic.PeerSubscribed(peer.contact));
       }
@@ -275,6 +295,29 @@ public final class GossipRouter {
     for (String topic : subscribed) {
       offer(peer, new Subscribe(topic));
     }
+    probeRtt(peer);
+  }
+
+  /** Measures the round-trip time to a peer with a DHT Ping (answered by its DHT, as any node answers). */
+  private void probeRtt(Peer peer) {
+    long sent = clock.millis();
+    peer.lastProbeMillis = sent;
+    NodeId id = peer.contact.id();
+    context.pipeToSelf(transport.request(peer.contact, new Ping(self), settings.rttProbeInterval()),
+        (reply, failure) -> new RttMeasured(id, peer.link, sent, failure == null));
+  }
+
+  private Behavior<Command> onRttMeasured(RttMeasured measured) {
+    Peer peer = peers.get(measured.peer());
+    if (peer == null || peer.link != measured.link() || !measured.answered()) {
+      return Behaviors.same();
+    }
+    double sample = clock.millis() - measured.sentMillis();
+    // Smoothed like TCP's SRTT: one slow answer does not reorder the mesh.
+    peer.rttMillis = peer.rttMillis < 0 ? sample : 0.75 * peer.rttMillis + 0.25 * sample;
+    Topic.PeerRtt rtt = new Topic.PeerRtt(measured.peer(), peer.rttMillis);
+    topics.values().forEach(t -> t.tell(rtt));
+    return Behaviors.same();
   }
 
   private Behavior<Command> onLinkClosed(LinkClosed closed) {
@@ -348,19 +391,30 @@ public final class GossipRouter {
       } else if (message instanceof Graft graft) {
         onGraft(from.peer(), peer, graft);
       } else if (message instanceof Prune prune) {
-        ActorRef<Topic.Command> topic = topics.get(prune.topic());
-        if (topic != null) {
-          topic.tell(new Topic.PruneFrom(from.peer(), prune.backoffMillis(), prune.peerExchange()));
+        if (peer != null) {
+          peer.chokedIn.remove(prune.topic());
         }
+        tellTopic(prune.topic(), new Topic.PruneFrom(from.peer(), prune.backoffMillis(), prune.peerExchange()));
       } else if (message instanceof IHave iHave) {
         onIHave(from.peer(), peer, iHave);
       } else if (message instanceof IWant iWant) {
         onIWant(from.peer(), peer, iWant);
+      } else if (message instanceof Choke choke) {
+        tellTopic(choke.topic(), new Topic.ChokeFrom(from.peer(), true));
+      } else if (message instanceof Unchoke unchoke) {
+        tellTopic(unchoke.topic(), new Topic.ChokeFrom(from.peer(), false));
       }
     } finally {
       from.ack().tell(Ack.INSTANCE);
     }
     return Behaviors.same();
+  }
+
+  private void tellTopic(String name, Topic.Command command) {
+    ActorRef<Topic.Command> topic = topics.get(name);
+    if (topic != null) {
+      topic.tell(command);
+    }
   }
 
   private void onPublishFrom(NodeId from, Publish publish) {
@@ -411,7 +465,17 @@ public final class GossipRouter {
         unseen.add(id);
       }
     }
-    List<MessageId> wanted = iHaveBudget.admit(from, unseen, random);
+    List<MessageId> wanted;
+    if (peer.chokedIn.contains(iHave.topic())) {
+      // A peer we choked announces each message it would have pushed: as many IHaves as messages, so only the id
+      // budget applies. Its being first is what may get it unchoked.
+      if (!unseen.isEmpty()) {
+        tellTopic(iHave.topic(), new Topic.AnnouncedFirst(from, unseen.size()));
+      }
+      wanted = iHaveBudget.admitAnnouncement(from, unseen, random);
+    } else {
+      wanted = iHaveBudget.admit(from, unseen, random);
+    }
     if (!wanted.isEmpty()) {
       promises.promise(from, wanted, now, random);
       offer(peer, new IWant(wanted.stream().map(MessageId::bytes).toList()));
@@ -434,6 +498,13 @@ public final class GossipRouter {
   private Behavior<Command> onSend(Send send) {
     Peer peer = peers.get(send.peer());
     if (peer != null) {
+      if (send.message() instanceof Choke choke) {
+        peer.chokedIn.add(choke.topic());
+      } else if (send.message() instanceof Unchoke unchoke) {
+        peer.chokedIn.remove(unchoke.topic());
+      } else if (send.message() instanceof Prune prune) {
+        peer.chokedIn.remove(prune.topic());
+      }
       offer(peer, send.message());
     }
     return Behaviors.same();
@@ -481,6 +552,11 @@ public final class GossipRouter {
     Map<NodeId, Integer> broken = promises.expired(now);
     broken.values().forEach(n -> counters.add("promises.broken", n));
     topics.values().forEach(t -> t.tell(Topic.Heartbeat.INSTANCE));
+    for (Peer peer : peers.values()) {
+      if (now - peer.lastProbeMillis >= settings.rttProbeInterval().toMillis()) {
+        probeRtt(peer);
+      }
+    }
     if (heartbeats % 5 == 1) {
       findPeers();
     }

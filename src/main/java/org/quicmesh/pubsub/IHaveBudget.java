@@ -69,6 +69,15 @@ public final class IHaveBudget {
     return ask;
   }
 
+  /**
+   * Like {@link #admit}, for an announcement from a peer we choked (one IHave per message it would have pushed): the
+   * IHave is not counted against the message limit, the ids are against the id limit.
+   */
+  public List<MessageId> admitAnnouncement(NodeId peer, List<MessageId> wanted, Random random) {
+    perPeer.computeIfAbsent(peer, k -> new int[2])[0]--;
+    return admit(peer, wanted, random);
+  }
+
   /** Heartbeat: every peer gets a fresh budget. */
   public void heartbeat() {
     perPeer.clear();

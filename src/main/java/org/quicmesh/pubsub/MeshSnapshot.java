@@ -20,6 +20,7 @@ import org.quicmesh.identity.NodeId;
  * @param graftsRefused peers' grafts we refused
  * @param prunesReceived prunes peers sent us
  * @param slowPeersPruned mesh peers pruned because their outbound queue was full
+ * @param opportunisticGrafts peers grafted because they were faster than the mesh's median round-trip time
  */
 public record MeshSnapshot(
     String topic,
@@ -35,7 +36,8 @@ public record MeshSnapshot(
     long graftsAccepted,
     long graftsRefused,
     long prunesReceived,
-    long slowPeersPruned) {
+    long slowPeersPruned,
+    long opportunisticGrafts) {
 
   public MeshSnapshot {
     mesh = List.copyOf(mesh);

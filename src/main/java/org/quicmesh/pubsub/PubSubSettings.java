@@ -26,6 +26,15 @@ import org.quicmesh.wire.Limits;
  * @param maxPeerQueueBytes outbound bytes queued per peer before the peer counts as slow ({@code max-peer-queue-bytes})
  * @param connectPeers peers the router keeps message streams to, found through the DHT ({@code connect-peers}); peers
  *     that connect to us come on top
+ * @param floodPublish our own messages on a subscribed topic go to every known subscriber, not only the mesh
+ *     ({@code flood-publish}, GossipSub v1.1)
+ * @param dFast share of the mesh chosen (and kept when trimming) for the lowest round-trip time, out of {@code d}; the
+ *     rest is random ({@code d-fast})
+ * @param rttProbeInterval how often the round-trip time to each stream peer is measured ({@code rtt-probe-interval})
+ * @param opportunisticGraftTicks every this many heartbeats, peers faster than the mesh median are grafted
+ *     ({@code opportunistic-graft-ticks}; 0 = never)
+ * @param opportunisticGraftPeers at most this many such grafts at a time ({@code opportunistic-graft-peers})
+ * @param choke when and how mesh peers that only send late duplicates are choked ({@code choke})
  */
 public record PubSubSettings(
     int d,
@@ -43,7 +52,13 @@ public record PubSubSettings(
     int seenCacheSize,
     Duration seenTtl,
     long maxPeerQueueBytes,
-    int connectPeers) {
+    int connectPeers,
+    boolean floodPublish,
+    int dFast,
+    Duration rttProbeInterval,
+    int opportunisticGraftTicks,
+    int opportunisticGraftPeers,
+    ChokeSettings choke) {
 
   public PubSubSettings {
     if (!(dLow >= 1 && dLow <= d && d <= dHigh)) {
@@ -75,6 +90,15 @@ public record PubSubSettings(
     if (seenCacheSize <= 0 || maxPeerQueueBytes <= 0) {
       throw new IllegalArgumentException("pubsub seen-cache-size and max-peer-queue-bytes must be positive");
     }
+    if (dFast < 0 || dFast > d) {
+      throw new IllegalArgumentException("pubsub d-fast must be in [0, d], got " + dFast);
+    }
+    if (rttProbeInterval.toMillis() <= 0 || opportunisticGraftTicks < 0 || opportunisticGraftPeers < 0) {
+      throw new IllegalArgumentException("pubsub rtt-probe-interval must be positive, opportunistic-graft-* >= 0");
+    }
+    if (choke == null) {
+      throw new IllegalArgumentException("pubsub choke settings are missing");
+    }
   }
 
   /** Reads the settings from the {@code quicmesh.pubsub} config section. */
@@ -95,7 +119,13 @@ public record PubSubSettings(
         pubsub.getInt("seen-cache-size"),
         pubsub.getDuration("seen-ttl"),
         pubsub.getBytes("max-peer-queue-bytes"),
-        pubsub.getInt("connect-peers"));
+        pubsub.getInt("connect-peers"),
+        pubsub.getBoolean("flood-publish"),
+        pubsub.getInt("d-fast"),
+        pubsub.getDuration("rtt-probe-interval"),
+        pubsub.getInt("opportunistic-graft-ticks"),
+        pubsub.getInt("opportunistic-graft-peers"),
+        ChokeSettings.fromConfig(pubsub.getConfig("choke")));
   }
 
   /** The documented defaults of {@code reference.conf}. */
@@ -119,10 +149,11 @@ public record PubSubSettings(
     return unsubscribeBackoff.toMillis();
   }
 
-  /** A copy with other mesh degrees (tests and the simulator explore them). */
+  /** A copy with other mesh degrees (tests and the simulator explore them); d-fast is capped at the new d. */
   public PubSubSettings withDegrees(int newD, int newDLow, int newDHigh, int newDLazy) {
     return new PubSubSettings(newD, newDLow, newDHigh, newDLazy, gossipFactor, heartbeat, fanoutTtl, pruneBackoff,
         unsubscribeBackoff, prunePeers, mcacheGossip, mcacheLen, seenCacheSize, seenTtl, maxPeerQueueBytes,
-        Math.max(connectPeers, newDHigh));
+        Math.max(connectPeers, newDHigh), floodPublish, Math.min(dFast, newD), rttProbeInterval,
+        opportunisticGraftTicks, opportunisticGraftPeers, choke);
   }
 }

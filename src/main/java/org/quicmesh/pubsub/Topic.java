@@ -11,8 +11,11 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.StatusReply;
 import org.quicmesh.identity.NodeId;
+import org.quicmesh.wire.Choke;
 import org.quicmesh.wire.Contact;
+import org.quicmesh.wire.IHave;
 import org.quicmesh.wire.Publish;
+import org.quicmesh.wire.Unchoke;
 
 /**
  * The actor of one topic we subscribe to or publish to: owns its {@link TopicMesh} and its local subscribers, turns
@@ -46,6 +49,15 @@ final class Topic {
 
   record Slow(NodeId peer) implements Command {}
 
+  /** A peer sent Choke ({@code choke}) or Unchoke for this topic. */
+  record ChokeFrom(NodeId peer, boolean choke) implements Command {}
+
+  /** A peer's IHave announced {@code count} messages we had not seen. */
+  record AnnouncedFirst(NodeId peer, int count) implements Command {}
+
+  /** The router measured the round-trip time to a peer. */
+  record PeerRtt(NodeId peer, double millis) implements Command {}
+
   record GetSnapshot(ActorRef<MeshSnapshot> replyTo) implements Command {}
 
   enum Heartbeat implements Command { INSTANCE }
@@ -53,6 +65,7 @@ final class Topic {
   private final ActorContext<Command> context;
   private final String name;
   private final TopicMesh mesh;
+  private final Choking choking;
   private final ActorRef<GossipRouter.Command> router;
   private final Clock clock;
   private final Random random;
@@ -64,6 +77,7 @@ final class Topic {
     this.context = context;
     this.name = name;
     this.mesh = mesh;
+    this.choking = new Choking(mesh.settings().choke());
     this.router = router;
     this.clock = clock;
     this.random = random;
@@ -83,10 +97,21 @@ final class Topic {
         })
         .onMessage(PeerUnsubscribed.class, m -> {
           mesh.peerUnsubscribed(m.peer());
+          choking.forget(m.peer());
           return Behaviors.same();
         })
         .onMessage(PeerGone.class, m -> {
           mesh.peerDisconnected(m.peer());
+          choking.forget(m.peer());
+          return Behaviors.same();
+        })
+        .onMessage(PeerRtt.class, m -> {
+          mesh.peerRtt(m.peer(), m.millis());
+          return Behaviors.same();
+        })
+        .onMessage(ChokeFrom.class, this::onChoke)
+        .onMessage(AnnouncedFirst.class, m -> {
+          choking.announcedFirst(m.peer(), m.count());
           return Behaviors.same();
         })
         .onMessage(GraftFrom.class, this::onGraft)
@@ -123,7 +148,18 @@ final class Topic {
     return Behaviors.same();
   }
 
+  private Behavior<Command> onChoke(ChokeFrom choke) {
+    if (mesh.isMeshPeer(choke.peer())) {
+      choking.chokedBy(choke.peer(), choke.choke());
+      router.tell(new GossipRouter.Count(choke.choke() ? "chokes.received" : "unchokes.received"));
+    } else {
+      router.tell(new GossipRouter.Count("rejected.choke-outside-mesh"));
+    }
+    return Behaviors.same();
+  }
+
   private Behavior<Command> onPrune(PruneFrom prune) {
+    choking.forget(prune.peer());
     List<Contact> exchange = mesh.onPrune(prune.peer(), prune.backoffMillis(), prune.peerExchange(), clock.millis());
     if (!exchange.isEmpty()) {
       router.tell(new GossipRouter.Connect(exchange));
@@ -136,8 +172,17 @@ final class Topic {
     ReceivedMessage received = new ReceivedMessage(name, NodeId.fromPublicKey(message.origin()), deliver.id(),
         message.payload(), deliver.fromPeer());
     subscribers.forEach(s -> s.tell(received));
+    choking.firstCopyFrom(deliver.fromPeer());
+    IHave announcement = null;
     for (NodeId peer : mesh.forwardTargets(deliver.fromPeer())) {
-      router.tell(new GossipRouter.Send(peer, message));
+      if (choking.isChokedBy(peer)) {
+        if (announcement == null) {
+          announcement = new IHave(name, List.of(deliver.id().bytes()));
+        }
+        router.tell(new GossipRouter.Send(peer, announcement));
+      } else {
+        router.tell(new GossipRouter.Send(peer, message));
+      }
     }
     return Behaviors.same();
   }
@@ -176,6 +221,14 @@ final class Topic {
     HeartbeatResult result = mesh.heartbeat(clock.millis(), random);
     result.grafts().forEach(this::send);
     result.prunes().forEach(this::send);
+    result.prunes().forEach(p -> choking.forget(p.peer()));
+    Choking.Decision chokes = choking.heartbeat(mesh.meshPeers());
+    for (NodeId peer : chokes.choke()) {
+      router.tell(new GossipRouter.Send(peer, new Choke(name)));
+    }
+    for (NodeId peer : chokes.unchoke()) {
+      router.tell(new GossipRouter.Send(peer, new Unchoke(name)));
+    }
     if (!result.gossip().isEmpty()) {
       router.tell(new GossipRouter.Gossip(name, result.gossipTargets()));
     }

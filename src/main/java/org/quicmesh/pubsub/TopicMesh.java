@@ -40,6 +40,8 @@ public final class TopicMesh {
   private final Set<NodeId> fanout = new LinkedHashSet<>();
   /** Backoff expiry per peer; kept across disconnects so a reconnect does not reset it. */
   private final Map<NodeId, Long> backoffUntil = new LinkedHashMap<>();
+  /** Smoothed round-trip time per connected peer, as the router measured it. */
+  private final Map<NodeId, Double> rttMillis = new LinkedHashMap<>();
 
   private boolean subscribed;
   private boolean fanoutActive;
@@ -51,6 +53,8 @@ public final class TopicMesh {
   private long graftsRefused;
   private long prunesReceived;
   private long slowPeersPruned;
+  private long opportunisticGrafts;
+  private long heartbeats;
 
   /**
    * @param topic the topic (validated like a wire topic)
@@ -97,10 +101,7 @@ public final class TopicMesh {
       grafts.add(graft(peer));
     }
     clearFanout();
-    for (NodeId peer : sample(graftCandidates(nowMillis), settings.d() - mesh.size(), random)) {
-      mesh.add(peer);
-      grafts.add(graft(peer));
-    }
+    graftNew(settings.d() - mesh.size(), nowMillis, random, grafts);
     return grafts;
   }
 
@@ -147,7 +148,15 @@ public final class TopicMesh {
    * @return whether it was in our mesh
    */
   public boolean peerDisconnected(NodeId peer) {
+    rttMillis.remove(peer);
     return forget(peer);
+  }
+
+  /** The router measured the round-trip time to a connected peer: mesh choices prefer low ones (see d-fast). */
+  public void peerRtt(NodeId peer, double millis) {
+    if (!peer.equals(self) && millis >= 0) {
+      rttMillis.put(peer, millis);
+    }
   }
 
   private boolean forget(NodeId peer) {
@@ -238,11 +247,13 @@ public final class TopicMesh {
 
   /**
    * Periodic maintenance (every {@code heartbeat}): drop expired backoffs; when subscribed graft up to D below D_low
-   * and prune random peers down to D above D_high (with peer exchange and backoff); otherwise expire or refill the
-   * fanout; choose the gossip targets: max(D_lazy, gossip-factor x eligible) random subscribed peers outside the
-   * mesh (or fanout).
+   * (d-fast of them the lowest-RTT candidates, the rest random), prune down to D above D_high (keeping the d-fast
+   * lowest-RTT peers and random others; with peer exchange and backoff), and every {@code opportunistic-graft-ticks}
+   * graft a few candidates faster than the mesh median; otherwise expire or refill the fanout; choose the gossip
+   * targets: max(D_lazy, gossip-factor x eligible) random subscribed peers outside the mesh (or fanout).
    */
   public HeartbeatResult heartbeat(long nowMillis, Random random) {
+    heartbeats++;
     backoffUntil.values().removeIf(until -> until + backoffSlackMillis() <= nowMillis);
     List<MeshAction.SendGraft> grafts = new ArrayList<>();
     List<MeshAction.SendPrune> prunes = new ArrayList<>();
@@ -251,19 +262,19 @@ public final class TopicMesh {
     Set<NodeId> pushPeers;
     if (subscribed) {
       if (mesh.size() < settings.dLow()) {
-        for (NodeId peer : sample(graftCandidates(nowMillis), settings.d() - mesh.size(), random)) {
-          mesh.add(peer);
-          grafts.add(graft(peer));
-        }
+        graftNew(settings.d() - mesh.size(), nowMillis, random, grafts);
       } else if (mesh.size() > settings.dHigh()) {
-        // No peer scores here: the spec's score-ranked keepers degrade to a random choice.
-        List<NodeId> shuffled = sample(new ArrayList<>(mesh), mesh.size(), random);
-        List<NodeId> keep = shuffled.subList(0, settings.d());
-        for (NodeId peer : shuffled.subList(settings.d(), shuffled.size())) {
-          mesh.remove(peer);
-          prunes.add(prune(peer, peerExchange(keep, peer, random), settings.pruneBackoffMillis(),
-              PruneReason.OVERSUBSCRIBED, nowMillis));
+        // Round-trip time stands in for the spec's peer score: the fastest are kept, the rest of D is random.
+        List<NodeId> keep = choose(new ArrayList<>(mesh), settings.d(), random);
+        for (NodeId peer : new ArrayList<>(mesh)) {
+          if (!keep.contains(peer)) {
+            mesh.remove(peer);
+            prunes.add(prune(peer, peerExchange(keep, peer, random), settings.pruneBackoffMillis(),
+                PruneReason.OVERSUBSCRIBED, nowMillis));
+          }
         }
+      } else if (settings.opportunisticGraftTicks() > 0 && heartbeats % settings.opportunisticGraftTicks() == 0) {
+        graftFasterThanMedian(nowMillis, grafts);
       }
       pushPeers = mesh;
     } else if (fanoutActive) {
@@ -305,7 +316,11 @@ public final class TopicMesh {
   public List<NodeId> publishTargets(long nowMillis, Random random, NodeId fromPeerOrNull) {
     Collection<NodeId> targets;
     if (subscribed) {
-      targets = mesh.isEmpty() ? sample(new ArrayList<>(known.keySet()), settings.d(), random) : mesh;
+      if (settings.floodPublish()) {
+        targets = known.keySet();
+      } else {
+        targets = mesh.isEmpty() ? sample(new ArrayList<>(known.keySet()), settings.d(), random) : mesh;
+      }
     } else {
       fanoutActive = true;
       if (fanout.isEmpty()) {
@@ -323,6 +338,14 @@ public final class TopicMesh {
   }
 
   // ---------------------------------------------------------------------------------------------- queries
+
+  public PubSubSettings settings() {
+    return settings;
+  }
+
+  public boolean isMeshPeer(NodeId peer) {
+    return mesh.contains(peer);
+  }
 
   public int meshSize() {
     return mesh.size();
@@ -383,7 +406,7 @@ public final class TopicMesh {
     }
     return new MeshSnapshot(topic, subscribed, isReady(), known.size(), List.copyOf(mesh), List.copyOf(fanout),
         fanoutActive ? fanoutLastPublish : -1, backingOff, graftsSent, prunesSent, graftsAccepted, graftsRefused,
-        prunesReceived, slowPeersPruned);
+        prunesReceived, slowPeersPruned, opportunisticGrafts);
   }
 
   // ---------------------------------------------------------------------------------------------- internals
@@ -399,6 +422,75 @@ public final class TopicMesh {
   private boolean mayGraft(NodeId peer, long nowMillis) {
     Long until = backoffUntil.get(peer);
     return until == null || until + backoffSlackMillis() <= nowMillis;
+  }
+
+  /** Grafts {@code count} candidates chosen by {@link #choose} into the mesh. */
+  private void graftNew(int count, long nowMillis, Random random, List<MeshAction.SendGraft> grafts) {
+    for (NodeId peer : choose(graftCandidates(nowMillis), count, random)) {
+      mesh.add(peer);
+      grafts.add(graft(peer));
+    }
+  }
+
+  /**
+   * Opportunistic grafting by latency: up to {@code opportunistic-graft-peers} candidates whose round-trip time is
+   * below the median of the mesh's measured ones (fastest first). The mesh may then exceed D until trimming keeps the
+   * fastest; a mesh of fast links makes the first copy of a message travel close to the best path.
+   */
+  private void graftFasterThanMedian(long nowMillis, List<MeshAction.SendGraft> grafts) {
+    List<Double> meshRtts = new ArrayList<>();
+    for (NodeId peer : mesh) {
+      Double rtt = rttMillis.get(peer);
+      if (rtt != null) {
+        meshRtts.add(rtt);
+      }
+    }
+    if (meshRtts.isEmpty()) {
+      return;
+    }
+    meshRtts.sort(null);
+    double median = meshRtts.get(meshRtts.size() / 2);
+    List<NodeId> faster = new ArrayList<>();
+    for (NodeId peer : byRtt(graftCandidates(nowMillis))) {
+      if (faster.size() >= settings.opportunisticGraftPeers() || rttMillis.get(peer) >= median) {
+        break;
+      }
+      faster.add(peer);
+    }
+    for (NodeId peer : faster) {
+      mesh.add(peer);
+      grafts.add(graft(peer));
+      opportunisticGrafts++;
+    }
+  }
+
+  /**
+   * {@code n} peers of {@code from}: the share d-fast/d of them the lowest-RTT ones (peers with a measured RTT only),
+   * the rest random among the others, so a mesh is fast and still a random graph.
+   */
+  private List<NodeId> choose(List<NodeId> from, int n, Random random) {
+    if (n <= 0 || from.isEmpty()) {
+      return List.of();
+    }
+    int fast = (int) Math.round(n * (double) settings.dFast() / settings.d());
+    List<NodeId> fastest = byRtt(from);
+    List<NodeId> chosen = new ArrayList<>(fastest.subList(0, Math.min(fast, fastest.size())));
+    List<NodeId> rest = new ArrayList<>(from);
+    rest.removeAll(chosen);
+    chosen.addAll(sample(rest, n - chosen.size(), random));
+    return chosen;
+  }
+
+  /** The peers of {@code from} with a measured round-trip time, lowest first (ties keep their order). */
+  private List<NodeId> byRtt(List<NodeId> from) {
+    List<NodeId> measured = new ArrayList<>();
+    for (NodeId peer : from) {
+      if (rttMillis.containsKey(peer)) {
+        measured.add(peer);
+      }
+    }
+    measured.sort(java.util.Comparator.comparingDouble(rttMillis::get));
+    return measured;
   }
 
   private List<NodeId> graftCandidates(long nowMillis) {

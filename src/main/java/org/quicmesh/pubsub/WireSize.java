@@ -1,5 +1,6 @@
 package org.quicmesh.pubsub;
 
+import org.quicmesh.wire.Choke;
 import org.quicmesh.wire.GossipMessage;
 import org.quicmesh.wire.Graft;
 import org.quicmesh.wire.IHave;
@@ -7,6 +8,7 @@ import org.quicmesh.wire.IWant;
 import org.quicmesh.wire.Prune;
 import org.quicmesh.wire.Publish;
 import org.quicmesh.wire.Subscribe;
+import org.quicmesh.wire.Unchoke;
 import org.quicmesh.wire.Unsubscribe;
 
 /**
@@ -40,6 +42,12 @@ final class WireSize {
       return FIELD + s.topic().length();
     }
     if (message instanceof Unsubscribe u) {
+      return FIELD + u.topic().length();
+    }
+    if (message instanceof Choke c) {
+      return FIELD + c.topic().length();
+    }
+    if (message instanceof Unchoke u) {
       return FIELD + u.topic().length();
     }
     throw new IllegalArgumentException("unknown gossip message " + message.getClass().getSimpleName());

@@ -5,4 +5,4 @@ package org.quicmesh.wire;
  * was verified when the connection was established.
  */
 public sealed interface GossipMessage extends Message
-    permits Subscribe, Unsubscribe, Graft, Prune, Publish, IHave, IWant {}
+    permits Subscribe, Unsubscribe, Graft, Prune, Publish, IHave, IWant, Choke, Unchoke {}

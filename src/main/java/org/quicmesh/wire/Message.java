@@ -52,5 +52,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Publish.class, name = "Publish"),
     @JsonSubTypes.Type(value = IHave.class, name = "IHave"),
     @JsonSubTypes.Type(value = IWant.class, name = "IWant"),
+    @JsonSubTypes.Type(value = Choke.class, name = "Choke"),
+    @JsonSubTypes.Type(value = Unchoke.class, name = "Unchoke"),
 })
 public sealed interface Message permits Request, Response, GossipMessage {}

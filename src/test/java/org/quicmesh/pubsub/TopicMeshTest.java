@@ -34,6 +34,12 @@ class TopicMeshTest {
     return mesh;
   }
 
+  /** The default settings with one key of {@code quicmesh.pubsub} changed. */
+  static PubSubSettings with(String key, Object value) {
+    return PubSubSettings.fromConfig(com.typesafe.config.ConfigFactory.defaultReference()
+        .getConfig("quicmesh.pubsub").withValue(key, com.typesafe.config.ConfigValueFactory.fromAnyRef(value)));
+  }
+
   private static TopicMesh joined(int n, Random random) {
     TopicMesh mesh = meshKnowing(n);
     mesh.join(T0, random);
@@ -313,14 +319,105 @@ class TopicMeshTest {
 
   @Test
   void publishAndForwardExcludeTheSender() {
-    TopicMesh mesh = joined(20, new Random(19));
+    TopicMesh mesh = new TopicMesh(TOPIC, id(0), with("flood-publish", false));
+    for (int i = 1; i <= 20; i++) {
+      mesh.peerSubscribed(contact(i));
+    }
+    mesh.join(T0, new Random(19));
     NodeId sender = mesh.meshPeers().get(2);
     List<NodeId> publish = mesh.publishTargets(T0, new Random(19), sender);
     List<NodeId> forward = mesh.forwardTargets(sender);
     assertFalse(publish.contains(sender));
     assertFalse(forward.contains(sender));
     assertEquals(SETTINGS.d() - 1, forward.size());
-    assertEquals(forward, publish);
+    assertEquals(forward, publish, "without flood publishing our own messages go to the mesh");
+  }
+
+  @Test
+  void floodPublishSendsOurOwnMessagesToEveryKnownSubscriberButForwardsOnlyToTheMesh() {
+    TopicMesh mesh = joined(20, new Random(19));
+    NodeId sender = mesh.meshPeers().get(2);
+    List<NodeId> publish = mesh.publishTargets(T0, new Random(19), sender);
+    assertEquals(19, publish.size());
+    assertFalse(publish.contains(sender));
+    assertEquals(SETTINGS.d() - 1, mesh.forwardTargets(sender).size());
+  }
+
+  // ------------------------------------------------------------------------------------------ latency
+
+  /** Peers 1..n known, peer i with a round-trip time of 10 x i ms (peer 1 the fastest). */
+  private static TopicMesh knowingWithRtts(int n) {
+    TopicMesh mesh = meshKnowing(n);
+    for (int i = 1; i <= n; i++) {
+      mesh.peerRtt(id(i), 10.0 * i);
+    }
+    return mesh;
+  }
+
+  private static Set<NodeId> ids(int from, int to) {
+    Set<NodeId> ids = new HashSet<>();
+    for (int i = from; i <= to; i++) {
+      ids.add(id(i));
+    }
+    return ids;
+  }
+
+  @Test
+  void joinGraftsTheDFastLowestRttPeersAndRandomOthers() {
+    TopicMesh mesh = knowingWithRtts(20);
+    mesh.join(T0, new Random(30));
+    Set<NodeId> meshPeers = Set.copyOf(mesh.meshPeers());
+    assertEquals(SETTINGS.d(), meshPeers.size());
+    assertTrue(meshPeers.containsAll(ids(1, SETTINGS.dFast())), "the d-fast fastest: " + meshPeers);
+    assertEquals(SETTINGS.d() - SETTINGS.dFast(), meshPeers.stream().filter(p -> !ids(1, SETTINGS.dFast())
+        .contains(p)).count());
+  }
+
+  @Test
+  void anOversubscribedMeshKeepsItsFastestPeers() {
+    TopicMesh mesh = knowingWithRtts(20);
+    mesh.join(T0, new Random(31));
+    for (int i = 1; i <= 20; i++) {
+      mesh.onGraft(contact(i), T0);
+    }
+    mesh.heartbeat(T0 + HEARTBEAT, new Random(31));
+    assertEquals(SETTINGS.d(), mesh.meshSize());
+    assertTrue(mesh.meshPeers().containsAll(ids(1, SETTINGS.dFast())));
+  }
+
+  @Test
+  void peersFasterThanTheMeshMedianAreGraftedOpportunistically() {
+    TopicMesh mesh = meshKnowing(20);
+    mesh.join(T0, new Random(32)); // no RTTs yet: a random mesh
+    Set<NodeId> initial = Set.copyOf(mesh.meshPeers());
+    for (int i = 1; i <= 20; i++) {
+      mesh.peerRtt(id(i), initial.contains(id(i)) ? 100 : 10.0 * i); // candidates below 10 are faster than the mesh
+    }
+    List<NodeId> fastestOutside = new ArrayList<>(ids(1, 20));
+    fastestOutside.removeAll(initial);
+    fastestOutside.sort(java.util.Comparator.comparingInt(p -> p.byteAt(31)));
+    int ticks = SETTINGS.opportunisticGraftTicks();
+    for (int t = 1; t < ticks; t++) {
+      assertTrue(mesh.heartbeat(T0 + t * HEARTBEAT, new Random(t)).grafts().isEmpty(), "only every few heartbeats");
+    }
+    HeartbeatResult hb = mesh.heartbeat(T0 + ticks * HEARTBEAT, new Random(32));
+    assertEquals(fastestOutside.subList(0, SETTINGS.opportunisticGraftPeers()),
+        hb.grafts().stream().map(MeshAction.SendGraft::peer).toList());
+    assertEquals(SETTINGS.d() + SETTINGS.opportunisticGraftPeers(), mesh.meshSize());
+    assertEquals(SETTINGS.opportunisticGraftPeers(), mesh.snapshot(T0).opportunisticGrafts());
+  }
+
+  @Test
+  void noOpportunisticGraftWhenNoCandidateBeatsTheMedian() {
+    TopicMesh mesh = meshKnowing(20);
+    mesh.join(T0, new Random(33));
+    Set<NodeId> initial = Set.copyOf(mesh.meshPeers());
+    for (int i = 1; i <= 20; i++) {
+      mesh.peerRtt(id(i), initial.contains(id(i)) ? 10 : 100);
+    }
+    for (int t = 1; t <= SETTINGS.opportunisticGraftTicks(); t++) {
+      assertTrue(mesh.heartbeat(T0 + t * HEARTBEAT, new Random(t)).grafts().isEmpty());
+    }
   }
 
   @Test

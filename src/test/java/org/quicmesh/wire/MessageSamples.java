@@ -63,7 +63,9 @@ final class MessageSamples {
         new Prune("chat", List.of(contact(20)), 60_000),
         new Publish("chat", bytes(32, 21), 99L, "hi all".getBytes(), bytes(64, 22)),
         new IHave("chat", List.of(bytes(32, 23), bytes(40, 24))),
-        new IWant(List.of(bytes(32, 25))));
+        new IWant(List.of(bytes(32, 25))),
+        new Choke("chat"),
+        new Unchoke("chat"));
   }
 
   /** The largest legal messages: each must still fit in one frame. */

@@ -1,0 +1,179 @@
+package org.quicmesh.pubsub;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.quicmesh.identity.NodeId;
+
+/**
+ * Choking for one topic's mesh (see {@link ChokeSettings}): which mesh peers asked us to announce instead of push
+ * ({@link #isChokedBy}), which ones we asked, and the per-window tally behind our decisions: how many first copies
+ * each mesh peer delivered, and how often a choked peer's IHave announced a message before anyone delivered it.
+ *
+ * <p>A decision every {@code interval-ticks} heartbeats (once the window holds {@code min-messages} first copies)
+ * chokes (at most {@code churn}) unchoked peers that delivered
+ * less than {@code first-share} of the window's first copies, keeping {@code d-non-choke} unchoked, and unchokes
+ * choked peers whose announcements came first at least that often; only peers that were in the mesh for the whole
+ * window are judged. When the mesh loses unchoked peers, choked ones are unchoked at once. Plain logic, owned by the
+ * topic actor.
+ */
+public final class Choking {
+
+  /** What a heartbeat decided: send each of these peers a Choke, resp. an Unchoke. */
+  public record Decision(List<NodeId> choke, List<NodeId> unchoke) {
+    static final Decision NONE = new Decision(List.of(), List.of());
+
+    public Decision {
+      choke = List.copyOf(choke);
+      unchoke = List.copyOf(unchoke);
+    }
+  }
+
+  private final ChokeSettings settings;
+  private final Set<NodeId> chokedBy = new LinkedHashSet<>();
+  private final Set<NodeId> choked = new LinkedHashSet<>();
+  /** Per mesh peer in this window: {first copies delivered, announcements that came first}. */
+  private final Map<NodeId, int[]> window = new LinkedHashMap<>();
+  /** Mesh peers at the start of the window: the only ones judged at its end. */
+  private Set<NodeId> judged = Set.of();
+  private long heartbeats;
+  private long chokesSent;
+  private long unchokesSent;
+
+  public Choking(ChokeSettings settings) {
+    this.settings = settings;
+  }
+
+  /** Whether {@code peer} choked us: forward it an IHave, not the message. */
+  public boolean isChokedBy(NodeId peer) {
+    return chokedBy.contains(peer);
+  }
+
+  /** A mesh peer sent Choke ({@code true}) or Unchoke. The caller checks that the peer is in the mesh. */
+  public void chokedBy(NodeId peer, boolean choke) {
+    if (choke) {
+      chokedBy.add(peer);
+    } else {
+      chokedBy.remove(peer);
+    }
+  }
+
+  /** Whether we choked {@code peer}. */
+  public boolean hasChoked(NodeId peer) {
+    return choked.contains(peer);
+  }
+
+  /** The first copy of a message came from {@code peer} (pushed, or answered to our IWant). */
+  public void firstCopyFrom(NodeId peer) {
+    tally(peer)[0]++;
+  }
+
+  /** A peer we choked announced {@code count} messages we had not seen: it would have been first. */
+  public void announcedFirst(NodeId peer, int count) {
+    if (choked.contains(peer)) {
+      tally(peer)[1] += count;
+    }
+  }
+
+  /** {@code peer} left the mesh: a choke lasts only as long as the mesh link. */
+  public void forget(NodeId peer) {
+    chokedBy.remove(peer);
+    choked.remove(peer);
+    window.remove(peer);
+  }
+
+  /**
+   * The heartbeat, with the current mesh: forgets peers that left it, unchokes at once when fewer than
+   * {@code d-non-choke} peers are unchoked, and every {@code interval-ticks} heartbeats decides on the window.
+   */
+  public Decision heartbeat(Collection<NodeId> mesh) {
+    Set<NodeId> inMesh = new HashSet<>(mesh);
+    chokedBy.retainAll(inMesh);
+    choked.retainAll(inMesh);
+    window.keySet().retainAll(inMesh);
+    if (!settings.enabled()) {
+      return Decision.NONE;
+    }
+    heartbeats++;
+    List<NodeId> unchoke = new ArrayList<>();
+    List<NodeId> choke = new ArrayList<>();
+    Comparator<NodeId> byAnnouncedFirst = Comparator.comparingInt((NodeId p) -> tally(p)[1]).reversed();
+    int deficit = settings.dNonChoke() - (inMesh.size() - choked.size());
+    if (deficit > 0) {
+      choked.stream().sorted(byAnnouncedFirst).limit(deficit).forEach(unchoke::add);
+    }
+    if (heartbeats % settings.intervalTicks() == 0 && decide(inMesh, unchoke, choke, byAnnouncedFirst)) {
+      window.clear();
+      judged = Set.copyOf(inMesh);
+    }
+    choked.removeAll(unchoke);
+    choked.addAll(choke);
+    unchokesSent += unchoke.size();
+    chokesSent += choke.size();
+    return unchoke.isEmpty() && choke.isEmpty() ? Decision.NONE : new Decision(choke, unchoke);
+  }
+
+  /** Decides on the window unless it holds too few first copies yet (a slow topic's window just goes on). */
+  private boolean decide(Set<NodeId> mesh, List<NodeId> unchoke, List<NodeId> choke, Comparator<NodeId> byAnnounced) {
+    int firsts = 0;
+    for (NodeId peer : mesh) {
+      firsts += tally(peer)[0];
+    }
+    if (firsts < settings.minMessages()) {
+      return false;
+    }
+    double threshold = settings.firstShare() * firsts;
+    for (NodeId peer : choked.stream().sorted(byAnnounced).toList()) {
+      if (unchoke.size() >= settings.churn() || tally(peer)[1] < threshold) {
+        break;
+      }
+      if (!unchoke.contains(peer)) {
+        unchoke.add(peer);
+      }
+    }
+    int unchoked = mesh.size() - choked.size() + unchoke.size();
+    List<NodeId> candidates = new ArrayList<>();
+    for (NodeId peer : mesh) {
+      if (!choked.contains(peer) && judged.contains(peer)) {
+        candidates.add(peer);
+      }
+    }
+    candidates.sort(Comparator.comparingInt((NodeId p) -> tally(p)[0]));
+    for (NodeId peer : candidates) {
+      if (choke.size() >= settings.churn() || unchoked <= settings.dNonChoke() || tally(peer)[0] >= threshold) {
+        break;
+      }
+      choke.add(peer);
+      unchoked--;
+    }
+    return true;
+  }
+
+  /** Peers we choke now. */
+  public List<NodeId> chokedPeers() {
+    return List.copyOf(choked);
+  }
+
+  /** Peers that choke us now. */
+  public List<NodeId> chokingUs() {
+    return List.copyOf(chokedBy);
+  }
+
+  public long chokesSent() {
+    return chokesSent;
+  }
+
+  public long unchokesSent() {
+    return unchokesSent;
+  }
+
+  private int[] tally(NodeId peer) {
+    return window.computeIfAbsent(peer, k -> new int[2]);
+  }
+}

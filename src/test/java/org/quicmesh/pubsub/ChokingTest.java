@@ -1,0 +1,145 @@
+package org.quicmesh.pubsub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicmesh.pubsub.Peers.id;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.quicmesh.identity.NodeId;
+
+class ChokingTest {
+  /** Decide every heartbeat once 10 first copies are in, choke below a 15 % share, keep 3 unchoked, churn 2. */
+  private static final ChokeSettings SETTINGS = new ChokeSettings(true, 3, 1, 10, 0.15, 2);
+
+  private static List<NodeId> mesh(int n) {
+    List<NodeId> mesh = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      mesh.add(id(i));
+    }
+    return mesh;
+  }
+
+  /** A choking whose first window is open for {@code mesh} (peers are judged only after a whole window). */
+  private static Choking started(List<NodeId> mesh) {
+    Choking choking = new Choking(SETTINGS);
+    for (int i = 0; i < SETTINGS.minMessages(); i++) {
+      choking.firstCopyFrom(mesh.get(0));
+    }
+    assertEquals(Choking.Decision.NONE, choking.heartbeat(mesh), "nobody was in the mesh for a whole window yet");
+    return choking;
+  }
+
+  /** {@code counts[i]} first copies from mesh peer i. */
+  private static void firsts(Choking choking, List<NodeId> mesh, int... counts) {
+    for (int i = 0; i < counts.length; i++) {
+      for (int k = 0; k < counts[i]; k++) {
+        choking.firstCopyFrom(mesh.get(i));
+      }
+    }
+  }
+
+  @Test
+  void peersThatRarelyDeliverFirstAreChokedAtMostChurnAtATime() {
+    List<NodeId> mesh = mesh(6);
+    Choking choking = started(mesh);
+    firsts(choking, mesh, 40, 30, 20, 1, 0, 0);
+    Choking.Decision decision = choking.heartbeat(mesh);
+    assertEquals(SETTINGS.churn(), decision.choke().size());
+    assertTrue(Set.of(id(5), id(6)).containsAll(decision.choke()), "the ones that delivered nothing first");
+    assertTrue(decision.unchoke().isEmpty());
+    assertTrue(choking.hasChoked(id(5)) && choking.hasChoked(id(6)));
+
+    firsts(choking, mesh, 40, 30, 20, 1);
+    assertEquals(List.of(id(4)), choking.heartbeat(mesh).choke(), "the next window chokes the next one");
+  }
+
+  @Test
+  void dNonChokePeersStayUnchokedHoweverUneven() {
+    List<NodeId> mesh = mesh(4);
+    Choking choking = started(mesh);
+    firsts(choking, mesh, 100, 0, 0, 0);
+    assertEquals(1, choking.heartbeat(mesh).choke().size(), "4 peers, 3 must stay unchoked");
+    firsts(choking, mesh, 100);
+    assertTrue(choking.heartbeat(mesh).choke().isEmpty());
+    assertEquals(1, choking.chokedPeers().size());
+  }
+
+  @Test
+  void aWindowWithTooFewMessagesGoesOnUntilItHasEnough() {
+    List<NodeId> mesh = mesh(6);
+    Choking choking = started(mesh);
+    firsts(choking, mesh, 5, 0, 0, 0, 0, 0);
+    assertTrue(choking.heartbeat(mesh).choke().isEmpty(), "5 first copies are too few to judge anyone");
+    firsts(choking, mesh, 5, 0, 0, 0, 0, 0);
+    assertEquals(2, choking.heartbeat(mesh).choke().size(), "10 accumulated over two heartbeats are enough");
+  }
+
+  @Test
+  void aPeerThatJoinedTheMeshMidWindowIsNotJudged() {
+    List<NodeId> mesh = mesh(5);
+    Choking choking = started(mesh);
+    List<NodeId> grown = mesh(6);
+    firsts(choking, grown, 30, 30, 30, 30, 30, 0);
+    assertFalse(choking.heartbeat(grown).choke().contains(id(6)));
+    assertFalse(choking.hasChoked(id(6)));
+  }
+
+  @Test
+  void aChokedPeerWhoseAnnouncementsComeFirstIsUnchoked() {
+    List<NodeId> mesh = mesh(6);
+    Choking choking = started(mesh);
+    firsts(choking, mesh, 40, 30, 20, 10, 0, 0);
+    choking.heartbeat(mesh);
+    assertTrue(choking.hasChoked(id(5)));
+    choking.announcedFirst(id(5), 8);
+    choking.announcedFirst(id(1), 50); // not choked: announcements from it mean nothing here
+    firsts(choking, mesh, 12, 10, 10);
+    Choking.Decision decision = choking.heartbeat(mesh);
+    assertEquals(List.of(id(5)), decision.unchoke());
+    assertFalse(choking.hasChoked(id(5)));
+  }
+
+  @Test
+  void losingUnchokedPeersUnchokesAtOnce() {
+    List<NodeId> mesh = mesh(5);
+    Choking choking = started(mesh);
+    firsts(choking, mesh, 50, 50, 50, 0, 0);
+    choking.heartbeat(mesh);
+    assertEquals(2, choking.chokedPeers().size());
+    List<NodeId> shrunk = List.of(id(1), id(4), id(5)); // two unchoked peers left the mesh
+    Choking.Decision decision = choking.heartbeat(shrunk);
+    assertEquals(Set.of(id(4), id(5)), Set.copyOf(decision.unchoke()));
+    assertTrue(choking.chokedPeers().isEmpty());
+  }
+
+  @Test
+  void chokesFromPeersLastOnlyWhileTheyAreInTheMesh() {
+    Choking choking = new Choking(SETTINGS);
+    choking.chokedBy(id(1), true);
+    choking.chokedBy(id(2), true);
+    assertTrue(choking.isChokedBy(id(1)));
+    choking.chokedBy(id(1), false);
+    assertFalse(choking.isChokedBy(id(1)));
+    choking.heartbeat(List.of(id(3)));
+    assertFalse(choking.isChokedBy(id(2)), "peer 2 left the mesh");
+    choking.chokedBy(id(3), true);
+    choking.forget(id(3));
+    assertFalse(choking.isChokedBy(id(3)));
+  }
+
+  @Test
+  void disabledChokingDecidesNothingButHonoursChokes() {
+    Choking choking = new Choking(new ChokeSettings(false, 3, 1, 10, 0.15, 2));
+    List<NodeId> mesh = mesh(8);
+    for (int round = 0; round < 3; round++) {
+      firsts(choking, mesh, 100);
+      assertEquals(Choking.Decision.NONE, choking.heartbeat(mesh));
+    }
+    choking.chokedBy(id(2), true);
+    assertTrue(choking.isChokedBy(id(2)));
+  }
+}
