@@ -150,6 +150,7 @@ final class NodeGuardian {
         .onMessage(MeshNode.Publish.class,
             m -> toGossip(new GossipRouter.PublishMessage(m.topic(), m.data(), m.replyTo())))
         .onMessage(MeshNode.WhenTopicReady.class, m -> toGossip(new GossipRouter.WhenReady(m.topic(), m.replyTo())))
+        .onMessage(MeshNode.SubscriberDropped.class, m -> toGossip(new GossipRouter.SubscriberDropped(m.topic())))
         .onMessage(MeshNode.Stop.class, stop -> stopping(stop.replyTo()))
         .onSignal(PostStop.class, signal -> {
           transport.shutdown();

@@ -105,7 +105,8 @@ public final class Quicmesh {
   public Source<ReceivedMessage, NotUsed> subscribe(String topic, int bufferSize) {
     return Source.<ReceivedMessage>queue(bufferSize)
         .mapMaterializedValue(queue -> {
-          ActorRef<Object> subscriber = system.systemActorOf(StreamSubscriber.create(queue),
+          ActorRef<Object> subscriber = system.systemActorOf(StreamSubscriber.create(queue,
+                  dropped -> node.tell(new MeshNode.SubscriberDropped(dropped.topic()))),
               "subscriber-" + SUBSCRIBERS.incrementAndGet(), Props.empty());
           node.tell(new MeshNode.Subscribe(topic, subscriber.narrow()));
           return subscriber;

@@ -67,6 +67,9 @@ public final class GossipRouter {
 
   public record GetStatus(ActorRef<PubSubStatus> replyTo) implements Command {}
 
+  /** A local subscriber of {@code topic} could not take a message: counted as {@code subscriber.dropped}. */
+  public record SubscriberDropped(String topic) implements Command {}
+
   // ---- from topic actors ----
   record Send(NodeId peer, GossipMessage message) implements Command {}
 
@@ -195,6 +198,10 @@ public final class GossipRouter {
         })
         .onMessage(TopicLeft.class, this::onTopicLeft)
         .onMessage(TopicIdle.class, this::onTopicIdle)
+        .onMessage(SubscriberDropped.class, m -> {
+          counters.increment("subscriber.dropped");
+          return Behaviors.same();
+        })
         .onMessage(Count.class, m -> {
           counters.increment(m.counter());
           return Behaviors.same();
@@ -500,8 +507,10 @@ public final class GossipRouter {
     if (peer != null) {
       if (send.message() instanceof Choke choke) {
         peer.chokedIn.add(choke.topic());
+        counters.increment("chokes.sent");
       } else if (send.message() instanceof Unchoke unchoke) {
         peer.chokedIn.remove(unchoke.topic());
+        counters.increment("unchokes.sent");
       } else if (send.message() instanceof Prune prune) {
         peer.chokedIn.remove(prune.topic());
       }

@@ -77,6 +77,47 @@ class GossipNodeTest {
   }
 
   @Test
+  void meshPeersThatOnlySendLateCopiesAreChokedAndEveryMessageStillArrives() {
+    long duplicatesBefore = total("duplicates");
+    publishRound(0, 100);
+    long duplicatesFirst = total("duplicates") - duplicatesBefore;
+    publishRound(100, 100);
+    long duplicatesSecond = total("duplicates") - duplicatesBefore - duplicatesFirst;
+    for (int n = 0; n < nodes.size(); n++) {
+      int own = 0;
+      for (int i = 0; i < 200; i++) {
+        own += i % nodes.size() == n ? 1 : 0;
+      }
+      assertEquals(200 - own, inboxes.get(n).size(), "node " + n);
+    }
+    assertTrue(total("chokes.received") > 0, "late mesh peers were choked");
+    assertEquals(0, total("rejected.choke-outside-mesh"));
+    assertTrue(duplicatesSecond < 0.8 * duplicatesFirst,
+        "duplicates fall once choking has learned: " + duplicatesFirst + " -> " + duplicatesSecond);
+  }
+
+  /** {@code count} messages from nodes in turn, 10 per virtual second, then 5 s to settle. */
+  private void publishRound(int first, int count) {
+    var sink = cluster.<org.apache.pekko.pattern.StatusReply<MessageId>>collector(new ArrayList<>());
+    for (int i = first; i < first + count; i++) {
+      byte[] data = ("message " + i).getBytes(StandardCharsets.UTF_8);
+      nodes.get(i % nodes.size()).node().tell(new MeshNode.Publish("chat", data, sink));
+      cluster.advance(Duration.ofMillis(100));
+    }
+    cluster.advance(Duration.ofSeconds(5));
+  }
+
+  /** A pub/sub counter summed over all nodes. */
+  private long total(String counter) {
+    long sum = 0;
+    for (Member m : nodes) {
+      NodeStatus status = cluster.ask(m.node(), MeshNode.GetStatus::new);
+      sum += status.telemetry().pubsub().counters().getOrDefault(counter, 0L);
+    }
+    return sum;
+  }
+
+  @Test
   void meshesFormWithinTheDegreeBounds() {
     for (Member m : nodes) {
       NodeStatus status = cluster.ask(m.node(), MeshNode.GetStatus::new);

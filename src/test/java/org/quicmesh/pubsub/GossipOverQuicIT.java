@@ -135,6 +135,9 @@ class GossipOverQuicIT {
           .forEach((k, v) -> counters.merge(k, v, Long::sum));
     }
     System.out.println("gossip over QUIC: router counters summed over all nodes: " + counters);
+    assertTrue(counters.getOrDefault("chokes.received", 0L) > 0, "mesh peers sending late copies were choked");
+    assertEquals(counters.getOrDefault("chokes.sent", 0L), counters.getOrDefault("chokes.received", 0L)
+        + counters.getOrDefault("rejected.choke-outside-mesh", 0L), "every Choke arrived over the QUIC streams");
 
     for (int n = 0; n < NODES; n++) {
       Set<Integer> missing = new java.util.TreeSet<>();

@@ -32,6 +32,19 @@ class PubSubSettingsTest {
     assertEquals(10_000, s.seenCacheSize());
     assertEquals(Duration.ofMinutes(2), s.seenTtl());
     assertEquals(4_194_304L, s.maxPeerQueueBytes());
+    assertEquals(true, s.floodPublish());
+    assertEquals(4, s.dFast());
+    assertEquals(new ChokeSettings(true, 3, 1, 10, 0.25, 3), s.choke());
+  }
+
+  @Test
+  void latencyAndChokeSettingsOutOfRangeAreRejected() {
+    assertThrows(IllegalArgumentException.class,
+        () -> PubSubSettings.fromConfig(reference().withValue("d-fast", ConfigValueFactory.fromAnyRef(7))));
+    assertThrows(IllegalArgumentException.class,
+        () -> PubSubSettings.fromConfig(reference().withValue("choke.first-share", ConfigValueFactory.fromAnyRef(1))));
+    assertThrows(IllegalArgumentException.class,
+        () -> PubSubSettings.fromConfig(reference().withValue("choke.d-non-choke", ConfigValueFactory.fromAnyRef(0))));
   }
 
   @Test

@@ -145,6 +145,10 @@ class SlowSubscriberOverQuicIT {
     long droppedLocally = b.getOrDefault("received", 0L) - STALLED_BUFFER - 32;
     assertTrue(slowPeers > 0 || droppedLocally > MESSAGES / 10,
         "peers.slow " + slowPeers + ", messages the stalled subscriber must have dropped " + droppedLocally);
+    if (droppedLocally > 0) {
+      assertTrue(b.getOrDefault("subscriber.dropped", 0L) >= droppedLocally / 2,
+          "local drops are visible in telemetry: " + b.get("subscriber.dropped") + " of " + droppedLocally);
+    }
   }
 
   private static CompletableFuture<MessageId> publish(Quicmesh node, long index) {

@@ -23,11 +23,12 @@ class GossipSimulationTest {
 
   @Test
   void inAHealthyNetworkEverySubscriberReceivesEveryMessageWithBoundedDuplicates() {
-    GossipSimulation.Result r = run(300, 50, 0, 0, 3);
+    GossipSimulation.Result r = run(300, 100, 0, 0, 3);
     assertEquals(0, r.publishFailures());
     assertEquals(1.0, r.deliveryRatio());
     assertTrue(r.duplicatesPerDelivery() <= DUPLICATE_BOUND, "duplicates per delivery " + r.duplicatesPerDelivery());
     assertTrue(r.hopsP95() <= 2 * Math.log(300) / Math.log(6) + 1, "hops p95 " + r.hopsP95());
+    assertTrue(r.latencyRatioP95() <= 1.5, "latency p95 / best path p95 " + r.latencyRatioP95());
   }
 
   @Test
@@ -52,10 +53,9 @@ class GossipSimulationTest {
   }
 
   /**
-   * Flooding a mesh makes every mesh link carry a message once each way except the link it first arrived on, so
-   * duplicates per delivery are 2E/N - 2 = (mean mesh degree) - 2: about 5 with D = 6, D_high = 12. The issue's target of
-   * 3 needs a mean degree of 5 (a smaller D) or duplicate suppression; what holds with the default degrees is fewer
-   * duplicates than D, i.e. a mean mesh degree below D + 2.
+   * Flooding a mesh costs about (mean mesh degree) - 2 duplicates per delivery, about 5 with D = 6; choking brings it
+   * to about 2.8 at 1,000 nodes over 100 messages (docs/benchmarks.md), counting the first messages that pass before
+   * the first choke decisions (each needs 10 first copies per node). The issue's target.
    */
-  private static final double DUPLICATE_BOUND = 6;
+  private static final double DUPLICATE_BOUND = 3;
 }
