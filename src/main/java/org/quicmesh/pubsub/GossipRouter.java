@@ -83,6 +83,8 @@ public final class GossipRouter {
 
   record Count(String counter) implements Command {}
 
+  record TopicReport(TopicStatus status) implements Command {}
+
   // ---- internal ----
   private record FromPeer(NodeId peer, GossipMessage message, ActorRef<Ack> ack) implements Command {}
 
@@ -131,6 +133,7 @@ public final class GossipRouter {
   private final Map<NodeId, Peer> peers = new LinkedHashMap<>();
   private final Set<NodeId> connecting = new HashSet<>();
   private final Map<String, ActorRef<Topic.Command>> topics = new HashMap<>();
+  private final Map<String, TopicStatus> topicStatus = new java.util.TreeMap<>();
   private final Set<String> subscribed = new HashSet<>();
   private final SeenCache seen;
   private final MessageCache cache;
@@ -202,6 +205,12 @@ public final class GossipRouter {
           counters.increment("subscriber.dropped");
           return Behaviors.same();
         })
+        .onMessage(TopicReport.class, m -> {
+          if (topics.containsKey(m.status().topic())) {
+            topicStatus.put(m.status().topic(), m.status());
+          }
+          return Behaviors.same();
+        })
         .onMessage(Count.class, m -> {
           counters.increment(m.counter());
           return Behaviors.same();
@@ -240,6 +249,7 @@ public final class GossipRouter {
   private Behavior<Command> onTopicIdle(TopicIdle idle) {
     if (topics.get(idle.topic()) == idle.actor() && !subscribed.contains(idle.topic())) {
       topics.remove(idle.topic());
+      topicStatus.remove(idle.topic());
       context.stop(idle.actor());
     }
     return Behaviors.same();
@@ -584,9 +594,8 @@ public final class GossipRouter {
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
-    Map<String, Integer> meshSizes = new java.util.TreeMap<>();
     get.replyTo().tell(new PubSubStatus(peers.size(), List.copyOf(new java.util.TreeSet<>(subscribed)),
-        topics.size(), counters.snapshot()));
+        topics.size(), List.copyOf(topicStatus.values()), counters.snapshot()));
     return Behaviors.same();
   }
 }

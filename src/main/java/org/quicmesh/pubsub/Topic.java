@@ -229,6 +229,9 @@ final class Topic {
     for (NodeId peer : chokes.unchoke()) {
       router.tell(new GossipRouter.Send(peer, new Unchoke(name)));
     }
+    router.tell(new GossipRouter.TopicReport(new TopicStatus(name, mesh.isSubscribed(), mesh.isReady(),
+        mesh.knownPeers().size(), mesh.meshSize(), mesh.fanoutPeers().size(), choking.chokedPeers().size(),
+        choking.chokingUs().size(), mesh.meshRttMedianMillis())));
     if (!result.gossip().isEmpty()) {
       router.tell(new GossipRouter.Gossip(name, result.gossipTargets()));
     }

@@ -347,6 +347,22 @@ public final class TopicMesh {
     return mesh.contains(peer);
   }
 
+  /** The median measured round-trip time to the mesh peers, or -1 when none is measured. */
+  public double meshRttMedianMillis() {
+    List<Double> meshRtts = new ArrayList<>();
+    for (NodeId peer : mesh) {
+      Double rtt = rttMillis.get(peer);
+      if (rtt != null) {
+        meshRtts.add(rtt);
+      }
+    }
+    if (meshRtts.isEmpty()) {
+      return -1;
+    }
+    meshRtts.sort(null);
+    return meshRtts.get(meshRtts.size() / 2);
+  }
+
   public int meshSize() {
     return mesh.size();
   }
@@ -438,18 +454,10 @@ public final class TopicMesh {
    * fastest; a mesh of fast links makes the first copy of a message travel close to the best path.
    */
   private void graftFasterThanMedian(long nowMillis, List<MeshAction.SendGraft> grafts) {
-    List<Double> meshRtts = new ArrayList<>();
-    for (NodeId peer : mesh) {
-      Double rtt = rttMillis.get(peer);
-      if (rtt != null) {
-        meshRtts.add(rtt);
-      }
-    }
-    if (meshRtts.isEmpty()) {
+    double median = meshRttMedianMillis();
+    if (median < 0) {
       return;
     }
-    meshRtts.sort(null);
-    double median = meshRtts.get(meshRtts.size() / 2);
     List<NodeId> faster = new ArrayList<>();
     for (NodeId peer : byRtt(graftCandidates(nowMillis))) {
       if (faster.size() >= settings.opportunisticGraftPeers() || rttMillis.get(peer) >= median) {

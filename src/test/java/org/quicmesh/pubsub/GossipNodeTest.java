@@ -122,6 +122,11 @@ class GossipNodeTest {
     for (Member m : nodes) {
       NodeStatus status = cluster.ask(m.node(), MeshNode.GetStatus::new);
       assertTrue(status.telemetry().pubsub().peers() >= 4, "peers " + status.telemetry().pubsub().peers());
+      TopicStatus chat = status.telemetry().pubsub().meshes().get(0);
+      PubSubSettings settings = PubSubSettings.defaults();
+      assertEquals("chat", chat.topic());
+      assertTrue(chat.ready() && chat.mesh() >= settings.dLow() && chat.mesh() <= settings.dHigh(), chat.toString());
+      assertTrue(chat.meshRttMedianMs() >= 20 && chat.meshRttMedianMs() <= 100, "RTTs measured: " + chat);
     }
   }
 
