@@ -17,9 +17,10 @@ import org.quicmesh.wire.Limits;
 import org.quicmesh.wire.Prune;
 
 /**
- * The local node's GossipSub state for one topic (gossipsub v1.0 mesh and fanout, v1.1 prune backoff, peer exchange
- * and adaptive gossip; no peer scoring): which peers are subscribed, which of them form our mesh, the fanout used to
- * publish without subscribing, and the backoffs that keep two peers from regrafting right after a prune.
+ * The local node's GossipSub state for one topic (gossipsub v1.0 mesh and fanout, v1.1 prune backoff, peer exchange,
+ * flood publishing and adaptive gossip; measured round-trip time where v1.1 uses peer scores, see
+ * {@link LatencyRanking}): which peers are subscribed, which of them form our mesh, the fanout used to publish without
+ * subscribing, and the backoffs that keep two peers from regrafting right after a prune.
  *
  * <p>Every method is synchronous and returns decisions ({@link MeshAction}s) that the topic actor turns into wire
  * messages; time comes in as {@code nowMillis} and randomness as a {@link Random}, so a seed reproduces every choice
@@ -40,8 +41,7 @@ public final class TopicMesh {
   private final Set<NodeId> fanout = new LinkedHashSet<>();
   /** Backoff expiry per peer; kept across disconnects so a reconnect does not reset it. */
   private final Map<NodeId, Long> backoffUntil = new LinkedHashMap<>();
-  /** Smoothed round-trip time per connected peer, as the router measured it. */
-  private final Map<NodeId, Double> rttMillis = new LinkedHashMap<>();
+  private final LatencyRanking latency;
 
   private boolean subscribed;
   private boolean fanoutActive;
@@ -66,6 +66,7 @@ public final class TopicMesh {
     this.topic = topic;
     this.self = Objects.requireNonNull(self, "self");
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.latency = new LatencyRanking(settings.d(), settings.dFast());
   }
 
   public String topic() {
@@ -148,14 +149,14 @@ public final class TopicMesh {
    * @return whether it was in our mesh
    */
   public boolean peerDisconnected(NodeId peer) {
-    rttMillis.remove(peer);
+    latency.forget(peer);
     return forget(peer);
   }
 
   /** The router measured the round-trip time to a connected peer: mesh choices prefer low ones (see d-fast). */
   public void peerRtt(NodeId peer, double millis) {
     if (!peer.equals(self) && millis >= 0) {
-      rttMillis.put(peer, millis);
+      latency.update(peer, millis);
     }
   }
 
@@ -265,7 +266,7 @@ public final class TopicMesh {
         graftNew(settings.d() - mesh.size(), nowMillis, random, grafts);
       } else if (mesh.size() > settings.dHigh()) {
         // Round-trip time stands in for the spec's peer score: the fastest are kept, the rest of D is random.
-        List<NodeId> keep = choose(new ArrayList<>(mesh), settings.d(), random);
+        List<NodeId> keep = latency.choose(new ArrayList<>(mesh), settings.d(), random);
         for (NodeId peer : new ArrayList<>(mesh)) {
           if (!keep.contains(peer)) {
             mesh.remove(peer);
@@ -349,18 +350,7 @@ public final class TopicMesh {
 
   /** The median measured round-trip time to the mesh peers, or -1 when none is measured. */
   public double meshRttMedianMillis() {
-    List<Double> meshRtts = new ArrayList<>();
-    for (NodeId peer : mesh) {
-      Double rtt = rttMillis.get(peer);
-      if (rtt != null) {
-        meshRtts.add(rtt);
-      }
-    }
-    if (meshRtts.isEmpty()) {
-      return -1;
-    }
-    meshRtts.sort(null);
-    return meshRtts.get(meshRtts.size() / 2);
+    return latency.median(mesh);
   }
 
   public int meshSize() {
@@ -442,7 +432,7 @@ public final class TopicMesh {
 
   /** Grafts {@code count} candidates chosen by {@link #choose} into the mesh. */
   private void graftNew(int count, long nowMillis, Random random, List<MeshAction.SendGraft> grafts) {
-    for (NodeId peer : choose(graftCandidates(nowMillis), count, random)) {
+    for (NodeId peer : latency.choose(graftCandidates(nowMillis), count, random)) {
       mesh.add(peer);
       grafts.add(graft(peer));
     }
@@ -459,8 +449,8 @@ public final class TopicMesh {
       return;
     }
     List<NodeId> faster = new ArrayList<>();
-    for (NodeId peer : byRtt(graftCandidates(nowMillis))) {
-      if (faster.size() >= settings.opportunisticGraftPeers() || rttMillis.get(peer) >= median) {
+    for (NodeId peer : latency.fastestFirst(graftCandidates(nowMillis))) {
+      if (faster.size() >= settings.opportunisticGraftPeers() || latency.rttOf(peer) >= median) {
         break;
       }
       faster.add(peer);
@@ -470,35 +460,6 @@ public final class TopicMesh {
       grafts.add(graft(peer));
       opportunisticGrafts++;
     }
-  }
-
-  /**
-   * {@code n} peers of {@code from}: the share d-fast/d of them the lowest-RTT ones (peers with a measured RTT only),
-   * the rest random among the others, so a mesh is fast and still a random graph.
-   */
-  private List<NodeId> choose(List<NodeId> from, int n, Random random) {
-    if (n <= 0 || from.isEmpty()) {
-      return List.of();
-    }
-    int fast = (int) Math.round(n * (double) settings.dFast() / settings.d());
-    List<NodeId> fastest = byRtt(from);
-    List<NodeId> chosen = new ArrayList<>(fastest.subList(0, Math.min(fast, fastest.size())));
-    List<NodeId> rest = new ArrayList<>(from);
-    rest.removeAll(chosen);
-    chosen.addAll(sample(rest, n - chosen.size(), random));
-    return chosen;
-  }
-
-  /** The peers of {@code from} with a measured round-trip time, lowest first (ties keep their order). */
-  private List<NodeId> byRtt(List<NodeId> from) {
-    List<NodeId> measured = new ArrayList<>();
-    for (NodeId peer : from) {
-      if (rttMillis.containsKey(peer)) {
-        measured.add(peer);
-      }
-    }
-    measured.sort(java.util.Comparator.comparingDouble(rttMillis::get));
-    return measured;
   }
 
   private List<NodeId> graftCandidates(long nowMillis) {
