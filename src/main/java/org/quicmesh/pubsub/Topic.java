@@ -221,8 +221,7 @@ final class Topic {
     HeartbeatResult result = mesh.heartbeat(clock.millis(), random);
     result.grafts().forEach(this::send);
     result.prunes().forEach(this::send);
-    result.prunes().forEach(p -> choking.forget(p.peer()));
-    Choking.Decision chokes = choking.heartbeat(mesh.meshPeers());
+    Choking.Decision chokes = choking.heartbeat(mesh.meshPeers()); // also forgets peers that left the mesh
     for (NodeId peer : chokes.choke()) {
       router.tell(new GossipRouter.Send(peer, new Choke(name)));
     }
