@@ -1,7 +1,9 @@
 package org.quicmesh.node;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
@@ -60,41 +62,36 @@ public final class Quicmesh {
   }
 
   public CompletionStage<Pong> ping(PeerTarget target) {
-    return AskPattern.askWithStatus(node, replyTo -> new MeshNode.Ping(target, replyTo), askTimeout,
-        system.scheduler());
+    return askWithStatus(replyTo -> new MeshNode.Ping(target, replyTo), askTimeout);
   }
 
   public CompletionStage<NodeStatus> status() {
-    return AskPattern.askWithStatus(node, MeshNode.GetStatus::new, askTimeout, system.scheduler());
+    return askWithStatus(MeshNode.GetStatus::new, askTimeout);
   }
 
   /** The 20 contacts closest to {@code target} by an iterative lookup, with the lookup's statistics. */
   public CompletionStage<LookupResult> findNode(NodeId target) {
-    return AskPattern.askWithStatus(node, replyTo -> new MeshNode.FindNode(target, replyTo), lookupTimeout(),
-        system.scheduler());
+    return askWithStatus(replyTo -> new MeshNode.FindNode(target, replyTo), lookupTimeout());
   }
 
   /** Stores a value at the closest nodes under its BLAKE3 key. */
   public CompletionStage<PutResult> put(byte[] value) {
-    return AskPattern.askWithStatus(node, replyTo -> new MeshNode.Put(value, replyTo), lookupTimeout(),
-        system.scheduler());
+    return askWithStatus(replyTo -> new MeshNode.Put(value, replyTo), lookupTimeout());
   }
 
   /** Fetches a value by key; fails with "not found" when no node has it. */
   public CompletionStage<byte[]> get(Key key) {
-    return AskPattern.askWithStatus(node, replyTo -> new MeshNode.Get(key, replyTo), lookupTimeout(),
-        system.scheduler());
+    return askWithStatus(replyTo -> new MeshNode.Get(key, replyTo), lookupTimeout());
   }
 
   /** Publishes our signed endpoint record; it is republished automatically afterwards. */
   public CompletionStage<EndpointRecord> publishAddress() {
-    return AskPattern.askWithStatus(node, MeshNode.PublishAddress::new, lookupTimeout(), system.scheduler());
+    return askWithStatus(MeshNode.PublishAddress::new, lookupTimeout());
   }
 
   /** Finds and verifies another node's endpoint record. */
   public CompletionStage<EndpointRecord> resolve(NodeId peer) {
-    return AskPattern.askWithStatus(node, replyTo -> new MeshNode.Resolve(peer, replyTo), lookupTimeout(),
-        system.scheduler());
+    return askWithStatus(replyTo -> new MeshNode.Resolve(peer, replyTo), lookupTimeout());
   }
 
   /**
@@ -131,13 +128,41 @@ public final class Quicmesh {
 
   /** Publishes a signed message; fails when no peer is known for the topic. */
   public CompletionStage<MessageId> publish(String topic, byte[] data) {
-    return AskPattern.askWithStatus(node, replyTo -> new MeshNode.Publish(topic, data, replyTo), askTimeout,
-        system.scheduler());
+    return askWithStatus(replyTo -> new MeshNode.Publish(topic, data, replyTo), askTimeout);
   }
 
   /** Completes when the topic's mesh has reached D_low peers. */
   public CompletionStage<Done> whenTopicReady(String topic, Duration timeout) {
-    return AskPattern.ask(node, replyTo -> new MeshNode.WhenTopicReady(topic, replyTo), timeout, system.scheduler());
+    return ask(replyTo -> new MeshNode.WhenTopicReady(topic, replyTo), timeout);
+  }
+
+  /**
+   * Asks the node for a {@link StatusReply}. Pekko's ask completes a Scala-backed stage whose plain callbacks
+   * ({@code thenApply}, {@code whenComplete}, ...) each run as an async task on the common pool, which on machines
+   * with fewer than 3 cores means a new thread per callback; the stage returned here is a plain
+   * {@link CompletableFuture}: callbacks run on the thread that completes it, as callers of a CompletionStage expect.
+   */
+  private <T> CompletionStage<T> askWithStatus(Function<ActorRef<StatusReply<T>>, MeshNode.Command> command,
+      Duration timeout) {
+    return plain(AskPattern.askWithStatus(node, command::apply, timeout, system.scheduler()));
+  }
+
+  /** Like {@link #askWithStatus} for commands that reply with a plain value. */
+  private <T> CompletionStage<T> ask(Function<ActorRef<T>, MeshNode.Command> command, Duration timeout) {
+    return plain(AskPattern.ask(node, command::apply, timeout, system.scheduler()));
+  }
+
+  private static <T> CompletionStage<T> plain(CompletionStage<T> pekko) {
+    CompletableFuture<T> plain = new CompletableFuture<>();
+    // The explicit-executor variant is not redirected to the common pool: Runnable::run completes ours in place.
+    pekko.whenCompleteAsync((value, failure) -> {
+      if (failure != null) {
+        plain.completeExceptionally(failure);
+      } else {
+        plain.complete(value);
+      }
+    }, Runnable::run);
+    return plain;
   }
 
   /** A lookup may wait out several per-RPC timeouts in a row. */
@@ -147,6 +172,6 @@ public final class Quicmesh {
 
   /** Closes the node's connections and socket; completes when the port is released. */
   public CompletionStage<Done> shutdown() {
-    return AskPattern.ask(node, MeshNode.Stop::new, askTimeout, system.scheduler());
+    return ask(MeshNode.Stop::new, askTimeout);
   }
 }
