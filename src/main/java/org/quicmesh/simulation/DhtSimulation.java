@@ -1,6 +1,5 @@
 package org.quicmesh.simulation;
 
-import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -151,8 +150,7 @@ public final class DhtSimulation {
       SimNetwork network = new SimNetwork(ctx.getSystem(), clock,
           LatencyModel.parse(settings.latency(), settings.seed()), settings.seed());
       this.mesh = new SimulatedMesh(network, clock, random);
-      this.config = MeshConfig.fromConfig(ConfigFactory.parseMap(settings.overrides())
-          .withFallback(ConfigFactory.load()));
+      this.config = SimulatedMesh.config(settings.overrides());
     }
 
     Behavior<Msg> start() {
@@ -165,16 +163,8 @@ public final class DhtSimulation {
           .build();
     }
 
-    private SimulatedMesh.Member spawnJoining() {
-      List<InetSocketAddress> seeds = live.isEmpty() ? List.of()
-          : List.of(live.get(random.nextInt(live.size())).address());
-      SimulatedMesh.Member member = mesh.spawn(ctx, config.withBootstrap(seeds));
-      live.add(member);
-      return member;
-    }
-
     private Behavior<Msg> join() {
-      spawnJoining();
+      mesh.join(ctx, config, live);
       tally.joined = live.size();
       if (live.size() == settings.nodes()) {
         timers.cancel(Tick.JOIN);
@@ -211,7 +201,7 @@ public final class DhtSimulation {
         SimulatedMesh.Member victim = live.remove(random.nextInt(live.size()));
         mesh.network().crash(victim.address());
         ctx.stop(victim.node());
-        spawnJoining();
+        mesh.join(ctx, config, live);
         tally.replaced++;
       }
       return Behaviors.same();

@@ -1,6 +1,5 @@
 package org.quicmesh.simulation;
 
-import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -197,7 +196,7 @@ public final class GossipSimulation {
     private final List<BitSet> overlay = new ArrayList<>();
     private final List<Sent> sent = new ArrayList<>();
     private final BitSet crashed = new BitSet();
-    private final List<Integer> live = new ArrayList<>();
+    private final List<SimulatedMesh.Member> live = new ArrayList<>();
     private long crashedAt = -1;
     private int readyAnswers;
     private int ready;
@@ -216,11 +215,9 @@ public final class GossipSimulation {
       SimNetwork network = new SimNetwork(ctx.getSystem(), clock, latency, settings.seed());
       network.onStreamOpened(this::streamOpened);
       this.mesh = new SimulatedMesh(network, clock, random);
-      this.config = MeshConfig.fromConfig(ConfigFactory.parseMap(settings.overrides())
-          .withFallback(ConfigFactory.load()));
+      this.config = SimulatedMesh.config(settings.overrides());
       this.startMillis = clock.millis();
-      this.heartbeatMillis = ConfigFactory.parseMap(settings.overrides()).withFallback(ConfigFactory.load())
-          .getDuration("quicmesh.pubsub.heartbeat").toMillis();
+      this.heartbeatMillis = config.raw().getDuration("pubsub.heartbeat").toMillis();
     }
 
     Behavior<Msg> start() {
@@ -241,13 +238,10 @@ public final class GossipSimulation {
     // ---- phases ----
 
     private Behavior<Msg> join() {
-      List<InetSocketAddress> seeds = live.isEmpty() ? List.of()
-          : List.of(mesh.member(live.get(random.nextInt(live.size()))).address());
-      SimulatedMesh.Member member = mesh.spawn(ctx, config.withBootstrap(seeds));
+      SimulatedMesh.Member member = mesh.join(ctx, config, live);
       indexOf.put(member.keypair().nodeId(), member.index());
       indexOfAddress.put(member.address(), member.index());
       overlay.add(new BitSet());
-      live.add(member.index());
       tally.joined = live.size();
       if (live.size() == settings.nodes()) {
         timers.cancel(Tick.JOIN);
@@ -299,7 +293,7 @@ public final class GossipSimulation {
       if (index == settings.publishes() / 2 && settings.crashFraction() > 0) {
         crash();
       }
-      int origin = live.get(random.nextInt(live.size()));
+      int origin = live.get(random.nextInt(live.size())).index();
       long now = clock.millis();
       boolean afterHeartbeat = crashedAt < 0 || now >= crashedAt + heartbeatMillis;
       sent.add(new Sent(origin, now, afterHeartbeat, settings.nodes()));
@@ -319,7 +313,7 @@ public final class GossipSimulation {
     private void crash() {
       int count = (int) Math.round(settings.crashFraction() * settings.nodes());
       for (int i = 0; i < count && live.size() > 1; i++) {
-        int victim = live.remove(random.nextInt(live.size()));
+        int victim = live.remove(random.nextInt(live.size())).index();
         crashed.set(victim);
         mesh.network().crash(mesh.member(victim).address());
       }

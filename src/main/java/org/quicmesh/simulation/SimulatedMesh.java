@@ -1,9 +1,11 @@
 package org.quicmesh.simulation;
 
+import com.typesafe.config.ConfigFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -42,6 +44,23 @@ public final class SimulatedMesh {
       mesh.spawn(context, config);
     }
     return mesh;
+  }
+
+  /** Node settings for a scenario: the loaded config with {@code overrides} (dotted keys) on top. */
+  public static MeshConfig config(Map<String, Object> overrides) {
+    return MeshConfig.fromConfig(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()));
+  }
+
+  /**
+   * Spawns one more node that bootstraps through a random member of {@code live} (the first node of a network through
+   * none) and adds it to {@code live}: how scenarios grow a network one join at a time.
+   */
+  public Member join(ActorContext<?> context, MeshConfig config, List<Member> live) {
+    List<InetSocketAddress> seeds = live.isEmpty() ? List.of()
+        : List.of(live.get(random.nextInt(live.size())).address());
+    Member member = spawn(context, config.withBootstrap(seeds));
+    live.add(member);
+    return member;
   }
 
   /** Spawns one more node (a fresh identity at the next simulated address). */
