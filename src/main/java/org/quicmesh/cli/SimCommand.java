@@ -43,14 +43,10 @@ final class SimCommand implements Runnable {
       }
       PingSimulation.Result result = PingSimulation.run(new PingSimulation.Settings(nodes,
           Duration.ofSeconds(seconds), Duration.ofMillis(intervalMs), sim.latency, sim.seed), System.err::println);
-      if (sim.json) {
-        System.out.println(Json.line(result));
-      } else {
-        System.out.printf("nodes %d, %d virtual s: %d pings, %d ok, %d failed; rtt p50 %.1f ms, p95 %.1f ms; "
-                + "heap %d B/node; wall %.1f s%n", result.nodes(), result.virtualSeconds(), result.pingsSent(),
-            result.pingsOk(), result.pingsFailed(), result.rttMsP50(), result.rttMsP95(),
-            result.heapBytesPerNode(), result.wallS());
-      }
+      sim.print(result, () -> String.format(
+          "nodes %d, %d virtual s: %d pings, %d ok, %d failed; rtt p50 %.1f ms, p95 %.1f ms; heap %d B/node; "
+              + "wall %.1f s", result.nodes(), result.virtualSeconds(), result.pingsSent(), result.pingsOk(),
+          result.pingsFailed(), result.rttMsP50(), result.rttMsP95(), result.heapBytesPerNode(), result.wallS()));
       return result.pingsFailed() == 0 ? 0 : 1;
     }
   }
@@ -95,17 +91,13 @@ final class SimCommand implements Runnable {
       var result = org.quicmesh.simulation.DhtSimulation.run(new org.quicmesh.simulation.DhtSimulation.Settings(
           nodes, lookups, churn, dead, sim.latency, sim.seed, concurrency, Duration.ofMillis(joinIntervalMs),
           Duration.ofSeconds(settleS), sim.settingOverrides()), System.err::println);
-      if (sim.json) {
-        System.out.println(Json.line(result));
-      } else {
-        System.out.printf("nodes %d, lookups %d: success %.3f, accuracy mean %.3f (min %.2f), rounds p50 %.0f p95 %.0f, "
+      return sim.print(result, () -> String.format(
+          "nodes %d, lookups %d: success %.3f, accuracy mean %.3f (min %.2f), rounds p50 %.0f p95 %.0f, "
                 + "%.1f msgs/lookup, latency p50 %.0f ms p95 %.0f ms max %.0f ms (median link RTT %.0f ms), "
-                + "heap %d B/node, wall %.1f s%n", result.nodes(), result.lookups(), result.successRate(),
+                + "heap %d B/node, wall %.1f s", result.nodes(), result.lookups(), result.successRate(),
             result.accuracyMean(), result.accuracyMin(), result.roundsP50(), result.roundsP95(),
             result.messagesPerLookup(), result.latencyMsP50(), result.latencyMsP95(), result.latencyMsMax(),
-            result.medianLinkRttMs(), result.heapBytesPerNode(), result.wallS());
-      }
-      return 0;
+            result.medianLinkRttMs(), result.heapBytesPerNode(), result.wallS()));
     }
   }
 
@@ -160,18 +152,14 @@ final class SimCommand implements Runnable {
           sim.seed, rate, size, Duration.ofMillis(joinIntervalMs), Duration.ofSeconds(settleS), Duration.ofSeconds(5),
           Duration.ofSeconds(5), sim.settingOverrides());
       var r = org.quicmesh.simulation.GossipSimulation.run(settings, System.err::println);
-      if (sim.json) {
-        System.out.println(Json.line(r));
-      } else {
-        System.out.printf("nodes %d (%d survivors), publishes %d (%d failed): delivery %.4f (after crash heartbeat "
+      return sim.print(r, () -> String.format(
+          "nodes %d (%d survivors), publishes %d (%d failed): delivery %.4f (after crash heartbeat "
                 + "%.4f), latency p50 %.0f ms p95 %.0f ms max %.0f ms (best path p95 %.0f ms, ratio %.2f; direct "
                 + "p95 %.0f ms), hops p50 %.0f p95 %.0f, %.2f duplicates and %.0f control bytes per delivery, "
-                + "heap %d B/node, wall %.1f s%n", r.nodes(), r.survivors(), r.publishes(), r.publishFailures(),
+                + "heap %d B/node, wall %.1f s", r.nodes(), r.survivors(), r.publishes(), r.publishFailures(),
             r.deliveryRatio(), r.deliveryRatioAfterCrashHeartbeat(), r.latencyMsP50(), r.latencyMsP95(),
             r.latencyMsMax(), r.bestPathLatencyMsP95(), r.latencyRatioP95(), r.directLatencyMsP95(), r.hopsP50(),
-            r.hopsP95(), r.duplicatesPerDelivery(), r.controlBytesPerDelivery(), r.heapBytesPerNode(), r.wallS());
-      }
-      return 0;
+            r.hopsP95(), r.duplicatesPerDelivery(), r.controlBytesPerDelivery(), r.heapBytesPerNode(), r.wallS()));
     }
   }
 }

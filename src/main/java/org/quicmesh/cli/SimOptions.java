@@ -2,6 +2,7 @@ package org.quicmesh.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /** The options every {@code quicmesh sim} scenario shares (a picocli mixin). */
@@ -19,6 +20,12 @@ final class SimOptions {
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
+
+  /** Prints a scenario's result, as one JSON object with {@code --json}, else as the line {@code table} gives. */
+  int print(Object result, Supplier<String> table) {
+    System.out.println(json ? Json.line(result) : table.get());
+    return 0;
+  }
 
   /** The overrides as the simulations take them. */
   Map<String, Object> settingOverrides() {

@@ -3,6 +3,7 @@ package org.quicmesh.node;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -27,7 +28,7 @@ import org.quicmesh.identity.NodeId;
  * non-blocking; stages fail with the node's error text when a command fails.
  */
 public final class Quicmesh {
-  private static final java.util.concurrent.atomic.AtomicLong SUBSCRIBERS = new java.util.concurrent.atomic.AtomicLong();
+  private static final AtomicLong SUBSCRIBERS = new AtomicLong();
 
   private final ActorSystem<?> system;
   private final ActorRef<MeshNode.Command> node;

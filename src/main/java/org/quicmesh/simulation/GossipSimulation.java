@@ -445,7 +445,8 @@ public final class GossipSimulation {
           latencyMs.percentile(95), latencyMs.max(), hops.percentile(50), hops.percentile(95), hops.max(),
           duplicates / perDelivery, controlBytes / perDelivery, controlMessages / perDelivery, iwantAnswered,
           best.percentile(50), best.percentile(95), latencyMs.percentile(95) / best.percentile(95),
-          direct.percentile(95), excess.percentile(95), readyFraction, lost, tally.heapPerNode, virtualMs / 1000.0, wallS);
+          direct.percentile(95), excess.percentile(95), readyFraction, lost, tally.heapPerNode, virtualMs / 1000.0,
+          wallS);
     }
 
     /** Hops of receiver r's copy: 1 + the hops of the peer it came from (0 at the origin), memoised per message. */
