@@ -58,8 +58,6 @@ final class Topic {
   /** The router measured the round-trip time to a peer. */
   record PeerRtt(NodeId peer, double millis) implements Command {}
 
-  record GetSnapshot(ActorRef<MeshSnapshot> replyTo) implements Command {}
-
   enum Heartbeat implements Command { INSTANCE }
 
   private final ActorContext<Command> context;
@@ -130,10 +128,6 @@ final class Topic {
           if (prune != null) {
             send(prune);
           }
-          return Behaviors.same();
-        })
-        .onMessage(GetSnapshot.class, m -> {
-          m.replyTo().tell(mesh.snapshot(clock.millis()));
           return Behaviors.same();
         })
         .onMessageEquals(Heartbeat.INSTANCE, this::onHeartbeat)
