@@ -198,7 +198,8 @@ public final class Dht {
         })
         .onMessage(LookupFailed.class, m -> {
           // Lookup RPC failures count against the contact like any other: after max-consecutive-failures in a row
-          // (an answer resets the count) it leaves the table, so dead contacts stop being handed out.
+          // (an answer resets the count) it leaves the table for a waiting replacement, so dead contacts stop being
+          // handed out.
           if (table.markFailed(m.failed().contact().id(), clock.millis())) {
             tiers.forget(m.failed().contact().id());
             counters.increment("table.dropped_failed");

@@ -113,8 +113,10 @@ public final class KBucket {
 
   /**
    * A request to {@code id} failed. After {@code maxConsecutiveFailures} failures in a row the contact is dropped and
-   * replaced from the cache (returns true). A failing cache entry is simply dropped from the cache (returns false:
-   * it was not a live contact).
+   * replaced from the cache (returns true), if the cache has a replacement: with none, it stays, stale, until one
+   * turns up (as the Kademlia paper says, so a burst of timeouts under load does not flush healthy nodes out of
+   * every table; a stale contact is the first evicted when the bucket fills). A failing cache entry is simply dropped
+   * from the cache (returns false: it was not a live contact).
    */
   public boolean markFailed(NodeId id) {
     int i = indexOf(live, id);
@@ -127,7 +129,7 @@ public final class KBucket {
     }
     Entry e = live.get(i);
     e.failures++;
-    if (e.failures < maxConsecutiveFailures) {
+    if (e.failures < maxConsecutiveFailures || cache.isEmpty()) {
       return false;
     }
     return removeAndRefill(id);

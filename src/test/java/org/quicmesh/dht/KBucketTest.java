@@ -140,6 +140,19 @@ class KBucketTest {
   }
 
   @Test
+  void withoutAReplacementAFailingContactStaysUntilOneTurnsUp() {
+    KBucket b = full(2, 3);
+    for (int i = 0; i < 5; i++) {
+      assertFalse(b.markFailed(numbered(2).id()), "nothing to replace it with: a timeout burst must not flush it");
+    }
+    assertTrue(b.contains(numbered(2).id()));
+    assertEquals(5, b.find(numbered(2).id()).orElseThrow().failures());
+    b.observe(numbered(10), 10); // a replacement waits in the cache now
+    assertTrue(b.markFailed(numbered(2).id()));
+    assertEquals(List.of(numbered(1), numbered(10)), b.contacts());
+  }
+
+  @Test
   void anAnswerResetsTheFailureCount() {
     KBucket b = full(2, 3);
     b.markFailed(numbered(2).id());
