@@ -33,7 +33,12 @@ class NodeCommandIT {
       JsonNode error = a.next();
       assertFalse(error.get("ok").asBoolean());
 
+      // Address discovery runs after the first ping to a peer (WhatIsMyAddr), so the answer may trail the pong.
       JsonNode status = a.call("3", "{\"id\":\"3\",\"op\":\"status\"}");
+      for (int poll = 0; poll < 50 && status.get("result").get("observed").isEmpty(); poll++) {
+        Thread.sleep(100);
+        status = a.call("3." + poll, "{\"id\":\"3." + poll + "\",\"op\":\"status\"}");
+      }
       assertEquals(1, status.get("result").get("peers").asInt());
       assertEquals(readyA.get("addr").asText(), status.get("result").get("observed").get(0).asText(),
           "B told A the address it saw, which on loopback is A's listening address");
