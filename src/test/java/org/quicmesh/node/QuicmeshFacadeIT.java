@@ -29,7 +29,9 @@ class QuicmeshFacadeIT {
           .toCompletableFuture().get(10, TimeUnit.SECONDS);
       // Pekko's own ask stages run every plain callback as a common-pool task: a fresh "Thread-N" on small machines.
       assertFalse(thread.startsWith("Thread-") || thread.contains("commonPool"), thread);
-      assertTrue(thread.contains("facade"), "a thread of the node's actor system: " + thread);
+      // A plain CompletableFuture runs a callback where it completes (a dispatcher thread of the node's actor system),
+      // or in the caller when it had already completed.
+      assertTrue(thread.contains("facade") || thread.equals(Thread.currentThread().getName()), thread);
     }
     node.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
