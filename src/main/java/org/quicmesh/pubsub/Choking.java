@@ -40,8 +40,8 @@ public final class Choking {
   private final Set<NodeId> choked = new LinkedHashSet<>();
   /** Per mesh peer in this window: {first copies delivered, announcements that came first}. */
   private final Map<NodeId, int[]> window = new LinkedHashMap<>();
-  /** Mesh peers at the start of the window: the only ones judged at its end. */
-  private Set<NodeId> judged = Set.of();
+  /** Mesh peers at the start of the window (the first one starts at the first heartbeat): the only ones judged. */
+  private Set<NodeId> judged;
   private long heartbeats;
   private long chokesSent;
   private long unchokesSent;
@@ -101,6 +101,9 @@ public final class Choking {
       return Decision.NONE;
     }
     heartbeats++;
+    if (judged == null) {
+      judged = Set.copyOf(inMesh);
+    }
     List<NodeId> unchoke = new ArrayList<>();
     List<NodeId> choke = new ArrayList<>();
     Comparator<NodeId> byAnnouncedFirst = Comparator.comparingInt((NodeId p) -> tally(p)[1]).reversed();

@@ -54,7 +54,7 @@ class GossipSimulationTest {
 
   /**
    * Flooding a mesh costs about (mean mesh degree) - 2 duplicates per delivery, about 5 with D = 6; choking brings it
-   * to about 2.8 at 1,000 nodes over 100 messages (docs/benchmarks.md), counting the first messages that pass before
+   * to about 2.5 at 1,000 nodes over 100 messages (docs/benchmarks.md), counting the first messages that pass before
    * the first choke decisions (each needs 10 first copies per node). The issue's target.
    */
   private static final double DUPLICATE_BOUND = 3;
