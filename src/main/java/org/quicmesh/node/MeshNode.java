@@ -26,26 +26,38 @@ public final class MeshNode {
       permits Ping, GetStatus, FindNode, Put, Get, PublishAddress, Resolve, Subscribe, Unsubscribe, Publish,
       WhenTopicReady, SubscriberDropped, Stop {}
 
+  /** A command answered with a {@link StatusReply}: a node that cannot serve it answers with an error. */
+  public interface WithStatusReply<T> {
+    ActorRef<StatusReply<T>> replyTo();
+  }
+
   /** Pings a peer (by address, or by NodeId located through the DHT); replies with the verified id and the RTT. */
-  public record Ping(PeerTarget target, ActorRef<StatusReply<Pong>> replyTo) implements Command {}
+  public record Ping(PeerTarget target, ActorRef<StatusReply<Pong>> replyTo)
+      implements Command, WithStatusReply<Pong> {}
 
   /** Replies with the node's identity, addresses, routing-table contacts and telemetry. */
-  public record GetStatus(ActorRef<StatusReply<NodeStatus>> replyTo) implements Command {}
+  public record GetStatus(ActorRef<StatusReply<NodeStatus>> replyTo)
+      implements Command, WithStatusReply<NodeStatus> {}
 
   /** The 20 contacts closest to {@code target} by an iterative lookup, with the lookup's statistics. */
-  public record FindNode(NodeId target, ActorRef<StatusReply<LookupResult>> replyTo) implements Command {}
+  public record FindNode(NodeId target, ActorRef<StatusReply<LookupResult>> replyTo)
+      implements Command, WithStatusReply<LookupResult> {}
 
   /** Stores a value under its BLAKE3 key at the closest nodes; replies with the key and the replica count. */
-  public record Put(byte[] value, ActorRef<StatusReply<PutResult>> replyTo) implements Command {}
+  public record Put(byte[] value, ActorRef<StatusReply<PutResult>> replyTo)
+      implements Command, WithStatusReply<PutResult> {}
 
   /** Fetches a value by key (fails with "not found" when no node has it). */
-  public record Get(Key key, ActorRef<StatusReply<byte[]>> replyTo) implements Command {}
+  public record Get(Key key, ActorRef<StatusReply<byte[]>> replyTo)
+      implements Command, WithStatusReply<byte[]> {}
 
   /** Publishes our signed endpoint record (listen and observed addresses) into the DHT. */
-  public record PublishAddress(ActorRef<StatusReply<EndpointRecord>> replyTo) implements Command {}
+  public record PublishAddress(ActorRef<StatusReply<EndpointRecord>> replyTo)
+      implements Command, WithStatusReply<EndpointRecord> {}
 
   /** Finds and verifies another node's endpoint record. */
-  public record Resolve(NodeId node, ActorRef<StatusReply<EndpointRecord>> replyTo) implements Command {}
+  public record Resolve(NodeId node, ActorRef<StatusReply<EndpointRecord>> replyTo)
+      implements Command, WithStatusReply<EndpointRecord> {}
 
   /**
    * Subscribes {@code subscriber} to a topic: it receives every verified message published there (until it stops or
@@ -59,7 +71,8 @@ public final class MeshNode {
    * Signs and publishes a message; replies with its id once it was handed to at least one peer, or fails when no peer
    * is known for the topic (nothing is lost silently).
    */
-  public record Publish(String topic, byte[] data, ActorRef<StatusReply<MessageId>> replyTo) implements Command {}
+  public record Publish(String topic, byte[] data, ActorRef<StatusReply<MessageId>> replyTo)
+      implements Command, WithStatusReply<MessageId> {}
 
   /** Replies when the topic's mesh has reached D_low peers. */
   public record WhenTopicReady(String topic, ActorRef<Done> replyTo) implements Command {}

@@ -206,30 +206,16 @@ final class NodeGuardian {
         .build();
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
   private static void replyError(MeshNode.Command command, String reason) {
-    ActorRef replyTo = null;
-    if (command instanceof MeshNode.Ping c) {
-      replyTo = c.replyTo();
-    } else if (command instanceof MeshNode.GetStatus c) {
-      replyTo = c.replyTo();
-    } else if (command instanceof MeshNode.FindNode c) {
-      replyTo = c.replyTo();
-    } else if (command instanceof MeshNode.Put c) {
-      replyTo = c.replyTo();
-    } else if (command instanceof MeshNode.Get c) {
-      replyTo = c.replyTo();
-    } else if (command instanceof MeshNode.PublishAddress c) {
-      replyTo = c.replyTo();
-    } else if (command instanceof MeshNode.Resolve c) {
-      replyTo = c.replyTo();
-    } else if (command instanceof MeshNode.Publish c) {
-      replyTo = c.replyTo();
-    }
-    if (replyTo != null) {
-      replyTo.tell(StatusReply.error(reason));
+    if (command instanceof MeshNode.WithStatusReply<?> asking) {
+      failWith(asking, reason);
     }
   }
+
+  private static <T> void failWith(MeshNode.WithStatusReply<T> asking, String reason) {
+    asking.replyTo().tell(StatusReply.error(reason));
+  }
+
 
   private Behavior<Message> stopping(ActorRef<Done> firstReplyTo) {
     List<ActorRef<Done>> waiting = new ArrayList<>(List.of(firstReplyTo));

@@ -26,18 +26,18 @@ class DhtOverQuicIT {
   private static final ActorTestKit KIT = ActorTestKit.create();
   private static final List<Quicmesh> MESH = new ArrayList<>();
   private static final List<NodeId> IDS = new ArrayList<>();
+  private static QuicMeshFixture fixture;
 
   @BeforeAll
   static void startMesh() throws Exception {
-    QuicMeshFixture fixture = QuicMeshFixture.start(KIT.system(), "quic-node-", NODES, 5, Duration.ofSeconds(60));
+    fixture = QuicMeshFixture.start(KIT.system(), "quic-node-", NODES, 5, Duration.ofSeconds(60));
     MESH.addAll(fixture.nodes);
     IDS.addAll(fixture.ids);
   }
 
   @AfterAll
   static void stopMesh() throws Exception {
-    CompletableFuture.allOf(MESH.stream().map(m -> m.shutdown().toCompletableFuture())
-        .toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    fixture.shutdown();
     KIT.shutdownTestKit();
   }
 

@@ -41,6 +41,7 @@ class GossipOverQuicIT {
   private static final ActorTestKit KIT = ActorTestKit.create();
   private static final List<Quicmesh> MESH = new ArrayList<>();
   private static final List<NodeId> IDS = new ArrayList<>();
+  private static QuicMeshFixture fixture;
 
   /** One delivery: which node got which message, and when (System.nanoTime, one JVM so comparable). */
   private record Delivery(int node, int message, long atNanos) {}
@@ -54,15 +55,14 @@ class GossipOverQuicIT {
     // of every send and makes latency meaningless; the default sampling level still reports leaks.
     leakLevel = ResourceLeakDetector.getLevel();
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
-    QuicMeshFixture fixture = QuicMeshFixture.start(KIT.system(), "gossip-node-", NODES, 7, Duration.ofSeconds(30));
+    fixture = QuicMeshFixture.start(KIT.system(), "gossip-node-", NODES, 7, Duration.ofSeconds(30));
     MESH.addAll(fixture.nodes);
     IDS.addAll(fixture.ids);
   }
 
   @AfterAll
   static void stopMesh() throws Exception {
-    CompletableFuture.allOf(MESH.stream().map(m -> m.shutdown().toCompletableFuture())
-        .toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    fixture.shutdown();
     KIT.shutdownTestKit();
     ResourceLeakDetector.setLevel(leakLevel);
   }
