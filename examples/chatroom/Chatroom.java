@@ -15,7 +15,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
-import org.quicmesh.node.Failures;
+import org.quicmesh.actor.Failures;
 import org.quicmesh.node.MeshConfig;
 import org.quicmesh.node.NodeEnvironment;
 import org.quicmesh.node.NodeStatus;

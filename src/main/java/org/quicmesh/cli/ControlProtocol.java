@@ -19,7 +19,7 @@ import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.quicmesh.identity.Key;
 import org.quicmesh.identity.NodeId;
-import org.quicmesh.node.Failures;
+import org.quicmesh.actor.Failures;
 import org.quicmesh.node.PeerTarget;
 import org.quicmesh.node.Quicmesh;
 import org.quicmesh.wire.Contact.Addresses;

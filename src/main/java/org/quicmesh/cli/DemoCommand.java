@@ -15,7 +15,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.quicmesh.dht.PutResult;
 import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.identity.Keypair;
-import org.quicmesh.node.Failures;
+import org.quicmesh.actor.Failures;
 import org.quicmesh.node.MeshConfig;
 import org.quicmesh.node.NodeEnvironment;
 import org.quicmesh.node.NodeStatus;

@@ -26,7 +26,7 @@ import org.quicmesh.identity.Key;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.identity.RecordRejectedException;
-import org.quicmesh.node.Counters;
+import org.quicmesh.actor.Counters;
 import org.quicmesh.transport.InboundRequest;
 import org.quicmesh.transport.Reply;
 import org.quicmesh.transport.Transport;
@@ -379,7 +379,7 @@ public final class Dht {
     } else {
       counters.increment("bootstrap.seed_failed");
       context.getLog().warn("bootstrap: seed {} did not answer: {}", Addresses.format(answer.seed()),
-          org.quicmesh.node.Failures.message(answer.failure()));
+          org.quicmesh.actor.Failures.message(answer.failure()));
     }
     if (seedsPending > 0) {
       return Behaviors.same();

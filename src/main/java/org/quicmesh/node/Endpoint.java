@@ -17,6 +17,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.pattern.StatusReply;
+import org.quicmesh.actor.Counters;
+import org.quicmesh.actor.Failures;
 import org.quicmesh.dht.Dht;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.transport.InboundRequest;

@@ -19,6 +19,8 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.quicmesh.actor.Failures;
+import org.quicmesh.actor.Replies;
 import org.quicmesh.dht.Dht;
 import org.quicmesh.dht.DhtSettings;
 import org.quicmesh.dht.DhtStatus;

@@ -19,11 +19,11 @@ import org.quicmesh.dht.LookupResult;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.node.MeshConfig;
 import org.quicmesh.node.MeshNode;
-import org.quicmesh.node.Replies;
+import org.quicmesh.actor.Replies;
 import org.quicmesh.transport.sim.LatencyModel;
-import org.quicmesh.transport.sim.SimDriver;
+import org.quicmesh.virtualtime.SimDriver;
 import org.quicmesh.transport.sim.SimNetwork;
-import org.quicmesh.transport.sim.SimulationSystem;
+import org.quicmesh.virtualtime.SimulationSystem;
 import org.quicmesh.wire.Contact;
 
 /**

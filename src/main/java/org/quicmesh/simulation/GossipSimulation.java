@@ -24,13 +24,13 @@ import org.quicmesh.identity.NodeId;
 import org.quicmesh.node.MeshConfig;
 import org.quicmesh.node.MeshNode;
 import org.quicmesh.node.NodeStatus;
-import org.quicmesh.node.Replies;
+import org.quicmesh.actor.Replies;
 import org.quicmesh.pubsub.MessageId;
 import org.quicmesh.pubsub.ReceivedMessage;
 import org.quicmesh.transport.sim.LatencyModel;
-import org.quicmesh.transport.sim.SimDriver;
+import org.quicmesh.virtualtime.SimDriver;
 import org.quicmesh.transport.sim.SimNetwork;
-import org.quicmesh.transport.sim.SimulationSystem;
+import org.quicmesh.virtualtime.SimulationSystem;
 
 /**
  * The GossipSub scenario, in virtual time and deterministic for a seed: N nodes join the DHT one by one through a

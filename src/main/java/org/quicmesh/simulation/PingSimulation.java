@@ -12,9 +12,9 @@ import org.quicmesh.node.MeshNode;
 import org.quicmesh.node.PeerTarget;
 import org.quicmesh.node.Pong;
 import org.quicmesh.transport.sim.LatencyModel;
-import org.quicmesh.transport.sim.SimDriver;
+import org.quicmesh.virtualtime.SimDriver;
 import org.quicmesh.transport.sim.SimNetwork;
-import org.quicmesh.transport.sim.SimulationSystem;
+import org.quicmesh.virtualtime.SimulationSystem;
 
 /**
  * The transport-level scenario: N nodes on a simulated network, each pinging a random other node every interval,

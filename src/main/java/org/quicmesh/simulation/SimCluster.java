@@ -12,9 +12,9 @@ import org.apache.pekko.pattern.StatusReply;
 import org.quicmesh.node.MeshConfig;
 import org.quicmesh.node.MeshNode;
 import org.quicmesh.transport.sim.LatencyModel;
-import org.quicmesh.transport.sim.SimDriver;
+import org.quicmesh.virtualtime.SimDriver;
 import org.quicmesh.transport.sim.SimNetwork;
-import org.quicmesh.transport.sim.SimulationSystem;
+import org.quicmesh.virtualtime.SimulationSystem;
 
 /**
  * A simulated cluster driven from outside, step by step: spawn nodes, send them commands, and run virtual time until

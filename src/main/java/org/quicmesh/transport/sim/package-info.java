@@ -1,24 +1,9 @@
 /**
- * Deterministic discrete-event simulation for Pekko actor systems.
+ * The transport SPI in memory: {@link org.quicmesh.transport.sim.SimNetwork} carries requests and streams between
+ * {@link org.quicmesh.transport.sim.SimTransport}s with per-link latency ({@link org.quicmesh.transport.sim.LatencyModel}),
+ * loss, partitions, silent crashes and a {@link org.quicmesh.transport.sim.NatModel} hook.
  *
- * <p>A simulated system runs every actor on the thread that drives it and replaces wall-clock
- * time with virtual time:
- *
- * <ul>
- *   <li>{@link org.quicmesh.transport.sim.VirtualTimeScheduler} — the Pekko scheduler; timers wait
- *       in a priority queue until the driver moves the clock.
- *   <li>{@link org.quicmesh.transport.sim.SimExecutor} — the FIFO run queue behind every
- *       dispatcher ({@link org.quicmesh.transport.sim.SimExecutorConfigurator}).
- *   <li>{@link org.quicmesh.transport.sim.SimDriver} — drains the run queue, then jumps to the next
- *       timer instant; so a timer's whole cascade of messages completes before time moves.
- *   <li>{@link org.quicmesh.transport.sim.SimulationSystem} — creates a typed actor system wired to
- *       all of the above, with a seeded {@link java.util.Random}.
- *   <li>{@link org.quicmesh.transport.sim.VirtualClock} — the {@code java.time.Clock} protocol code reads in simulations,
- *       ({@code Clock.systemUTC()} otherwise).
- * </ul>
- *
- * <p>Determinism holds as long as actors take randomness only from the simulation's
- * {@code Random}, time only from an injected {@code Clock}, and do not use their own threads or
- * {@code Future}s on non-simulation executors.
+ * <p>It runs on any Pekko scheduler; on the virtual-time engine of {@link org.quicmesh.virtualtime} whole networks run
+ * deterministically in one thread.
  */
 package org.quicmesh.transport.sim;

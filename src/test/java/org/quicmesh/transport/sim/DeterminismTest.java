@@ -12,6 +12,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
+import org.quicmesh.virtualtime.SimDriver;
+import org.quicmesh.virtualtime.SimulationSystem;
+import org.quicmesh.virtualtime.VirtualClock;
 
 /** Same seed, same history; different seed, different history. */
 class DeterminismTest {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
+import org.quicmesh.virtualtime.SimulationSystem;
 
 class SimulationScaleTest {
 

@@ -1,4 +1,4 @@
-package org.quicmesh.transport.sim;
+package org.quicmesh.virtualtime;
 
 import com.typesafe.config.Config;
 import java.util.concurrent.ThreadFactory;
@@ -9,7 +9,7 @@ import org.apache.pekko.dispatch.ExecutorServiceFactory;
 
 /**
  * Dispatcher executor that runs actors on the simulation's {@link SimExecutor}, i.e. only when the
- * {@link SimDriver} pumps. Use it as {@code executor = "org.quicmesh.transport.sim.SimExecutorConfigurator"}
+ * {@link SimDriver} pumps. Use it as {@code executor = "org.quicmesh.virtualtime.SimExecutorConfigurator"}
  * in any dispatcher config; it requires {@link VirtualTimeScheduler} as the system's scheduler,
  * because that scheduler owns the executor.
  */

@@ -1,4 +1,4 @@
-package org.quicmesh.transport.sim;
+package org.quicmesh.virtualtime;
 
 import java.time.Duration;
 import java.util.Objects;

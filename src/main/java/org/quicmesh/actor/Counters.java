@@ -1,4 +1,4 @@
-package org.quicmesh.node;
+package org.quicmesh.actor;
 
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,4 +1,4 @@
-package org.quicmesh.node;
+package org.quicmesh.actor;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;

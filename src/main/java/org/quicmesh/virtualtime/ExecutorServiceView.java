@@ -1,4 +1,4 @@
-package org.quicmesh.transport.sim;
+package org.quicmesh.virtualtime;
 
 import java.util.Collections;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.quicmesh.transport.sim;
+package org.quicmesh.virtualtime;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;

@@ -1,4 +1,4 @@
-package org.quicmesh.transport.sim;
+package org.quicmesh.virtualtime;
 
 import scala.Function0;
 import scala.concurrent.BlockContext;

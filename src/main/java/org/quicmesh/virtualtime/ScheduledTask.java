@@ -1,4 +1,4 @@
-package org.quicmesh.transport.sim;
+package org.quicmesh.virtualtime;
 
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.SchedulerException;
