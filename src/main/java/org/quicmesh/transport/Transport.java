@@ -47,6 +47,9 @@ public interface Transport extends AutoCloseable {
    */
   Sink<Message, CompletionStage<org.apache.pekko.Done>> streamTo(Contact to);
 
+  /** Raw datagrams (STUN, probes) on the node's socket, beside the requests and streams. */
+  DatagramPlane datagrams();
+
   /** Counters of what this transport did and rejected. */
   TransportStats stats();
 

@@ -34,7 +34,7 @@ final class DatagramDemux extends ChannelInboundHandlerAdapter {
       case QUIC_CLIENT -> clientSide(ctx).fireChannelRead(packet);
       default -> {
         try {
-          datagrams.dispatch(packetClass, packet.content(), packet.sender());
+          datagrams.dispatch(packetClass, packet.content(), packet.sender(), packet.recipient());
         } finally {
           ReferenceCountUtil.release(packet);
         }

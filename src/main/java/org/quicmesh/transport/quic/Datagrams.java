@@ -1,6 +1,7 @@
 package org.quicmesh.transport.quic;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
@@ -10,39 +11,33 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
+import org.quicmesh.transport.Datagram;
+import org.quicmesh.transport.DatagramKind;
+import org.quicmesh.transport.DatagramListeners;
+import org.quicmesh.transport.DatagramPlane;
 import org.quicmesh.transport.TransportException;
 
 /**
- * The raw-datagram side of the node's one UDP socket, for layers that speak UDP beside QUIC (STUN address discovery,
- * hole punching, path probes): they register for a {@link PacketClass} and send from the very socket QUIC uses, so
- * NAT mappings opened by one serve the other.
+ * The raw-datagram side of the node's one UDP socket, for layers that speak UDP beside QUIC (STUN, NAT detection,
+ * hole punching, path probes): they listen for a {@link DatagramKind} and send from the very socket QUIC uses, so NAT
+ * mappings opened by one serve the other.
  */
-public final class Datagrams {
-  private final Map<PacketClass, DatagramHandler> handlers = new ConcurrentHashMap<>();
+public final class Datagrams implements DatagramPlane {
   private final TransportCounters counters;
+  private final DatagramListeners listeners;
   private volatile Channel channel;
 
   Datagrams(TransportCounters counters) {
     this.counters = counters;
+    this.listeners = new DatagramListeners(counters::reject);
   }
 
-  /**
-   * Routes every datagram of {@code packetClass} (only {@link PacketClass#STUN} or {@link PacketClass#PROBE}) to
-   * {@code handler}, replacing an earlier registration.
-   */
-  public void register(PacketClass packetClass, DatagramHandler handler) {
-    requireRegistrable(packetClass);
-    handlers.put(packetClass, Objects.requireNonNull(handler, "handler"));
+  @Override
+  public Registration listen(DatagramKind kind, DatagramListener listener) {
+    return listeners.add(kind, listener);
   }
 
-  /** Stops routing {@code packetClass}; its datagrams are dropped and counted again. */
-  public void unregister(PacketClass packetClass) {
-    requireRegistrable(packetClass);
-    handlers.remove(packetClass);
-  }
-
-  /** Sends one datagram from the node's socket. Completes when written, or fails with a TransportException. */
+  @Override
   public CompletionStage<Void> send(InetSocketAddress to, byte[] payload) {
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(payload, "payload");
@@ -79,28 +74,17 @@ public final class Datagrams {
     this.channel = socket;
   }
 
-  /** Hands one non-QUIC datagram to its handler, or drops and counts it. Does not release {@code content}. */
-  void dispatch(PacketClass packetClass, ByteBuf content, InetSocketAddress sender) {
-    DatagramHandler handler = packetClass == PacketClass.UNKNOWN ? null : handlers.get(packetClass);
-    if (handler == null) {
+  /** Hands one non-QUIC datagram to every listener of its kind, or drops and counts it. Does not release it. */
+  void dispatch(PacketClass packetClass, ByteBuf content, InetSocketAddress sender, InetSocketAddress local) {
+    DatagramKind kind = packetClass.datagramKind();
+    if (kind == null) {
       counters.reject(droppedReason(packetClass));
-      return;
-    }
-    try {
-      handler.onDatagram(content, sender);
-    } catch (RuntimeException e) {
-      // A faulty layer must not take the socket down.
-      counters.reject("datagram-handler-error");
+    } else {
+      listeners.dispatch(new Datagram(kind, sender, local, ByteBufUtil.getBytes(content)));
     }
   }
 
   static String droppedReason(PacketClass packetClass) {
-    return "unclaimed-" + packetClass.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-  }
-
-  private static void requireRegistrable(PacketClass packetClass) {
-    if (packetClass != PacketClass.STUN && packetClass != PacketClass.PROBE) {
-      throw new IllegalArgumentException("only STUN and PROBE datagrams can be claimed, not " + packetClass);
-    }
+    return DatagramListeners.unclaimed(packetClass.name());
   }
 }

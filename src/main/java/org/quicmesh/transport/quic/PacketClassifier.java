@@ -1,30 +1,17 @@
 package org.quicmesh.transport.quic;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import org.quicmesh.transport.DatagramKind;
 
 /**
- * Classifies one datagram from its first bytes without consuming it. Pure and allocation-free: it runs for every
- * packet the node receives.
+ * Classifies one datagram from its first bytes without consuming it. Pure, and allocation-free for QUIC packets: it
+ * runs for every packet the node receives.
  */
 public final class PacketClassifier {
-  /** RFC 5389 magic cookie, at bytes 4-7 of every STUN message. */
-  public static final int STUN_MAGIC_COOKIE = 0x2112A442;
-  private static final int STUN_HEADER_BYTES = 20;
-
-  /**
-   * How our own probe datagrams start: a zero byte (first two bits 00, so never QUIC), "QMP", and a version byte.
-   * Byte 4 is 0x01, never the cookie's 0x21, so a probe can never look like STUN.
-   */
-  static final byte[] PROBE_MAGIC = {0x00, 'Q', 'M', 'P', 0x01};
-
   private static final int MAX_QUIC_CID = 20;
 
   private PacketClassifier() {}
-
-  /** The prefix a probe datagram must start with (a copy). */
-  public static byte[] probeMagic() {
-    return PROBE_MAGIC.clone();
-  }
 
   public static PacketClass classify(ByteBuf packet) {
     int start = packet.readerIndex();
@@ -51,33 +38,9 @@ public final class PacketClassifier {
       }
       return ConnectionIds.isClientId(packet.getByte(start + 1)) ? PacketClass.QUIC_CLIENT : PacketClass.QUIC_SERVER;
     }
-    if (isStun(packet, start, length)) {
-      return PacketClass.STUN;
-    }
-    if (hasProbeMagic(packet, start, length)) {
-      return PacketClass.PROBE;
-    }
-    return PacketClass.UNKNOWN;
-  }
-
-  private static boolean isStun(ByteBuf packet, int start, int length) {
-    if (length < STUN_HEADER_BYTES || packet.getInt(start + 4) != STUN_MAGIC_COOKIE) {
-      return false;
-    }
-    int bodyLength = packet.getUnsignedShort(start + 2);
-    // STUN bodies are 4-byte aligned and one message fills the datagram.
-    return (bodyLength & 3) == 0 && bodyLength + STUN_HEADER_BYTES <= length;
-  }
-
-  private static boolean hasProbeMagic(ByteBuf packet, int start, int length) {
-    if (length < PROBE_MAGIC.length) {
-      return false;
-    }
-    for (int i = 0; i < PROBE_MAGIC.length; i++) {
-      if (packet.getByte(start + i) != PROBE_MAGIC[i]) {
-        return false;
-      }
-    }
-    return true;
+    // Not QUIC: rare and small, so a copy costs nothing that matters, and DatagramKind stays the one definition.
+    return DatagramKind.of(ByteBufUtil.getBytes(packet, start, length))
+        .map(kind -> kind == DatagramKind.STUN ? PacketClass.STUN : PacketClass.PROBE)
+        .orElse(PacketClass.UNKNOWN);
   }
 }

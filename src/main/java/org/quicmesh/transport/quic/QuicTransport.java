@@ -197,7 +197,7 @@ public final class QuicTransport implements Transport {
     return s == null ? List.of() : List.of((InetSocketAddress) s.localAddress());
   }
 
-  /** Raw datagrams on the node's socket: register STUN / probe handlers and send from the QUIC port. */
+  @Override
   public Datagrams datagrams() {
     return datagrams;
   }

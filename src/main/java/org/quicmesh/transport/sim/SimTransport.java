@@ -14,6 +14,7 @@ import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.identity.Keypair;
+import org.quicmesh.transport.DatagramPlane;
 import org.quicmesh.transport.InboundHandler;
 import org.quicmesh.transport.InboundRequest;
 import org.quicmesh.transport.Reply;
@@ -42,6 +43,7 @@ public final class SimTransport implements Transport {
   private final LongAdder received = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
+  private final SimDatagrams datagrams = new SimDatagrams(this);
 
   SimTransport(SimNetwork network, InetSocketAddress address, Keypair keypair) {
     this.network = network;
@@ -168,7 +170,16 @@ public final class SimTransport implements Transport {
     });
   }
 
-  private void reject(String reason) {
+  @Override
+  public DatagramPlane datagrams() {
+    return datagrams;
+  }
+
+  SimDatagrams datagramPlane() {
+    return datagrams;
+  }
+
+  void reject(String reason) {
     rejected.computeIfAbsent(reason, r -> new LongAdder()).increment();
   }
 

@@ -1,10 +1,12 @@
 package org.quicmesh.transport.quic;
 
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
+import org.quicmesh.transport.DatagramKind;
 
 class PacketClassifierTest {
 
@@ -80,7 +82,8 @@ class PacketClassifierTest {
   @Test
   void probeIsRecognisedByOurMagic() {
     byte[] probe = new byte[32];
-    System.arraycopy(PacketClassifier.probeMagic(), 0, probe, 0, PacketClassifier.PROBE_MAGIC.length);
+    byte[] magic = DatagramKind.probeMagic();
+    System.arraycopy(magic, 0, probe, 0, magic.length);
     assertEquals(PacketClass.PROBE, classify(probe));
   }
 

@@ -2,9 +2,9 @@ package org.quicmesh.transport.quic;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import io.netty.buffer.ByteBufUtil;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.quicmesh.transport.Datagram;
+import org.quicmesh.transport.DatagramKind;
 import org.quicmesh.wire.Ack;
 
 /** The raw-datagram seam of the one socket: STUN and probes beside QUIC. */
@@ -24,7 +26,7 @@ import org.quicmesh.wire.Ack;
 class QuicDatagramsTest {
 
   private static byte[] probe(String text) {
-    byte[] magic = PacketClassifier.probeMagic();
+    byte[] magic = DatagramKind.probeMagic();
     byte[] body = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     byte[] packet = Arrays.copyOf(magic, magic.length + body.length);
     System.arraycopy(body, 0, packet, magic.length, body.length);
@@ -32,21 +34,44 @@ class QuicDatagramsTest {
   }
 
   @Test
-  void registeredProbeHandlerReceivesProbesFromTheQuicPort() throws Exception {
+  void everyListenerOfAKindReceivesProbesFromTheQuicPortAndAFailingOneIsCounted() throws Exception {
     try (TestNode node = new TestNode();
         DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-      CompletableFuture<byte[]> received = new CompletableFuture<>();
-      CompletableFuture<InetSocketAddress> from = new CompletableFuture<>();
-      node.transport.datagrams().register(PacketClass.PROBE, (content, sender) -> {
-        received.complete(ByteBufUtil.getBytes(content));
-        from.complete(sender);
+      CompletableFuture<Datagram> first = new CompletableFuture<>();
+      CompletableFuture<Datagram> second = new CompletableFuture<>();
+      node.transport.datagrams().listen(DatagramKind.PROBE, first::complete);
+      node.transport.datagrams().listen(DatagramKind.PROBE, d -> {
+        throw new IllegalStateException("a faulty layer");
       });
+      node.transport.datagrams().listen(DatagramKind.PROBE, second::complete);
 
       byte[] packet = probe("hello");
       peer.send(new DatagramPacket(packet, packet.length, node.address()));
 
-      assertArrayEquals(packet, received.get(5, TimeUnit.SECONDS));
-      assertEquals(peer.getLocalSocketAddress(), from.get(5, TimeUnit.SECONDS));
+      Datagram got = first.get(5, TimeUnit.SECONDS);
+      assertArrayEquals(packet, got.payload());
+      assertEquals(DatagramKind.PROBE, got.kind());
+      assertEquals(peer.getLocalSocketAddress(), got.sender());
+      assertEquals(node.address().getPort(), got.local().getPort());
+      assertArrayEquals(packet, second.get(5, TimeUnit.SECONDS).payload());
+      assertEquals(1L, node.transport.stats().rejected().get("datagram-listener-error"));
+    }
+  }
+
+  @Test
+  void aCancelledListenerReceivesNothingMore() throws Exception {
+    try (TestNode node = new TestNode();
+        DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      CompletableFuture<Datagram> received = new CompletableFuture<>();
+      node.transport.datagrams().listen(DatagramKind.PROBE, received::complete).cancel();
+      byte[] packet = probe("nobody home");
+      peer.send(new DatagramPacket(packet, packet.length, node.address()));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (node.transport.datagrams().dropped().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(1L, node.transport.datagrams().dropped().get(PacketClass.PROBE));
+      assertFalse(received.isDone());
     }
   }
 
