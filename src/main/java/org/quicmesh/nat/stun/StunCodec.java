@@ -21,6 +21,7 @@ import org.quicmesh.nat.stun.StunAttribute.Unknown;
 import org.quicmesh.nat.stun.StunAttribute.UnknownAttributes;
 import org.quicmesh.nat.stun.StunAttribute.XorMappedAddress;
 import org.quicmesh.nat.stun.StunFormatException.Reason;
+import org.quicmesh.transport.DatagramKind;
 
 /**
  * The STUN wire format (RFC 8489 §5, §14; RFC 5780 §7). {@link #encode} always appends FINGERPRINT, because STUN shares
@@ -29,7 +30,7 @@ import org.quicmesh.nat.stun.StunFormatException.Reason;
  * {@link StunFormatException}, whatever the bytes.
  */
 public final class StunCodec {
-  public static final int MAGIC_COOKIE = 0x2112A442;
+  public static final int MAGIC_COOKIE = DatagramKind.STUN_MAGIC_COOKIE;
   public static final int HEADER_BYTES = 20;
   /** Larger datagrams are refused before parsing: one Binding exchange fits in far less than an Ethernet MTU. */
   public static final int MAX_MESSAGE_BYTES = 1500;
