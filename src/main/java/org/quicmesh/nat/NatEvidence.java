@@ -1,0 +1,45 @@
+package org.quicmesh.nat;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What NAT detection observed, kept beside its verdict so a user can see why.
+ *
+ * @param local the node's own addresses (concrete interface addresses, never a wildcard)
+ * @param mappings the address each observer saw our socket at
+ * @param filtering which unsolicited answers arrived: sent from an address we never sent to
+ */
+public record NatEvidence(List<InetSocketAddress> local, List<MappingObservation> mappings,
+    List<FilteringProbe> filtering) {
+
+  public NatEvidence {
+    local = List.copyOf(local);
+    mappings = List.copyOf(mappings);
+    filtering = List.copyOf(filtering);
+  }
+
+  /** Observer {@code observer} (the address we sent to) saw our socket at {@code mapped}. */
+  public record MappingObservation(InetSocketAddress observer, InetSocketAddress mapped) {
+    public MappingObservation {
+      Objects.requireNonNull(observer, "observer");
+      Objects.requireNonNull(mapped, "mapped");
+    }
+  }
+
+  /** Where an unsolicited answer came from, relative to an address we had sent to. */
+  public enum ProbeSource {
+    /** Another IP (and port) than any we sent to: passes only endpoint-independent filtering. */
+    OTHER_IP,
+    /** The IP we sent to, another port: passes address-dependent filtering too. */
+    SAME_IP_OTHER_PORT
+  }
+
+  /** Whether an answer from {@code source} arrived. */
+  public record FilteringProbe(ProbeSource source, boolean arrived) {
+    public FilteringProbe {
+      Objects.requireNonNull(source, "source");
+    }
+  }
+}
