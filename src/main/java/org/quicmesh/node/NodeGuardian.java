@@ -26,6 +26,8 @@ import org.quicmesh.dht.DhtSettings;
 import org.quicmesh.dht.DhtStatus;
 import org.quicmesh.dht.PeerInfo;
 import org.quicmesh.identity.Keypair;
+import org.quicmesh.nat.StunServer;
+import org.quicmesh.nat.stun.StunServerAddresses;
 import org.quicmesh.pubsub.GossipRouter;
 import org.quicmesh.pubsub.PubSubSettings;
 import org.quicmesh.pubsub.PubSubStatus;
@@ -77,6 +79,8 @@ final class NodeGuardian {
   private volatile ActorRef<Endpoint.Command> endpoint;
   private volatile ActorRef<Dht.Command> dht;
   private volatile ActorRef<GossipRouter.Command> gossip;
+  /** Every node answers STUN on its own port; stateless, so it lives beside the actors, not under them. */
+  private StunServer stun;
 
   static Behavior<MeshNode.Command> create(
       MeshConfig config, Keypair keypair, TransportFactory transports, NodeEnvironment environment) {
@@ -101,6 +105,7 @@ final class NodeGuardian {
     return Behaviors.receive(Message.class)
         .onMessage(Started.class, started -> {
           listen = List.copyOf(started.addresses());
+          stun = StunServer.install(transport.datagrams(), StunServerAddresses.single(listen.get(0)));
           spawnChildren(Contact.of(keypair.nodeId(), listen.get(0)));
           context.getLog().debug("node {} listening on {}", keypair.nodeId().toHex(), listen);
           dht.tell(new Dht.Bootstrap(config.bootstrap()));
@@ -155,6 +160,7 @@ final class NodeGuardian {
         .onMessage(MeshNode.SubscriberDropped.class, m -> toGossip(new GossipRouter.SubscriberDropped(m.topic())))
         .onMessage(MeshNode.Stop.class, stop -> stopping(stop.replyTo()))
         .onSignal(PostStop.class, signal -> {
+          stun.close();
           transport.shutdown();
           return Behaviors.same();
         })

@@ -13,13 +13,23 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** A `quicmesh node --control stdio` child process driven over its stdin/stdout, as a harness would. */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
   final Process process;
   private final PrintWriter stdin;
   private final LinkedBlockingQueue<JsonNode> lines = new LinkedBlockingQueue<>();
 
   NodeProcess(String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
+    this(List.of(), args);
+  }
+
+  /** A node run inside network namespace {@code namespace} (NAT lab tests; needs root). */
+  public static NodeProcess inNamespace(String namespace, String... args) throws IOException {
+    return new NodeProcess(List.of("ip", "netns", "exec", namespace), args);
+  }
+
+  private NodeProcess(List<String> prefix, String... args) throws IOException {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(
         ProcessHandle.current().info().command().orElse("java"),
         "-cp", System.getProperty("java.class.path"),
         "-Dio.netty.leakDetection.level=paranoid",
@@ -52,7 +62,7 @@ final class NodeProcess implements AutoCloseable {
     return new File(dir, "node-" + ProcessHandle.current().pid() + ".log");
   }
 
-  JsonNode next() throws InterruptedException {
+  public JsonNode next() throws InterruptedException {
     JsonNode line = lines.poll(30, TimeUnit.SECONDS);
     if (line == null) {
       throw new AssertionError("no output from the node within 30 s");
@@ -61,7 +71,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** Sends a request and returns the reply with the same id (skipping events). */
-  JsonNode call(String id, String json) throws InterruptedException {
+  public JsonNode call(String id, String json) throws InterruptedException {
     stdin.println(json);
     while (true) {
       JsonNode line = next();

@@ -1,0 +1,84 @@
+package org.quicmesh.natlab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.quicmesh.cli.NodeProcess;
+
+/**
+ * Real Linux NAT: coturn's STUN client behind each kind of router asks a quicmesh node on the lab's internet, on the
+ * node's QUIC port, where it is seen; and coturn's RFC 5780 tool, run against coturn's own two-address server, confirms
+ * that each router behaves as its name says (the lab's self-check, so a broken recipe cannot pass silently).
+ */
+@Tag("natlab")
+@Timeout(300)
+class StunBehindNatTest {
+  private static final Pattern REFLEXIVE = Pattern.compile("UDP reflexive addr: ([0-9.]+):(\\d+)");
+  private static final Map<String, String[]> EXPECTED_BEHAVIOUR = Map.of(
+      "h-none", new String[] {"Endpoint Independent Mapping", "Endpoint Independent Filtering"},
+      "h-full", new String[] {"Endpoint Independent Mapping", "Endpoint Independent Filtering"},
+      "h-restricted", new String[] {"Endpoint Independent Mapping", "Address Dependent Filtering"},
+      "h-port", new String[] {"Endpoint Independent Mapping", "Address and Port Dependent Filtering"},
+      "h-symmetric", new String[] {"Address and Port Dependent Mapping", "Address and Port Dependent Filtering"});
+
+  private static NatLab lab;
+
+  @BeforeAll
+  static void buildLab() throws Exception {
+    NatLab.assumeAvailable();
+    NatLab.assumeTool("/usr/bin/turnutils_stunclient", "coturn");
+    lab = NatLab.up();
+  }
+
+  @AfterAll
+  static void removeLab() {
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  @Test
+  void behindEveryNatCoturnsClientLearnsTheRoutersPublicAddressFromOurNodesPort() throws Exception {
+    String pub = lab.addr("pub");
+    try (NodeProcess node = NodeProcess.inNamespace(lab.namespace("pub"),
+        "--listen", pub + ":4000", "--control", "stdio")) {
+      JsonNode ready = node.next();
+      assertEquals("ready", ready.get("event").asText(), ready.toString());
+      for (String host : NatLab.NAT_HOSTS) {
+        String output = lab.exec(host, "turnutils_stunclient", "-p", "4000", pub);
+        Matcher m = REFLEXIVE.matcher(output);
+        assertTrue(m.find(), host + ": no reflexive address in " + output);
+        assertEquals(lab.publicAddr(host), m.group(1), host + " is seen at its router's public address: " + output);
+      }
+    }
+  }
+
+  @Test
+  void eachRouterBehavesAsItsNameSaysAccordingToCoturn() throws Exception {
+    String ip1 = lab.addr("pub2");
+    Process server = new ProcessBuilder("ip", "netns", "exec", lab.namespace("pub2"), "turnserver", "-n",
+        "--listening-ip", ip1, "--listening-ip", "203.0.113.13", "--listening-port", "3478",
+        "--no-tls", "--no-dtls", "--no-cli", "--log-file", "stdout").redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      Thread.sleep(1500); // turnserver binds its four sockets
+      for (String host : NatLab.NAT_HOSTS) {
+        String output = lab.exec(host, "turnutils_natdiscovery", "-m", "-f", ip1);
+        for (String behaviour : EXPECTED_BEHAVIOUR.get(host)) {
+          assertTrue(output.contains(behaviour), host + " should show " + behaviour + ":\n" + output);
+        }
+      }
+    } finally {
+      server.destroyForcibly();
+    }
+  }
+}
