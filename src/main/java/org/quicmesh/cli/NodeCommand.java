@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
 final class NodeCommand implements Callable<Integer> {
 
   @Option(names = "--listen", paramLabel = "HOST:PORT",
-      description = "UDP address to accept and dial from (default: quicmesh.listen, 127.0.0.1:0).")
-  String listen;
+      description = "UDP address to accept and dial from (default: quicmesh.listen, 127.0.0.1:0). A second --listen "
+          + "IP2:PORT makes the node an RFC 5780 STUN server: it also answers STUN on IP2 and on PORT+1 of both IPs.")
+  List<String> listen = new ArrayList<>();
 
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Seed node to join through (repeatable).")
   List<String> bootstrap = new ArrayList<>();
@@ -48,8 +49,15 @@ final class NodeCommand implements Callable<Integer> {
       return 2;
     }
     MeshConfig config = MeshConfig.load();
-    if (listen != null) {
-      config = config.withListen(Addresses.parse(listen));
+    if (listen.size() > 2) {
+      System.err.println("--listen takes at most two addresses (the node's, and a second IP for RFC 5780 STUN)");
+      return 2;
+    }
+    if (!listen.isEmpty()) {
+      config = config.withListen(Addresses.parse(listen.get(0)));
+    }
+    if (listen.size() == 2) {
+      config = config.withStunAlternateIp(Addresses.parse(listen.get(1)).getAddress());
     }
     if (!bootstrap.isEmpty()) {
       config = config.withBootstrap(bootstrap.stream().map(Addresses::parse).toList());

@@ -2,6 +2,8 @@ package org.quicmesh.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +56,30 @@ public record MeshConfig(
 
   public MeshConfig withRequestTimeout(Duration timeout) {
     return new MeshConfig(listen, bootstrap, identityFile, timeout, raw);
+  }
+
+  /** The second IP that makes this node an RFC 5780 STUN server ({@code quicmesh.nat.stun.alternate-ip}), if any. */
+  public Optional<InetAddress> stunAlternateIp() {
+    String ip = raw.getString("nat.stun.alternate-ip");
+    if (ip.isBlank()) {
+      return Optional.empty();
+    }
+    InetSocketAddress parsed = Addresses.parse(ip + ":0");
+    if (parsed.isUnresolved() || parsed.getAddress().isAnyLocalAddress()) {
+      throw new IllegalArgumentException("quicmesh.nat.stun.alternate-ip must be a concrete IP address: " + ip);
+    }
+    return Optional.of(parsed.getAddress());
+  }
+
+  /** Offset of the alternate STUN port from the listen port ({@code quicmesh.nat.stun.alternate-port-offset}). */
+  public int stunAlternatePortOffset() {
+    return raw.getInt("nat.stun.alternate-port-offset");
+  }
+
+  /** A copy whose node is an RFC 5780 STUN server with {@code ip} as its second address. */
+  public MeshConfig withStunAlternateIp(InetAddress ip) {
+    return new MeshConfig(listen, bootstrap, identityFile, requestTimeout,
+        raw.withValue("nat.stun.alternate-ip", ConfigValueFactory.fromAnyRef(ip.getHostAddress())));
   }
 
   /** The transport subsection, for transport factories. */

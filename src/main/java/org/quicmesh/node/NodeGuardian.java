@@ -105,7 +105,7 @@ final class NodeGuardian {
     return Behaviors.receive(Message.class)
         .onMessage(Started.class, started -> {
           listen = List.copyOf(started.addresses());
-          stun = StunServer.install(transport.datagrams(), StunServerAddresses.single(listen.get(0)));
+          stun = startStunServer(listen.get(0));
           spawnChildren(Contact.of(keypair.nodeId(), listen.get(0)));
           context.getLog().debug("node {} listening on {}", keypair.nodeId().toHex(), listen);
           dht.tell(new Dht.Bootstrap(config.bootstrap()));
@@ -121,6 +121,14 @@ final class NodeGuardian {
           return Behaviors.same();
         })
         .build();
+  }
+
+  /** A plain STUN server on the node's port, or an RFC 5780 one when the config names a second IP. */
+  private StunServer startStunServer(InetSocketAddress primary) {
+    return config.stunAlternateIp()
+        .map(ip -> StunServer.installWithAlternates(transport.datagrams(),
+            StunServerAddresses.rfc5780(primary, ip, primary.getPort() + config.stunAlternatePortOffset())))
+        .orElseGet(() -> StunServer.install(transport.datagrams(), StunServerAddresses.single(primary)));
   }
 
   private void spawnChildren(Contact self) {

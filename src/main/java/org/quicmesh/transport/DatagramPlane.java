@@ -30,6 +30,19 @@ public interface DatagramPlane {
    */
   CompletionStage<Void> send(InetSocketAddress to, byte[] payload);
 
+  /**
+   * Sends one datagram from local socket {@code from}: the QUIC socket or one opened with {@link #open}. Fails with a
+   * {@link TransportException} ({@code UNREACHABLE}) when no such socket is open.
+   */
+  CompletionStage<Void> send(InetSocketAddress from, InetSocketAddress to, byte[] payload);
+
+  /**
+   * Opens one more socket for raw datagrams only (an RFC 5780 STUN server answers from its other IP and port); its
+   * STUN and probe datagrams reach the same listeners, {@link Datagram#local()} naming it, and QUIC packets there are
+   * dropped. Completes with the bound address; the socket closes with the transport.
+   */
+  CompletionStage<InetSocketAddress> open(InetSocketAddress local);
+
   /** Receives datagrams of the kinds it listens for. */
   @FunctionalInterface
   interface DatagramListener {

@@ -30,6 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
+import org.quicmesh.nat.stun.StunAttribute.ChangeRequest;
+import org.quicmesh.nat.stun.StunAttribute.OtherAddress;
+import org.quicmesh.nat.stun.StunAttribute.ResponseOrigin;
 import org.quicmesh.nat.stun.StunAttribute.Software;
 import org.quicmesh.nat.stun.StunAttribute.XorMappedAddress;
 import org.quicmesh.nat.stun.StunClass;
@@ -131,6 +134,47 @@ class StunServerIT {
     InetSocketAddress seen = server.lastClient();
     assertEquals(seen.getAddress().getHostAddress(), m.group(1), output);
     assertEquals(seen.getPort(), Integer.parseInt(m.group(2)), output);
+  }
+
+  @Test
+  void aTwoAddressServerAnswersChangeRequestsFromItsOtherIpAndPort() throws Exception {
+    InetSocketAddress primary = address(node);
+    InetAddress ip2 = InetAddress.getByName("127.0.0.2");
+    int port2 = primary.getPort() + 1;
+    server.close();
+    server = StunServer.installWithAlternates(node.datagrams(),
+        StunServerAddresses.rfc5780(primary, ip2, port2));
+    assertTrue(server.alternatesReady().toCompletableFuture().get(5, TimeUnit.SECONDS), "alternate sockets open");
+    try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      client.setSoTimeout(5000);
+      byte[] request = StunCodec.encode(StunMessage.bindingRequest(TransactionId.random(new Random(3)),
+          new ChangeRequest(true, true)));
+      client.send(new DatagramPacket(request, request.length, primary));
+      DatagramPacket got = new DatagramPacket(new byte[1500], 1500);
+      client.receive(got);
+      InetSocketAddress other = new InetSocketAddress(ip2, port2);
+      assertEquals(other, got.getSocketAddress(), "answered from the other IP and port");
+      StunMessage response = StunCodec.decode(Arrays.copyOf(got.getData(), got.getLength()));
+      assertEquals(other, response.attribute(ResponseOrigin.class).orElseThrow().address());
+      assertEquals(other, response.attribute(OtherAddress.class).orElseThrow().address());
+    }
+  }
+
+  @Test
+  void coturnsRfc5780ToolFindsNoNatAgainstATwoAddressNodeOnLoopback() throws Exception {
+    Path natdiscovery = Path.of("/usr/bin/turnutils_natdiscovery");
+    assumeTrue(Files.isExecutable(natdiscovery), "coturn's turnutils_natdiscovery is not installed");
+    InetSocketAddress primary = address(node);
+    server.close();
+    server = StunServer.installWithAlternates(node.datagrams(),
+        StunServerAddresses.rfc5780(primary, InetAddress.getByName("127.0.0.2"), primary.getPort() + 1));
+    assertTrue(server.alternatesReady().toCompletableFuture().get(5, TimeUnit.SECONDS), "alternate sockets open");
+    Process process = new ProcessBuilder(natdiscovery.toString(), "-m", "-f", "-p",
+        String.valueOf(primary.getPort()), "127.0.0.1").redirectErrorStream(true).start();
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS), "turnutils_natdiscovery did not finish");
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(output.contains("Endpoint Independent Mapping"), output);
+    assertTrue(output.contains("Endpoint Independent Filtering"), output);
   }
 
   private static InetSocketAddress address(QuicTransport transport) {

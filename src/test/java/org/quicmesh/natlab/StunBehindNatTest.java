@@ -71,14 +71,28 @@ class StunBehindNatTest {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     try {
       Thread.sleep(1500); // turnserver binds its four sockets
-      for (String host : NatLab.NAT_HOSTS) {
-        String output = lab.exec(host, "turnutils_natdiscovery", "-m", "-f", ip1);
-        for (String behaviour : EXPECTED_BEHAVIOUR.get(host)) {
-          assertTrue(output.contains(behaviour), host + " should show " + behaviour + ":\n" + output);
-        }
-      }
+      assertEveryRouterClassifiedAsNamed(ip1, 3478);
     } finally {
       server.destroyForcibly();
+    }
+  }
+
+  @Test
+  void coturnsRfc5780ToolClassifiesEveryRouterAgainstOurTwoAddressNodeAsAgainstCoturn() throws Exception {
+    try (NodeProcess node = NodeProcess.inNamespace(lab.namespace("pub"),
+        "--listen", "203.0.113.10:4000", "--listen", "203.0.113.11:4000", "--control", "stdio")) {
+      assertEquals("ready", node.next().get("event").asText());
+      Thread.sleep(500); // the alternate sockets open just after the node is ready
+      assertEveryRouterClassifiedAsNamed("203.0.113.10", 4000);
+    }
+  }
+
+  private static void assertEveryRouterClassifiedAsNamed(String server, int port) throws Exception {
+    for (String host : NatLab.NAT_HOSTS) {
+      String output = lab.exec(host, "turnutils_natdiscovery", "-m", "-f", "-p", String.valueOf(port), server);
+      for (String behaviour : EXPECTED_BEHAVIOUR.get(host)) {
+        assertTrue(output.contains(behaviour), host + " should show " + behaviour + ":\n" + output);
+      }
     }
   }
 }

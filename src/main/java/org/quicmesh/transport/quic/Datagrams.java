@@ -3,14 +3,22 @@ package org.quicmesh.transport.quic;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.quicmesh.transport.Datagram;
 import org.quicmesh.transport.DatagramKind;
 import org.quicmesh.transport.DatagramListeners;
@@ -26,6 +34,9 @@ public final class Datagrams implements DatagramPlane {
   private final TransportCounters counters;
   private final DatagramListeners listeners;
   private volatile Channel channel;
+  /** Sockets opened with {@link #open}, by bound address. */
+  private final Map<InetSocketAddress, Channel> extra = new ConcurrentHashMap<>();
+  private volatile EventLoopGroup loops;
 
   Datagrams(TransportCounters counters) {
     this.counters = counters;
@@ -39,9 +50,59 @@ public final class Datagrams implements DatagramPlane {
 
   @Override
   public CompletionStage<Void> send(InetSocketAddress to, byte[] payload) {
+    return send(channel, to, payload);
+  }
+
+  @Override
+  public CompletionStage<Void> send(InetSocketAddress from, InetSocketAddress to, byte[] payload) {
+    Channel primary = channel;
+    Channel socket = primary != null && primary.localAddress().equals(from) ? primary : extra.get(from);
+    if (socket == null) {
+      return CompletableFuture.failedFuture(new TransportException(TransportException.Kind.UNREACHABLE,
+          "no local socket at " + from));
+    }
+    return send(socket, to, payload);
+  }
+
+  @Override
+  public CompletionStage<InetSocketAddress> open(InetSocketAddress local) {
+    EventLoopGroup group = loops;
+    if (group == null || channel == null || !channel.isActive()) {
+      return CompletableFuture.failedFuture(new TransportException(TransportException.Kind.CLOSED, "socket not open"));
+    }
+    CompletableFuture<InetSocketAddress> result = new CompletableFuture<>();
+    new Bootstrap().group(group).channel(NioDatagramChannel.class)
+        .handler(new ChannelInboundHandlerAdapter() {
+          @Override
+          public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof DatagramPacket packet) {
+              try {
+                dispatch(PacketClassifier.classify(packet.content()), packet.content(), packet.sender(),
+                    packet.recipient());
+              } finally {
+                packet.release();
+              }
+            } else {
+              ReferenceCountUtil.release(msg);
+            }
+          }
+        })
+        .bind(local).addListener((ChannelFuture f) -> {
+          if (f.isSuccess()) {
+            InetSocketAddress bound = (InetSocketAddress) f.channel().localAddress();
+            extra.put(bound, f.channel());
+            result.complete(bound);
+          } else {
+            result.completeExceptionally(new TransportException(TransportException.Kind.UNREACHABLE,
+                "cannot bind " + local, f.cause()));
+          }
+        });
+    return result;
+  }
+
+  private CompletionStage<Void> send(Channel socket, InetSocketAddress to, byte[] payload) {
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(payload, "payload");
-    Channel socket = channel;
     CompletableFuture<Void> result = new CompletableFuture<>();
     if (socket == null || !socket.isActive()) {
       result.completeExceptionally(new TransportException(TransportException.Kind.CLOSED, "socket not open"));
@@ -70,8 +131,15 @@ public final class Datagrams implements DatagramPlane {
     return result;
   }
 
-  void attach(Channel socket) {
+  void attach(Channel socket, EventLoopGroup group) {
     this.channel = socket;
+    this.loops = group;
+  }
+
+  /** Closes the sockets opened with {@link #open} (the transport closes its own). */
+  void closeExtraSockets() {
+    extra.values().forEach(Channel::close);
+    extra.clear();
   }
 
   /** Hands one non-QUIC datagram to every listener of its kind, or drops and counts it. Does not release it. */

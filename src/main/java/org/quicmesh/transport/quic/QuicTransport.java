@@ -157,7 +157,7 @@ public final class QuicTransport implements Transport {
     binding.addListener((ChannelFuture f) -> {
       if (f.isSuccess()) {
         socket = f.channel();
-        datagrams.attach(socket);
+        datagrams.attach(socket, loops);
         // The QUIC connections never close their parent socket; if the socket goes, the transport goes.
         socket.closeFuture().addListener(closed -> shutdown());
         bound.complete(socket);
@@ -373,6 +373,7 @@ public final class QuicTransport implements Transport {
         .thenCompose(s -> s == null ? CompletableFuture.completedFuture(null)
             : NettyFutures.toCompletable(s.close(), cause -> cause).handle((ok, e) -> null))
         .whenComplete((ok, error) -> {
+          datagrams.closeExtraSockets();
           EventLoopGroup loops = group;
           if (loops == null) {
             terminated.complete(Done.getInstance());

@@ -45,6 +45,21 @@ final class SimDatagrams implements DatagramPlane {
     return CompletableFuture.completedFuture(null); // handed to the network, as a socket send is
   }
 
+  @Override
+  public CompletionStage<Void> send(InetSocketAddress from, InetSocketAddress to, byte[] payload) {
+    if (!from.equals(host.address())) {
+      return CompletableFuture.failedFuture(new TransportException(Kind.UNREACHABLE, "no local socket at " + from));
+    }
+    return send(to, payload);
+  }
+
+  /** A simulated host has one address: RFC 5780 two-address servers run over QUIC (the NAT lab), not here. */
+  @Override
+  public CompletionStage<InetSocketAddress> open(InetSocketAddress local) {
+    return CompletableFuture.failedFuture(new TransportException(Kind.UNREACHABLE,
+        "a simulated host has one address; cannot open " + local));
+  }
+
   void receive(InetSocketAddress sender, byte[] payload) {
     if (host.isCrashed() || host.isClosed()) {
       return;
