@@ -1,0 +1,132 @@
+package org.quicmesh.nat;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.quicmesh.actor.Counters;
+import org.quicmesh.actor.Replies;
+import org.quicmesh.transport.DatagramPlane;
+
+/**
+ * Finds out what NAT the node sits behind: runs {@link NatDetection} over its own {@link StunClient} shortly after
+ * start, every {@code interval}, and on request, and keeps the last verdict with its evidence.
+ */
+public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
+
+  public sealed interface Command {}
+
+  /** Runs detection now (or joins the run in progress) and replies with its verdict. */
+  public record Detect(ActorRef<NatClassification> replyTo) implements Command {}
+
+  /** Replies with the last verdict (if any) and the detector's counters. */
+  public record GetStatus(ActorRef<NatStatus> replyTo) implements Command {}
+
+  /** The last verdict and how detection went so far. */
+  public record NatStatus(Optional<NatClassification> last, boolean running, java.util.Map<String, Long> counters) {}
+
+  private record Outcome(NatDetection.Test test, BindingOutcome outcome) implements Command {}
+
+  private enum Tick implements Command { INSTANCE }
+
+  private final NatSettings settings;
+  private final List<InetSocketAddress> local;
+  private final ActorRef<StunClient.Command> client;
+  private final Counters counters = new Counters();
+  private final List<ActorRef<NatClassification>> waiting = new ArrayList<>();
+  private NatDetection run;
+  private NatClassification last;
+
+  public static Behavior<Command> create(DatagramPlane plane, List<InetSocketAddress> local, NatSettings settings,
+      Clock clock, Random random) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new NatDetector(ctx, timers, plane, local, settings, clock, random)));
+  }
+
+  private NatDetector(ActorContext<Command> ctx, TimerScheduler<Command> timers, DatagramPlane plane,
+      List<InetSocketAddress> local, NatSettings settings, Clock clock, Random random) {
+    super(ctx);
+    this.settings = settings;
+    this.local = List.copyOf(local);
+    this.client = ctx.spawn(StunClient.create(plane, clock, random), "stun-client");
+    if (!settings.stunServers().isEmpty()) {
+      timers.startSingleTimer(Tick.INSTANCE, settings.firstRunAfter());
+      timers.startTimerWithFixedDelay("periodic", Tick.INSTANCE, settings.firstRunAfter().plus(settings.interval()),
+          settings.interval());
+    }
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Detect.class, detect -> {
+          waiting.add(detect.replyTo());
+          startRun();
+          return this;
+        })
+        .onMessageEquals(Tick.INSTANCE, () -> {
+          startRun();
+          return this;
+        })
+        .onMessage(Outcome.class, this::onOutcome)
+        .onMessage(GetStatus.class, get -> {
+          get.replyTo().tell(new NatStatus(Optional.ofNullable(last), run != null, counters.snapshot()));
+          return this;
+        })
+        .build();
+  }
+
+  private void startRun() {
+    if (run != null) {
+      return;
+    }
+    if (settings.stunServers().isEmpty()) {
+      finish(NatClassifier.classify(new NatEvidence(local, List.of(), List.of())));
+      return;
+    }
+    counters.increment("detections");
+    run = new NatDetection(local, settings.stunServers(), settings.mappingSchedule(), settings.filteringSchedule());
+    send(run.start());
+  }
+
+  private Behavior<Command> onOutcome(Outcome outcome) {
+    if (run == null) {
+      return this;
+    }
+    send(run.onOutcome(outcome.test(), outcome.outcome()));
+    run.result().ifPresent(this::finish);
+    return this;
+  }
+
+  private void send(List<NatDetection.Bind> binds) {
+    for (NatDetection.Bind bind : binds) {
+      Duration patience = bind.schedule().timeout().plusSeconds(1);
+      ActorRef<BindingOutcome> replyTo = Replies.once(getContext(), patience,
+          (BindingOutcome o) -> new Outcome(bind.test(), o),
+          () -> new Outcome(bind.test(), new BindingOutcome.Failure(bind.server(), "STUN client did not answer")));
+      client.tell(new StunClient.Bind(bind.server(), bind.attributes(), bind.schedule(), replyTo));
+    }
+  }
+
+  private void finish(NatClassification verdict) {
+    run = null;
+    last = verdict;
+    counters.increment("verdicts." + verdict.type().name().toLowerCase(java.util.Locale.ROOT));
+    if (last.type() != NatType.UNKNOWN) {
+      getContext().getLog().debug("NAT detected: {} (mapping {}, filtering {}, mapped {})", verdict.type(),
+          verdict.mapping(), verdict.filtering(), verdict.mapped());
+    }
+    waiting.forEach(ref -> ref.tell(verdict));
+    waiting.clear();
+  }
+}

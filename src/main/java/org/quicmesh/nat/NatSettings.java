@@ -1,0 +1,39 @@
+package org.quicmesh.nat;
+
+import com.typesafe.config.Config;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import org.quicmesh.nat.stun.Retransmission;
+import org.quicmesh.wire.Contact.Addresses;
+
+/**
+ * NAT detection settings ({@code quicmesh.nat} in conf/reference.conf).
+ *
+ * @param stunServers STUN servers to classify against, two-address (RFC 5780) ones first where known
+ * @param firstRunAfter the first run waits this long after start (the socket and routes settle)
+ * @param interval later runs; at least a NAT mapping lifetime apart, see {@link NatDetection}
+ * @param mappingSchedule retransmissions of requests that should be answered
+ * @param filteringSchedule retransmissions of requests whose answer a NAT may filter: a missing answer is the
+ *     evidence, so this one gives up sooner
+ */
+public record NatSettings(List<InetSocketAddress> stunServers, Duration firstRunAfter, Duration interval,
+    Retransmission mappingSchedule, Retransmission filteringSchedule) {
+
+  public NatSettings {
+    stunServers = List.copyOf(stunServers);
+  }
+
+  public static NatSettings fromConfig(Config nat) {
+    return new NatSettings(
+        nat.getStringList("stun-servers").stream().map(Addresses::parse).toList(),
+        nat.getDuration("detection.first-run-after"),
+        nat.getDuration("detection.interval"),
+        new Retransmission(nat.getDuration("detection.rto"), nat.getInt("detection.sends"), 16),
+        new Retransmission(nat.getDuration("detection.filtering-rto"), nat.getInt("detection.filtering-sends"), 4));
+  }
+
+  public NatSettings withStunServers(List<InetSocketAddress> servers) {
+    return new NatSettings(servers, firstRunAfter, interval, mappingSchedule, filteringSchedule);
+  }
+}
