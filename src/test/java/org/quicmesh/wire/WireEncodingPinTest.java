@@ -24,7 +24,8 @@ class WireEncodingPinTest {
         + "5eccda5c6e62fc4e6385086761646472657373725b323030313a6462383a3a315d3a34343333ffff",
         hex(new WhatIsMyAddr(MessageSamples.V6)));
     assertEquals("bf61746341636bff", hex(new Ack()));
-    assertEquals("bf61746852656a656374656466726561736f6e6e51554f54415f45584345454445446664657461696c6178ff", hex(new Rejected(Rejected.Reason.QUOTA_EXCEEDED, "x")));
+    assertEquals("bf61746852656a656374656466726561736f6e6e51554f54415f45584345454445446664657461696c6178ff",
+        hex(new Rejected(Rejected.Reason.QUOTA_EXCEEDED, "x")));
     assertEquals("bf61746953756273637269626565746f7069636463686174ff", hex(new Subscribe("chat")));
   }
 
@@ -34,6 +35,7 @@ class WireEncodingPinTest {
     for (Message message : MessageSamples.typical()) {
       sha.update(WireCodec.encode(message));
     }
-    assertEquals("9d2597be194cfdee3e35ec45d5ede99078dce87627534b88ee8e32408ef7cfa3", HexFormat.of().formatHex(sha.digest()));
+    assertEquals("9d2597be194cfdee3e35ec45d5ede99078dce87627534b88ee8e32408ef7cfa3",
+        HexFormat.of().formatHex(sha.digest()));
   }
 }
