@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
  * the header is read to know, before the body is awaited or anything is allocated.
  *
  * <p>Only the header rules live here, Netty-free; the one frame codec built on them is
- * {@code org.quicmesh.transport.quic.stream.FrameCodec}, used by the RPC and the stream paths alike.
+ * {@code transport.quic.stream.FrameCodec}, used by the RPC and the stream paths alike.
  */
 public final class Frames {
   private Frames() {}
