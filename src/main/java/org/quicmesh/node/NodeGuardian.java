@@ -287,7 +287,7 @@ final class NodeGuardian {
         if (dhtRef == null || endpointRef == null) {
           return CompletableFuture.failedFuture(new IllegalStateException("node is still starting"));
         }
-        // One route per wire family: a family without a route here does not compile (see RequestRoutes).
+        // A visitor (RequestRoutes): a family without a route here does not compile, nor can it take another's route.
         return request.message().route(new RequestRoutes<CompletionStage<Response>>() {
           @Override
           public CompletionStage<Response> dht(DhtRequest message) {
