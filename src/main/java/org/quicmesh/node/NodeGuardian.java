@@ -36,11 +36,10 @@ import org.quicmesh.transport.InboundHandler;
 import org.quicmesh.transport.InboundRequest;
 import org.quicmesh.transport.Transport;
 import org.quicmesh.wire.Contact;
-import org.quicmesh.wire.FindNode;
-import org.quicmesh.wire.FindValue;
-import org.quicmesh.wire.Ping;
+import org.quicmesh.wire.DhtRequest;
+import org.quicmesh.wire.NatRequest;
+import org.quicmesh.wire.RequestRoutes;
 import org.quicmesh.wire.Response;
-import org.quicmesh.wire.Store;
 
 /**
  * Root of one node's actor tree: owns the transport's lifecycle, supervises the protocol actors (restarting a child,
@@ -297,21 +296,27 @@ final class NodeGuardian {
     return new InboundHandler() {
       @Override
       public CompletionStage<Response> onRequest(InboundRequest request) {
-        CompletableFuture<Response> reply = new CompletableFuture<>();
-        var message = request.message();
-        boolean dhtFamily = message instanceof Ping || message instanceof FindNode || message instanceof FindValue
-            || message instanceof Store;
         ActorRef<Dht.Command> dhtRef = dht;
         ActorRef<Endpoint.Command> endpointRef = endpoint;
         if (dhtRef == null || endpointRef == null) {
           return CompletableFuture.failedFuture(new IllegalStateException("node is still starting"));
         }
-        if (dhtFamily) {
-          dhtRef.tell(new Dht.Inbound(request, reply));
-        } else {
-          endpointRef.tell(new Endpoint.Inbound(request, reply));
-        }
-        return reply;
+        // A visitor (RequestRoutes): a family without a route here does not compile, nor can it take another's route.
+        return request.message().route(new RequestRoutes<CompletionStage<Response>>() {
+          @Override
+          public CompletionStage<Response> dht(DhtRequest message) {
+            CompletableFuture<Response> reply = new CompletableFuture<>();
+            dhtRef.tell(new Dht.Inbound(request, reply));
+            return reply;
+          }
+
+          @Override
+          public CompletionStage<Response> nat(NatRequest message) {
+            CompletableFuture<Response> reply = new CompletableFuture<>();
+            endpointRef.tell(new Endpoint.Inbound(request, reply));
+            return reply;
+          }
+        });
       }
 
       @Override

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * Asks for the value under a 32-byte {@code key}: answered with {@link Value} if the peer holds it, else with the
  * {@link Nodes} closest to the key.
  */
-public record FindValue(Contact from, byte[] key) implements Request {
+public record FindValue(Contact from, byte[] key) implements DhtRequest {
   public FindValue {
     Checks.nonNull(from, "from");
     Checks.exactBytes(key, Limits.KEY_BYTES, "key");

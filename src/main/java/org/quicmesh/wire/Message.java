@@ -4,8 +4,9 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
- * Every protocol message: a {@link Request} opening an RPC, the {@link Response} answering it, or a
- * {@link GossipMessage} on a long-lived pub/sub stream. The CBOR type tag (property {@code "t"}) is the short name in
+ * Every protocol message, by family: a {@link Request} opening an RPC ({@link DhtRequest} or {@link NatRequest}), the
+ * {@link Response} answering it, or a {@link GossipMessage} on a long-lived pub/sub stream. The family interfaces are
+ * Java types only; they add nothing to the encoding. The CBOR type tag (property {@code "t"}) is the short name in
  * {@link JsonSubTypes}; these names are part of the protocol and never change.
  *
  * <p>Every record validates its fields in its compact constructor (non-null, exact id and key sizes, bounded lists,

@@ -1,4 +1,4 @@
 package org.quicmesh.wire;
 
 /** Relay session {@code sessionId} is closed. */
-public record RelayClosed(long sessionId) implements Response {}
+public record RelayClosed(long sessionId) implements NatResponse {}

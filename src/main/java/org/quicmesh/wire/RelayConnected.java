@@ -1,4 +1,4 @@
 package org.quicmesh.wire;
 
 /** Both ends of relay session {@code sessionId} are connected. */
-public record RelayConnected(long sessionId) implements Response {}
+public record RelayConnected(long sessionId) implements NatResponse {}

@@ -7,7 +7,7 @@ import java.util.Objects;
  * Asks the relay to pass {@code payload} to the other end of session {@code sessionId}; answered with {@link
  * RelayForwarded}.
  */
-public record RelayForward(Contact from, long sessionId, byte[] payload) implements Request {
+public record RelayForward(Contact from, long sessionId, byte[] payload) implements NatRequest {
   public RelayForward {
     Checks.nonNull(from, "from");
     Checks.maxBytes(payload, Limits.MAX_RELAY_PAYLOAD_BYTES, "payload");

@@ -7,7 +7,7 @@ import java.util.Objects;
  * Asks the peer to keep {@code value} under a 32-byte {@code key} for {@code ttlMillis} (1 ms to
  * {@link Limits#MAX_TTL_MILLIS}); answered with {@link Ack} or {@link Rejected}.
  */
-public record Store(Contact from, byte[] key, byte[] value, long ttlMillis) implements Request {
+public record Store(Contact from, byte[] key, byte[] value, long ttlMillis) implements DhtRequest {
   public Store {
     Checks.nonNull(from, "from");
     Checks.exactBytes(key, Limits.KEY_BYTES, "key");

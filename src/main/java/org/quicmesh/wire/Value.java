@@ -6,7 +6,7 @@ import java.util.Arrays;
  * The value a {@link FindValue} asked for. A peer that does not hold the key answers with {@link Nodes} instead, so
  * each case is its own type and neither carries an empty or null field.
  */
-public record Value(byte[] value) implements Response {
+public record Value(byte[] value) implements DhtResponse {
   public Value {
     Checks.maxBytes(value, Limits.MAX_VALUE_BYTES, "value");
   }

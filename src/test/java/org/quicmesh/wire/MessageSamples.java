@@ -7,7 +7,7 @@ import java.util.Random;
 import org.quicmesh.identity.NodeId;
 
 /** One typical sample of every message record, plus the largest legal ones; shared by the wire tests. */
-final class MessageSamples {
+public final class MessageSamples {
   private MessageSamples() {}
 
   static NodeId id(int seed) {
@@ -30,7 +30,7 @@ final class MessageSamples {
   static final Contact V6 = new Contact(id(2), "[2001:db8::1]:4433");
 
   /** Exactly one sample per message record. */
-  static List<Message> typical() {
+  public static List<Message> typical() {
     return List.of(
         new Ping(ME),
         new FindNode(ME, id(9)),
@@ -69,7 +69,7 @@ final class MessageSamples {
   }
 
   /** The largest legal messages: each must still fit in one frame. */
-  static List<Message> largest() {
+  public static List<Message> largest() {
     List<Contact> contacts = new ArrayList<>();
     for (int i = 0; i < Limits.MAX_CONTACTS; i++) {
       contacts.add(new Contact(id(i), "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535"));

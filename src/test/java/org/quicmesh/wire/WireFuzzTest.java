@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -19,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Randomized robustness of the decoding boundary (fixed seed, so failures reproduce): whatever bytes arrive,
- * {@link WireCodec#decode} and {@link FrameDecoder} either yield a valid message or throw {@link WireFormatException};
- * never any other exception or error, OutOfMemoryError and StackOverflowError included.
+ * {@link WireCodec#decode} either yields a valid message or throws {@link WireFormatException}; never any other
+ * exception or error, OutOfMemoryError and StackOverflowError included. (Frame streams are fuzzed against the frame
+ * codec in {@code transport.quic.stream.FrameCodecFuzzTest}.)
  */
 class WireFuzzTest {
   private static final long SEED = 0x5EED_2024L;
@@ -46,16 +46,12 @@ class WireFuzzTest {
     long start = System.nanoTime();
     for (int i = 0; i < INPUTS; i++) {
       int kind = random.nextInt(100);
-      if (kind < 90) {
-        byte[] input = kind < 15 ? randomBytes()
-            : kind < 55 ? mutate(valid.get(random.nextInt(valid.size())))
-            : kind < 62 ? withHugeDeclaredLength(valid.get(random.nextInt(valid.size())))
-            : kind < 70 ? unknownTypeName()
-            : wrongFieldType();
-        checkDecode(input, i);
-      } else {
-        checkFrames(i);
-      }
+      byte[] input = kind < 15 ? randomBytes()
+          : kind < 55 ? mutate(valid.get(random.nextInt(valid.size())))
+          : kind < 62 ? withHugeDeclaredLength(valid.get(random.nextInt(valid.size())))
+          : kind < 70 ? unknownTypeName()
+          : wrongFieldType();
+      checkDecode(input, i);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf("wire fuzz: %,d inputs in %.2f s = %,.0f inputs/s (generation and checks included; "
@@ -93,45 +89,6 @@ class WireFuzzTest {
     }
   }
 
-  /** A stream of frames (some corrupted, some with hostile headers) fed to a FrameDecoder in random chunks. */
-  private void checkFrames(int index) {
-    java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
-    int frames = 1 + random.nextInt(4);
-    for (int f = 0; f < frames; f++) {
-      byte[] body = valid.get(random.nextInt(valid.size()));
-      int choice = random.nextInt(10);
-      if (choice == 0) {
-        stream.writeBytes(randomBytes()); // garbage header and body
-      } else if (choice == 1) {
-        stream.writeBytes(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07}); // 2 GiB declared
-      } else {
-        stream.writeBytes(Frames.frame(choice == 2 ? mutateNonEmpty(body) : body));
-      }
-    }
-    byte[] bytes = stream.toByteArray();
-    if (random.nextBoolean() && bytes.length > 1) {
-      bytes = Arrays.copyOf(bytes, random.nextInt(bytes.length)); // truncated stream
-    }
-    FrameDecoder decoder = new FrameDecoder();
-    List<Message> out = new ArrayList<>();
-    try {
-      for (int at = 0; at < bytes.length; ) {
-        int n = Math.min(bytes.length - at, 1 + random.nextInt(64));
-        decoder.feed(ByteBuffer.wrap(bytes, at, n), out::add);
-        at += n;
-      }
-      decoder.finish();
-      accepted++;
-    } catch (WireFormatException e) {
-      rejected++;
-    } catch (Throwable t) {
-      fail("frame stream #" + index + " " + HexFormat.of().formatHex(bytes) + " escaped as " + t, t);
-    }
-    for (Message m : out) {
-      assertValid(m, index);
-    }
-  }
-
   private byte[] randomBytes() {
     byte[] bytes = new byte[random.nextInt(random.nextBoolean() ? 16 : 300)];
     random.nextBytes(bytes);
@@ -139,11 +96,6 @@ class WireFuzzTest {
       bytes[0] = (byte) (0xa0 | random.nextInt(8)); // often start like a small CBOR map, to get past the first byte
     }
     return bytes;
-  }
-
-  private byte[] mutateNonEmpty(byte[] bytes) {
-    byte[] m = mutate(bytes);
-    return m.length == 0 ? new byte[] {0} : m;
   }
 
   /** 1-4 random edits: bit flips, byte replacements, truncations, insertions, deletions, duplications. */

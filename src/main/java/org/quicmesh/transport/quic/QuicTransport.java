@@ -397,8 +397,8 @@ public final class QuicTransport implements Transport {
     protected void initChannel(QuicStreamChannel stream) {
       if (stream.type() == QuicStreamType.BIDIRECTIONAL) {
         stream.pipeline().addLast(
-            new FrameDecoder(counters.bytesReceived::add),
-            new FrameEncoder(counters.bytesSent::add),
+            new RpcFrames.FrameReader(counters.bytesReceived::add),
+            new RpcFrames.FrameWriter(counters.bytesSent::add),
             new RpcServerHandler(inbound, counters));
         // Created with AUTO_READ off like every inbound stream; a request stream is read eagerly.
         stream.config().setAutoRead(true);

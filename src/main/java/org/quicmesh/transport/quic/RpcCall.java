@@ -80,8 +80,8 @@ final class RpcCall {
       @Override
       protected void initChannel(QuicStreamChannel ch) {
         ch.pipeline().addLast(
-            new FrameDecoder(counters.bytesReceived::add),
-            new FrameEncoder(counters.bytesSent::add),
+            new RpcFrames.FrameReader(counters.bytesReceived::add),
+            new RpcFrames.FrameWriter(counters.bytesSent::add),
             new ResponseHandler(connection));
       }
     }).addListener(created -> {

@@ -8,7 +8,8 @@
  * ({@link org.quicmesh.transport.quic.QuicTls}); peers are identified by the NodeId their certificate binds.
  *
  * <p>RPC: one bidirectional stream per request ({@code RpcCall} client side, {@code RpcServerHandler} server side),
- * framed by {@code FrameEncoder}/{@code FrameDecoder} (varint length + CBOR). Long-lived message streams go through
+ * framed by {@link org.quicmesh.transport.quic.stream.FrameCodec} (varint length + CBOR), the codec the message streams
+ * use too, through the pipeline adapters in {@code RpcFrames}. Long-lived message streams go through
  * the {@link org.quicmesh.transport.quic.StreamAdapters} seam, by default
  * {@link org.quicmesh.transport.quic.MessageStreamAdapters} over the stages of {@code transport.quic.stream}.
  */

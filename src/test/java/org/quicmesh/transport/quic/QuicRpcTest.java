@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
@@ -28,12 +31,15 @@ import org.quicmesh.identity.Keypair;
 import org.quicmesh.transport.Reply;
 import org.quicmesh.transport.TransportException;
 import org.quicmesh.transport.TransportException.Kind;
+import org.quicmesh.transport.quic.stream.FrameCodec;
 import org.quicmesh.wire.Ack;
 import org.quicmesh.wire.Contact;
-import org.quicmesh.wire.Frames;
+import org.quicmesh.wire.Message;
 import org.quicmesh.wire.Ping;
 import org.quicmesh.wire.Rejected;
 import org.quicmesh.wire.Response;
+import org.quicmesh.wire.WireCodec;
+import org.quicmesh.wire.WireFormatException;
 
 @Tag("integration")
 @Timeout(60)
@@ -146,10 +152,10 @@ class QuicRpcTest {
       QuicChannel connection = TestNode.await(a.transport.connectionTo(b.contact()));
       byte[] garbage = "hello".getBytes(StandardCharsets.US_ASCII);
       RawStream stream = RawStream.open(connection);
-      stream.send(Frames.frame(garbage), true);
+      stream.send(frame(garbage), true);
 
       byte[] answer = assertInstanceOf(byte[].class, stream.outcome.get(5, TimeUnit.SECONDS));
-      Rejected rejected = assertInstanceOf(Rejected.class, Frames.decodeFrame(answer));
+      Rejected rejected = assertInstanceOf(Rejected.class, decodeFrame(answer));
       assertEquals(Rejected.Reason.BAD_REQUEST, rejected.reason());
       assertEquals(1L, b.transport.stats().rejected().get("malformed"));
       assertTrue(b.seen.isEmpty());
@@ -177,10 +183,10 @@ class QuicRpcTest {
     try (TestNode a = new TestNode(); TestNode b = new TestNode()) {
       QuicChannel connection = TestNode.await(a.transport.connectionTo(b.contact()));
       RawStream stream = RawStream.open(connection);
-      stream.send(Frames.encodeFrame(new Ack()), true);
+      stream.send(frame(WireCodec.encode(new Ack())), true);
 
       byte[] answer = assertInstanceOf(byte[].class, stream.outcome.get(5, TimeUnit.SECONDS));
-      assertEquals(Rejected.Reason.BAD_REQUEST, ((Rejected) Frames.decodeFrame(answer)).reason());
+      assertEquals(Rejected.Reason.BAD_REQUEST, ((Rejected) decodeFrame(answer)).reason());
       assertEquals(1L, b.transport.stats().rejected().get("not-a-request"));
       assertTrue(b.seen.isEmpty());
     }
@@ -191,8 +197,8 @@ class QuicRpcTest {
     try (TestNode a = new TestNode(); TestNode b = new TestNode()) {
       QuicChannel connection = TestNode.await(a.transport.connectionTo(b.contact()));
       RawStream stream = RawStream.open(connection);
-      // A six-byte varint cannot be a frame length.
-      stream.send(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 1}, false);
+      // A padded varint is no frame length (a long run of 0x80 would count as oversized: it declares megabytes).
+      stream.send(new byte[] {(byte) 0x81, 0x00, 0x01}, false);
 
       assertInstanceOf(QuicStreamResetException.class, stream.outcome.get(5, TimeUnit.SECONDS));
       assertEquals(1L, b.transport.stats().rejected().get("malformed"));
@@ -397,4 +403,38 @@ class QuicRpcTest {
     Throwable failure = TestNode.failureOf(a.transport.request(somewhere, a.ping(), TIMEOUT));
     assertEquals(Kind.CLOSED, ((TransportException) failure).kind());
   }
+
+  @Test
+  void aRequestStreamEndingInsideItsFrameIsResetAndCounted() throws Exception {
+    try (TestNode a = new TestNode(); TestNode b = new TestNode()) {
+      QuicChannel connection = TestNode.await(a.transport.connectionTo(b.contact()));
+      RawStream stream = RawStream.open(connection);
+      // The header announces 10 bytes, 3 arrive, then FIN.
+      stream.send(new byte[] {0x0a, 1, 2, 3}, true);
+
+      assertInstanceOf(QuicStreamResetException.class, stream.outcome.get(5, TimeUnit.SECONDS));
+      assertEquals(1L, b.transport.stats().rejected().get("malformed"));
+      assertTrue(b.seen.isEmpty());
+      assertInstanceOf(Ack.class, TestNode.await(a.transport.request(b.contact(), a.ping(), TIMEOUT)).response());
+    }
+  }
+
+  /** {@code body} as the one frame a raw request stream carries. */
+  private static byte[] frame(byte[] body) {
+    ByteBuf frame = FrameCodec.MESSAGES.encode(body, UnpooledByteBufAllocator.DEFAULT);
+    try {
+      return ByteBufUtil.getBytes(frame);
+    } finally {
+      frame.release();
+    }
+  }
+
+  /** The message in a raw stream's answer, which must be exactly one frame. */
+  private static Message decodeFrame(byte[] answer) throws WireFormatException {
+    ByteBuf in = Unpooled.wrappedBuffer(answer);
+    byte[] body = FrameCodec.MESSAGES.tryDecode(in);
+    assertTrue(body != null && !in.isReadable(), "exactly one frame");
+    return WireCodec.decode(body);
+  }
+
 }

@@ -1,7 +1,5 @@
 package org.quicmesh.transport.quic.stream;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -12,7 +10,7 @@ import org.quicmesh.wire.Message;
 import org.quicmesh.wire.WireCodec;
 
 /**
- * Protocol messages over a QUIC stream: each {@link Message} is one varint-length frame holding its
+ * Protocol messages over a QUIC stream: each {@link Message} is one {@link FrameCodec#MESSAGES} frame holding its
  * {@link WireCodec} encoding.
  */
 public final class MessageStreams {
@@ -27,7 +25,7 @@ public final class MessageStreams {
   }
 
   public static Sink<Message, CompletionStage<Done>> sink(QuicStreamChannel channel, StreamSettings settings) {
-    return Sink.fromGraph(new QuicStreamSink<>(channel, MessageStreams::encode, settings));
+    return Sink.fromGraph(new QuicStreamSink<>(channel, FrameCodec::encode, settings));
   }
 
   /**
@@ -39,17 +37,6 @@ public final class MessageStreams {
   }
 
   public static Source<Message, NotUsed> source(QuicStreamChannel channel, StreamSettings settings) {
-    return QuicStreamSource.frames(channel, settings.withMaxFrameBytes(WireCodec.MAX_MESSAGE_BYTES))
-        .map(WireCodec::decode);
-  }
-
-  /** One message as one frame, in a single direct buffer. */
-  public static ByteBuf encode(Message message, ByteBufAllocator alloc) {
-    byte[] body = WireCodec.encode(message);
-    if (body.length > WireCodec.MAX_MESSAGE_BYTES) {
-      throw new IllegalArgumentException(message.getClass().getSimpleName() + " encodes to " + body.length
-          + " bytes, more than the limit of " + WireCodec.MAX_MESSAGE_BYTES);
-    }
-    return VarintFrames.encode(body, alloc);
+    return QuicStreamSource.frames(channel, FrameCodec.MESSAGES, settings).map(WireCodec::decode);
   }
 }

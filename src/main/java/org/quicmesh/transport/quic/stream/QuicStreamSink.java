@@ -66,9 +66,9 @@ public final class QuicStreamSink<T> extends AbstractGraphStageWithMaterializedV
         (bytes, alloc) -> alloc.directBuffer(bytes.length).writeBytes(bytes), settings));
   }
 
-  /** Writes each array as one varint-length-prefixed frame. */
+  /** Writes each array as one frame ({@link FrameCodec#bytes}; the receiver enforces its own limit). */
   public static Sink<byte[], CompletionStage<Done>> frames(QuicStreamChannel channel, StreamSettings settings) {
-    return Sink.fromGraph(new QuicStreamSink<>(channel, VarintFrames::encode, settings));
+    return Sink.fromGraph(new QuicStreamSink<>(channel, FrameCodec.bytes(Integer.MAX_VALUE)::encode, settings));
   }
 
   @Override

@@ -69,11 +69,14 @@ public final class QuicStreamSource<T> extends GraphStage<SourceShape<T>> {
     }, settings));
   }
 
-  /** The bodies of the varint-length-prefixed frames on the stream. */
+  /** The bodies of the frames on the stream ({@link FrameCodec#bytes} up to {@link StreamSettings#maxFrameBytes()}). */
   public static Source<byte[], NotUsed> frames(QuicStreamChannel channel, StreamSettings settings) {
-    int maxFrame = settings.maxFrameBytes();
-    return Source.fromGraph(new QuicStreamSource<>(channel, buffered -> VarintFrames.tryDecode(buffered, maxFrame),
-        settings));
+    return frames(channel, FrameCodec.bytes(settings.maxFrameBytes()), settings);
+  }
+
+  /** The bodies of the frames on the stream, cut by {@code codec}. */
+  static Source<byte[], NotUsed> frames(QuicStreamChannel channel, FrameCodec codec, StreamSettings settings) {
+    return Source.fromGraph(new QuicStreamSource<>(channel, codec::tryDecode, settings));
   }
 
   @Override

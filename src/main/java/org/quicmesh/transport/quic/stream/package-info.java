@@ -6,8 +6,10 @@
  *       writable), every write checked, FIN on completion, RESET_STREAM on failure.
  *   <li>{@link org.quicmesh.transport.quic.stream.QuicStreamSource}: reads with {@code autoRead=false} and a bounded
  *       buffer, so a slow consumer stops the sender through QUIC flow control; STOP_SENDING on cancel.
- *   <li>{@link org.quicmesh.transport.quic.stream.MessageStreams}: the same, typed on {@link org.quicmesh.wire.Message}
- *       with varint-length framing ({@link org.quicmesh.transport.quic.stream.VarintFrames}).
+ *   <li>{@link org.quicmesh.transport.quic.stream.MessageStreams}: the same, typed on
+ *       {@link org.quicmesh.wire.Message}.
+ *   <li>{@link org.quicmesh.transport.quic.stream.FrameCodec}: the one frame encoder and decoder (varint length + body)
+ *       of the transport, used by these stages and by the RPC path of {@code transport.quic}.
  * </ul>
  *
  * <p>The transport must create every stream channel with {@code ChannelOption.AUTO_READ=false} (server
