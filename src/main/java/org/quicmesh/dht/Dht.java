@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -217,7 +218,22 @@ public final class Dht {
           return Behaviors.same();
         })
         .onMessageEquals(Tick.BOOTSTRAP_RETRY, () -> onBootstrap(new Bootstrap(seeds)))
+        .onSignal(PreRestart.class, signal -> reseedAfterRestart())
         .build();
+  }
+
+  /**
+   * Supervision hook: the restarted Dht starts empty, so the failing one leaves in its mailbox (which survives the
+   * restart) its routing-table contacts and a bootstrap from its seeds (or, without seeds, a lookup of its own id);
+   * the new one takes them in as messages. Stored values are not carried over: their other replicas keep them.
+   */
+  private Behavior<Command> reseedAfterRestart() {
+    for (Contact contact : table.contacts()) {
+      context.getSelf().tell(new Observed(contact, null));
+    }
+    context.getSelf().tell(seeds.isEmpty()
+        ? new FindClosest(self.id(), context.getSystem().ignoreRef()) : new Bootstrap(seeds));
+    return Behaviors.same();
   }
 
   // ---- serving peers ----

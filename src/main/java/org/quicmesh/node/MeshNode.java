@@ -68,8 +68,8 @@ public final class MeshNode {
   public record Unsubscribe(String topic, ActorRef<ReceivedMessage> subscriber) implements Command {}
 
   /**
-   * Signs and publishes a message; replies with its id once it was handed to at least one peer, or fails when no peer
-   * is known for the topic (nothing is lost silently).
+   * Signs and publishes a message; replies with its id once at least one peer's link accepted it (queued it for the
+   * peer), or fails naming why: no peer is known for the topic, or every target reads too slowly (its queue is full).
    */
   public record Publish(String topic, byte[] data, ActorRef<StatusReply<MessageId>> replyTo)
       implements Command, WithStatusReply<MessageId> {}

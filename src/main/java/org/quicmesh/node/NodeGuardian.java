@@ -4,7 +4,12 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -19,6 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.quicmesh.actor.FailureInjection;
 import org.quicmesh.actor.Failures;
 import org.quicmesh.actor.Replies;
 import org.quicmesh.dht.Dht;
@@ -31,6 +37,7 @@ import org.quicmesh.nat.stun.StunServerAddresses;
 import org.quicmesh.pubsub.GossipRouter;
 import org.quicmesh.pubsub.PubSubSettings;
 import org.quicmesh.pubsub.PubSubStatus;
+import org.quicmesh.pubsub.ReceivedMessage;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.transport.InboundHandler;
 import org.quicmesh.transport.InboundRequest;
@@ -48,7 +55,7 @@ import org.quicmesh.wire.Response;
 final class NodeGuardian {
 
   /** Everything the guardian receives: the public commands plus its own internal messages. */
-  sealed interface Message permits MeshNode.Command, Internal {}
+  sealed interface Message permits MeshNode.Command, Internal, InjectFailure {}
 
   private sealed interface Internal extends Message {}
 
@@ -64,8 +71,40 @@ final class NodeGuardian {
 
   private record ShutdownDone(List<ActorRef<Done>> replyTo) implements Internal {}
 
+  /** A child's behavior was set up: its first start, or a restart after a failure (then it is re-seeded). */
+  private record ChildStarted(Child child) implements Internal {}
+
+  /** A child stopped: it failed more often than its supervisor allows, so the node fails loudly. */
+  private record ChildStopped(Child child) implements Internal {}
+
+  /** A local subscriber stopped: forgotten, so a restarted router does not re-subscribe it. */
+  private record SubscriberGone(ActorRef<ReceivedMessage> subscriber) implements Internal {}
+
+  /**
+   * Test-only: makes {@code child} (or, for {@link Child#PUBSUB} with a {@code topic}, that topic's actor) throw inside
+   * its own message processing. Not a {@link MeshNode.Command}: tests reach it through an upcast node ref.
+   */
+  record InjectFailure(Child child, String topic) implements Message {}
+
+  /** The guardian's children, by the name they are spawned under. */
+  enum Child {
+    DHT("dht"), ENDPOINT("endpoint"), PUBSUB("pubsub");
+
+    final String actorName;
+
+    Child(String actorName) {
+      this.actorName = actorName;
+    }
+  }
+
   private static final int STASH_CAPACITY = 10_000;
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * A child failing more often than this within {@link #RESTART_WINDOW} has a failure that restarting does not cure
+   * (a poisoned state it re-seeds, a broken environment): the node then fails loudly instead of looping.
+   */
+  private static final int MAX_RESTARTS = 10;
+  private static final Duration RESTART_WINDOW = Duration.ofMinutes(1);
 
   private final ActorContext<Message> context;
   private final MeshConfig config;
@@ -80,6 +119,15 @@ final class NodeGuardian {
   private volatile ActorRef<GossipRouter.Command> gossip;
   /** Every node answers STUN on its own port; stateless, so it lives beside the actors, not under them. */
   private StunServer stun;
+  /** The children as spawned, also accepting {@link FailureInjection.Fail} (test-only). */
+  private final Map<Child, ActorRef<Object>> children = new EnumMap<>(Child.class);
+  private final Map<Child, Integer> starts = new EnumMap<>(Child.class);
+  /**
+   * Local subscriptions by topic. The router's topics hold them too, but they die with the router: these re-seed a
+   * restarted router, so no subscriber's stream silently stops.
+   */
+  private final Map<String, Set<ActorRef<ReceivedMessage>>> subscriptions = new HashMap<>();
+  private final Set<ActorRef<ReceivedMessage>> watchedSubscribers = new HashSet<>();
 
   static Behavior<MeshNode.Command> create(
       MeshConfig config, Keypair keypair, TransportFactory transports, NodeEnvironment environment) {
@@ -130,21 +178,89 @@ final class NodeGuardian {
         .orElseGet(() -> StunServer.install(transport.datagrams(), StunServerAddresses.single(primary)));
   }
 
+  /**
+   * Spawns the protocol actors. Each restarts after a failure and is re-seeded from what survives (docs/architecture.md,
+   * "Supervision"): the Dht from its own routing-table contacts and seeds (its PreRestart hook), the router from
+   * {@link #subscriptions}; the endpoint needs nothing. Too many failures stop the child and fail the node.
+   */
   private void spawnChildren(Contact self) {
     DhtSettings dhtSettings = DhtSettings.fromConfig(config.raw().getConfig("dht"), config.requestTimeout());
-    dht = context.spawn(
-        Behaviors.supervise(Dht.create(dhtSettings, transport, keypair, self, environment.clock(),
-            environment.random())).onFailure(SupervisorStrategy.restart()),
-        "dht");
-    endpoint = context.spawn(
-        Behaviors.supervise(Endpoint.create(transport, self, listen, config.requestTimeout(), dht))
-            .onFailure(SupervisorStrategy.restart()),
-        "endpoint");
-    gossip = context.spawn(
-        Behaviors.supervise(GossipRouter.create(PubSubSettings.fromConfig(config.raw().getConfig("pubsub")),
-            transport, keypair, self, dht, environment.clock(), new java.util.Random(environment.random().nextLong())))
-            .onFailure(SupervisorStrategy.restart()),
-        "pubsub");
+    dht = spawnSupervised(Child.DHT, Dht.create(dhtSettings, transport, keypair, self, environment.clock(),
+        environment.random())).narrow();
+    endpoint = spawnSupervised(Child.ENDPOINT,
+        Endpoint.create(transport, self, listen, config.requestTimeout(), dht)).narrow();
+    gossip = spawnSupervised(Child.PUBSUB,
+        GossipRouter.create(PubSubSettings.fromConfig(config.raw().getConfig("pubsub")), transport, keypair, self,
+            dht, environment.clock(), new java.util.Random(environment.random().nextLong()))).narrow();
+  }
+
+  private <T> ActorRef<Object> spawnSupervised(Child child, Behavior<T> behavior) {
+    ActorRef<Message> guardian = context.getSelf();
+    // Inside the supervisor, so the setup runs again on every restart and tells the guardian to re-seed.
+    Behavior<Object> announced = Behaviors.setup(ctx -> {
+      guardian.tell(new ChildStarted(child));
+      return FailureInjection.injectable(behavior);
+    });
+    ActorRef<Object> ref = context.spawn(Behaviors.supervise(announced)
+        .onFailure(SupervisorStrategy.restart().withLimit(MAX_RESTARTS, RESTART_WINDOW)), child.actorName);
+    context.watchWith(ref, new ChildStopped(child));
+    children.put(child, ref);
+    return ref;
+  }
+
+  private Behavior<Message> onChildStarted(ChildStarted started) {
+    int count = starts.merge(started.child(), 1, Integer::sum);
+    if (count == 1) {
+      return Behaviors.same();
+    }
+    context.getLog().warn("node {}: the {} actor restarted after a failure (restart {}); re-seeding it",
+        keypair.nodeId().toHex(), started.child().actorName, count - 1);
+    if (started.child() == Child.PUBSUB) {
+      subscriptions.forEach((topic, subscribers) ->
+          subscribers.forEach(s -> gossip.tell(new GossipRouter.SubscribeTopic(topic, s))));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Message> onChildStopped(ChildStopped stopped) {
+    String reason = "node failed: its " + stopped.child().actorName + " actor failed more than " + MAX_RESTARTS
+        + " times within " + RESTART_WINDOW.toSeconds() + " s";
+    context.getLog().error("node {}: {}; closing the transport", keypair.nodeId().toHex(), reason);
+    transport.shutdown();
+    return failing(reason);
+  }
+
+  private Behavior<Message> onSubscribe(MeshNode.Subscribe subscribe) {
+    subscriptions.computeIfAbsent(subscribe.topic(), t -> new HashSet<>()).add(subscribe.subscriber());
+    if (watchedSubscribers.add(subscribe.subscriber())) {
+      context.watchWith(subscribe.subscriber(), new SubscriberGone(subscribe.subscriber()));
+    }
+    return toGossip(new GossipRouter.SubscribeTopic(subscribe.topic(), subscribe.subscriber()));
+  }
+
+  private Behavior<Message> onUnsubscribe(MeshNode.Unsubscribe unsubscribe) {
+    Set<ActorRef<ReceivedMessage>> subscribers = subscriptions.get(unsubscribe.topic());
+    if (subscribers != null && subscribers.remove(unsubscribe.subscriber()) && subscribers.isEmpty()) {
+      subscriptions.remove(unsubscribe.topic());
+    }
+    return toGossip(new GossipRouter.UnsubscribeTopic(unsubscribe.topic(), unsubscribe.subscriber()));
+  }
+
+  private Behavior<Message> onSubscriberGone(SubscriberGone gone) {
+    watchedSubscribers.remove(gone.subscriber());
+    subscriptions.values().forEach(subscribers -> subscribers.remove(gone.subscriber()));
+    subscriptions.values().removeIf(Set::isEmpty);
+    return Behaviors.same();
+  }
+
+  private Behavior<Message> onInjectFailure(InjectFailure inject) {
+    String reason = "test asked " + inject.child().actorName + (inject.topic() == null ? "" : "/" + inject.topic());
+    if (inject.topic() != null) {
+      gossip.tell(new GossipRouter.FailTopic(inject.topic(), reason));
+    } else {
+      children.get(inject.child()).tell(new FailureInjection.Fail(reason));
+    }
+    return Behaviors.same();
   }
 
   private Behavior<Message> running() {
@@ -158,14 +274,17 @@ final class NodeGuardian {
         .onMessage(MeshNode.Get.class, m -> forward(new Dht.Get(m.key(), m.replyTo())))
         .onMessage(MeshNode.PublishAddress.class, m -> forward(new Dht.PublishAddress(m.replyTo())))
         .onMessage(MeshNode.Resolve.class, m -> forward(new Dht.Resolve(m.node(), m.replyTo())))
-        .onMessage(MeshNode.Subscribe.class, m -> toGossip(new GossipRouter.SubscribeTopic(m.topic(), m.subscriber())))
-        .onMessage(MeshNode.Unsubscribe.class,
-            m -> toGossip(new GossipRouter.UnsubscribeTopic(m.topic(), m.subscriber())))
+        .onMessage(MeshNode.Subscribe.class, this::onSubscribe)
+        .onMessage(MeshNode.Unsubscribe.class, this::onUnsubscribe)
         .onMessage(MeshNode.Publish.class,
             m -> toGossip(new GossipRouter.PublishMessage(m.topic(), m.data(), m.replyTo())))
         .onMessage(MeshNode.WhenTopicReady.class, m -> toGossip(new GossipRouter.WhenReady(m.topic(), m.replyTo())))
         .onMessage(MeshNode.SubscriberDropped.class, m -> toGossip(new GossipRouter.SubscriberDropped(m.topic())))
         .onMessage(MeshNode.Stop.class, stop -> stopping(stop.replyTo()))
+        .onMessage(ChildStarted.class, this::onChildStarted)
+        .onMessage(ChildStopped.class, this::onChildStopped)
+        .onMessage(SubscriberGone.class, this::onSubscriberGone)
+        .onMessage(InjectFailure.class, this::onInjectFailure)
         .onSignal(PostStop.class, signal -> {
           stun.close();
           transport.shutdown();
@@ -217,7 +336,7 @@ final class NodeGuardian {
           replyError(command, reason);
           return Behaviors.same();
         })
-        .onMessage(Internal.class, ignored -> Behaviors.same())
+        .onMessage(Message.class, ignored -> Behaviors.same())
         .build();
   }
 
@@ -248,7 +367,7 @@ final class NodeGuardian {
           replyError(command, "node is shutting down");
           return Behaviors.same();
         })
-        .onMessage(Internal.class, ignored -> Behaviors.same())
+        .onMessage(Message.class, ignored -> Behaviors.same())
         .build();
   }
 
@@ -282,8 +401,13 @@ final class NodeGuardian {
           () -> timedOut(step.replyTo()))));
     } else {
       long uptime = Duration.between(startedAt, environment.clock().instant()).toMillis();
-      Telemetry telemetry = new Telemetry(uptime, transport.stats(), step.dht(), step.pubsub(),
-          step.endpoint().counters());
+      Map<String, Long> counters = new java.util.TreeMap<>(step.endpoint().counters());
+      starts.forEach((child, count) -> {
+        if (count > 1) {
+          counters.put("restarts." + child.actorName, (long) count - 1);
+        }
+      });
+      Telemetry telemetry = new Telemetry(uptime, transport.stats(), step.dht(), step.pubsub(), counters);
       step.replyTo().tell(StatusReply.success(new NodeStatus(
           keypair.nodeId(), listen, step.endpoint().observed(), step.peers(), telemetry)));
     }

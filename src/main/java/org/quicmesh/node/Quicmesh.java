@@ -127,7 +127,10 @@ public final class Quicmesh {
     node.tell(new MeshNode.Subscribe(topic, subscriber));
   }
 
-  /** Publishes a signed message; fails when no peer is known for the topic. */
+  /**
+   * Publishes a signed message; completes once a peer's link accepted it, fails when no peer is known for the topic
+   * or every target's queue is full.
+   */
   public CompletionStage<MessageId> publish(String topic, byte[] data) {
     return askWithStatus(replyTo -> new MeshNode.Publish(topic, data, replyTo), askTimeout);
   }

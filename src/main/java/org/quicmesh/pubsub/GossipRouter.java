@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -14,6 +13,8 @@ import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -26,6 +27,7 @@ import org.quicmesh.dht.PeerInfo;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.actor.Counters;
+import org.quicmesh.actor.FailureInjection;
 import org.quicmesh.actor.Replies;
 import org.quicmesh.transport.Transport;
 import org.quicmesh.wire.Choke;
@@ -70,20 +72,32 @@ public final class GossipRouter {
   /** A local subscriber of {@code topic} could not take a message: counted as {@code subscriber.dropped}. */
   public record SubscriberDropped(String topic) implements Command {}
 
-  // ---- from topic actors ----
-  record Send(NodeId peer, GossipMessage message) implements Command {}
+  /**
+   * Test-only: makes the actor of {@code topic} throw inside its own message processing (see
+   * {@link FailureInjection}); ignored if the topic has no actor.
+   */
+  public record FailTopic(String topic, String reason) implements Command {}
 
+  // ---- from topic actors (which write to peers' links themselves) ----
   record Gossip(String topic, List<NodeId> targets) implements Command {}
 
   record Connect(List<Contact> peers) implements Command {}
 
-  record TopicLeft(String topic) implements Command {}
+  /** A local subscriber left the topic ({@code none} when it was the last one). */
+  record Left(String topic, ActorRef<ReceivedMessage> subscriber, boolean none) implements Command {}
 
   record TopicIdle(String topic, ActorRef<Topic.Command> actor) implements Command {}
 
-  record Count(String counter) implements Command {}
-
   record TopicReport(TopicStatus status) implements Command {}
+
+  /** The topic sent {@code peer} a Choke ({@code choked}), or an Unchoke or Prune: how to read its IHaves there. */
+  record ChokeState(NodeId peer, String topic, boolean choked) implements Command {}
+
+  /** A topic found the peer's link full: every topic prunes it. */
+  record PeerSlow(NodeId peer) implements Command {}
+
+  /** The topic's actor failed and restarted empty: it is re-seeded with its peers and local subscribers. */
+  record TopicRestarted(String topic, ActorRef<Topic.Command> actor) implements Command {}
 
   // ---- internal ----
   private record FromPeer(NodeId peer, GossipMessage message, ActorRef<Ack> ack) implements Command {}
@@ -104,24 +118,6 @@ public final class GossipRouter {
 
   enum Ack { INSTANCE }
 
-  /**
-   * One connected peer: how to reach it, our stream to it, the topics it announced, the topics in which we choked it
-   * (its IHaves there are announcements of what it would have pushed, not gossip), its round-trip time.
-   */
-  private static final class Peer {
-    final Contact contact;
-    final PeerLink link;
-    final Set<String> topics = new HashSet<>();
-    final Set<String> chokedIn = new HashSet<>();
-    double rttMillis = -1;
-    long lastProbeMillis;
-
-    Peer(Contact contact, PeerLink link) {
-      this.contact = contact;
-      this.link = link;
-    }
-  }
-
   private final ActorContext<Command> context;
   private final PubSubSettings settings;
   private final Transport transport;
@@ -130,11 +126,16 @@ public final class GossipRouter {
   private final ActorRef<Dht.Command> dht;
   private final Clock clock;
   private final Random random;
-  private final Map<NodeId, Peer> peers = new LinkedHashMap<>();
-  private final Set<NodeId> connecting = new HashSet<>();
+  private final PeerTable peers = new PeerTable();
   private final Map<String, ActorRef<Topic.Command>> topics = new HashMap<>();
+  /** Each topic's counters, kept here so they outlive its actor's restarts; summed into our telemetry. */
+  private final Map<String, TopicCounters> topicCounters = new HashMap<>();
   private final Map<String, TopicStatus> topicStatus = new java.util.TreeMap<>();
-  private final Set<String> subscribed = new HashSet<>();
+  /**
+   * Local subscribers by subscribed topic. The topic actor delivers to them; this copy re-seeds it after a restart.
+   * A topic is subscribed while it has one.
+   */
+  private final Map<String, Set<ActorRef<ReceivedMessage>>> subscribed = new HashMap<>();
   private final SeenCache seen;
   private final MessageCache cache;
   private final PromiseTracker promises = new PromiseTracker();
@@ -191,16 +192,31 @@ public final class GossipRouter {
           return Behaviors.same();
         })
         .onMessage(FromPeer.class, this::onFromPeer)
-        .onMessage(StreamEnded.class, m -> Behaviors.same())
+        .onMessage(StreamEnded.class, m -> {
+          peers.inboundClosed(m.peer());
+          return Behaviors.same();
+        })
         .onMessage(LinkClosed.class, this::onLinkClosed)
-        .onMessage(Send.class, this::onSend)
         .onMessage(Gossip.class, this::onGossip)
         .onMessage(Connect.class, m -> {
           m.peers().forEach(this::connect);
           return Behaviors.same();
         })
-        .onMessage(TopicLeft.class, this::onTopicLeft)
+        .onMessage(Left.class, this::onLeft)
         .onMessage(TopicIdle.class, this::onTopicIdle)
+        .onMessage(ChokeState.class, this::onChokeState)
+        .onMessage(PeerSlow.class, m -> {
+          topics.values().forEach(t -> t.tell(new Topic.Slow(m.peer())));
+          return Behaviors.same();
+        })
+        .onMessage(TopicRestarted.class, this::onTopicRestarted)
+        .onMessage(FailTopic.class, m -> {
+          ActorRef<Topic.Command> topic = topics.get(m.topic());
+          if (topic != null) {
+            topic.<Object>unsafeUpcast().tell(new FailureInjection.Fail(m.reason()));
+          }
+          return Behaviors.same();
+        })
         .onMessage(SubscriberDropped.class, m -> {
           counters.increment("subscriber.dropped");
           return Behaviors.same();
@@ -211,24 +227,30 @@ public final class GossipRouter {
           }
           return Behaviors.same();
         })
-        .onMessage(Count.class, m -> {
-          counters.increment(m.counter());
-          return Behaviors.same();
-        })
         .onMessage(PeersFound.class, this::onPeersFound)
         .onMessage(Located.class, this::onLocated)
         .onMessage(RttMeasured.class, this::onRttMeasured)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessageEquals(Tick.HEARTBEAT, this::onHeartbeat)
+        // Our streams would otherwise stay open, and peers would keep queueing to a router that is gone.
+        .onSignal(PreRestart.class, signal -> closeLinks())
+        .onSignal(PostStop.class, signal -> closeLinks())
         .build();
+  }
+
+  private Behavior<Command> closeLinks() {
+    peers.closeAll();
+    return Behaviors.same();
   }
 
   // ---- local API ----
 
   private Behavior<Command> onSubscribe(SubscribeTopic subscribe) {
     ActorRef<Topic.Command> topic = topic(subscribe.topic());
-    if (subscribed.add(subscribe.topic())) {
-      for (Peer peer : peers.values()) {
+    boolean first = !subscribed.containsKey(subscribe.topic());
+    subscribed.computeIfAbsent(subscribe.topic(), t -> new HashSet<>()).add(subscribe.subscriber());
+    if (first) {
+      for (ConnectedPeer peer : peers.all()) {
         offer(peer, new Subscribe(subscribe.topic()));
       }
     }
@@ -237,9 +259,13 @@ public final class GossipRouter {
     return Behaviors.same();
   }
 
-  private Behavior<Command> onTopicLeft(TopicLeft left) {
-    if (subscribed.remove(left.topic())) {
-      for (Peer peer : peers.values()) {
+  private Behavior<Command> onLeft(Left left) {
+    Set<ActorRef<ReceivedMessage>> subscribers = subscribed.get(left.topic());
+    if (subscribers != null) {
+      subscribers.remove(left.subscriber());
+    }
+    if (left.none() && subscribed.remove(left.topic()) != null) {
+      for (ConnectedPeer peer : peers.all()) {
         offer(peer, new Unsubscribe(left.topic()));
       }
     }
@@ -247,11 +273,45 @@ public final class GossipRouter {
   }
 
   private Behavior<Command> onTopicIdle(TopicIdle idle) {
-    if (topics.get(idle.topic()) == idle.actor() && !subscribed.contains(idle.topic())) {
+    if (idle.actor().equals(topics.get(idle.topic())) && !subscribed.containsKey(idle.topic())) {
       topics.remove(idle.topic());
       topicStatus.remove(idle.topic());
+      // Its counts stay in our telemetry.
+      topicCounters.remove(idle.topic()).snapshot().forEach(counters::add);
       context.stop(idle.actor());
     }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onChokeState(ChokeState state) {
+    ConnectedPeer peer = peers.get(state.peer());
+    if (peer != null) {
+      if (state.choked()) {
+        peer.chokedIn.add(state.topic());
+      } else {
+        peer.chokedIn.remove(state.topic());
+      }
+    }
+    return Behaviors.same();
+  }
+
+  /**
+   * A restarted topic knows nothing: it gets its peers and local subscribers again (and rejoins its mesh through
+   * them). Peers we had choked there are unchoked, since the new topic starts with nobody choked.
+   */
+  private Behavior<Command> onTopicRestarted(TopicRestarted restarted) {
+    if (!restarted.actor().equals(topics.get(restarted.topic()))) {
+      return Behaviors.same();
+    }
+    counters.increment("topics.restarted");
+    for (ConnectedPeer peer : peers.all()) {
+      if (peer.chokedIn.remove(restarted.topic())) {
+        offer(peer, new Unchoke(restarted.topic()));
+      }
+    }
+    seed(restarted.topic(), restarted.actor());
+    subscribed.getOrDefault(restarted.topic(), Set.of())
+        .forEach(subscriber -> restarted.actor().tell(new Topic.Join(subscriber)));
     return Behaviors.same();
   }
 
@@ -272,32 +332,42 @@ public final class GossipRouter {
     return Behaviors.same();
   }
 
-  /** The topic's actor, created on first use and told which connected peers announced the topic. */
+  /**
+   * The topic's actor, created on first use and told which connected peers announced the topic. A failing topic
+   * restarts and is re-seeded ({@link #onTopicRestarted}).
+   */
   private ActorRef<Topic.Command> topic(String name) {
     ActorRef<Topic.Command> existing = topics.get(name);
     if (existing != null) {
       return existing;
     }
-    ActorRef<Topic.Command> topic = context.spawnAnonymous(Behaviors.supervise(
-        Topic.create(name, keypair.nodeId(), settings, context.getSelf(), clock, new Random(random.nextLong())))
-        .onFailure(SupervisorStrategy.restart()));
+    TopicCounters topicCount = topicCounters.computeIfAbsent(name, n -> new TopicCounters());
+    Behavior<Topic.Command> behavior =
+        Topic.create(name, keypair.nodeId(), settings, context.getSelf(), topicCount, clock, new Random(random.nextLong()));
+    ActorRef<Topic.Command> topic = context.<Object>spawnAnonymous(
+        Behaviors.supervise(FailureInjection.injectable(behavior)).onFailure(SupervisorStrategy.restart())).narrow();
     topics.put(name, topic);
-    for (Peer peer : peers.values()) {
+    seed(name, topic);
+    return topic;
+  }
+
+  /** Tells a topic the round-trip times of our peers and hands it the links of those subscribed to it. */
+  private void seed(String name, ActorRef<Topic.Command> topic) {
+    for (ConnectedPeer peer : peers.all()) {
       if (peer.rttMillis >= 0) {
         topic.tell(new Topic.PeerRtt(peer.contact.id(), peer.rttMillis));
       }
       if (peer.topics.contains(name)) {
-        topic.tell(new Topic.PeerSubscribed(peer.contact));
+        topic.tell(new Topic.PeerSubscribed(peer.contact, peer.link));
       }
     }
-    return topic;
   }
 
   // ---- peers and streams ----
 
   private void connect(Contact contact) {
     NodeId id = contact.id();
-    if (id.equals(keypair.nodeId()) || peers.containsKey(id)) {
+    if (id.equals(keypair.nodeId()) || peers.contains(id)) {
       return;
     }
     ActorRef<Command> self = context.getSelf();
@@ -305,18 +375,20 @@ public final class GossipRouter {
     PeerLink link = PeerLink.open(transport, contact, settings.maxPeerQueueBytes(), context.getSystem(),
         failure -> self.tell(new LinkClosed(id, holder[0], failure)));
     holder[0] = link;
-    Peer peer = new Peer(contact, link);
-    peers.put(id, peer);
-    connecting.remove(id);
+    ConnectedPeer peer = peers.add(contact, link);
     counters.increment("peers.connected");
-    for (String topic : subscribed) {
-      offer(peer, new Subscribe(topic));
-    }
+    announceSubscriptions(peer);
     probeRtt(peer);
   }
 
+  private void announceSubscriptions(ConnectedPeer peer) {
+    for (String topic : subscribed.keySet()) {
+      offer(peer, new Subscribe(topic));
+    }
+  }
+
   /** Measures the round-trip time to a peer with a DHT Ping (answered by its DHT, as any node answers). */
-  private void probeRtt(Peer peer) {
+  private void probeRtt(ConnectedPeer peer) {
     long sent = clock.millis();
     peer.lastProbeMillis = sent;
     NodeId id = peer.contact.id();
@@ -325,7 +397,7 @@ public final class GossipRouter {
   }
 
   private Behavior<Command> onRttMeasured(RttMeasured measured) {
-    Peer peer = peers.get(measured.peer());
+    ConnectedPeer peer = peers.get(measured.peer());
     if (peer == null || peer.link != measured.link() || !measured.answered()) {
       return Behaviors.same();
     }
@@ -338,11 +410,9 @@ public final class GossipRouter {
   }
 
   private Behavior<Command> onLinkClosed(LinkClosed closed) {
-    Peer peer = peers.get(closed.peer());
-    if (peer == null || peer.link != closed.link()) {
+    if (peers.removeIfLink(closed.peer(), closed.link()) == null) {
       return Behaviors.same();
     }
-    peers.remove(closed.peer());
     promises.forgetPeer(closed.peer());
     counters.increment("peers.lost");
     topics.values().forEach(t -> t.tell(new Topic.PeerGone(closed.peer())));
@@ -356,7 +426,11 @@ public final class GossipRouter {
             : new FromPeer(peer, null, ack),
         ack -> new StreamStarted(peer, ack), Ack.INSTANCE, new StreamEnded(peer, null),
         failure -> new StreamEnded(peer, failure)), context.getSystem());
-    if (!peers.containsKey(peer) && connecting.add(peer)) {
+    if (peers.inboundOpened(peer)) {
+      counters.increment("peers.reopened");
+      announceSubscriptions(peers.get(peer));
+    }
+    if (peers.startLocating(peer)) {
       // To answer we need our own stream back, so the peer's address: the DHT knows or finds it.
       dht.tell(new Dht.Locate(peer, Replies.once(context, Duration.ofSeconds(30),
           (StatusReply<Contact> contact) -> new Located(peer, contact),
@@ -366,7 +440,7 @@ public final class GossipRouter {
   }
 
   private Behavior<Command> onLocated(Located located) {
-    connecting.remove(located.peer());
+    peers.locatingDone(located.peer());
     if (located.contact().isSuccess()) {
       connect(located.contact().getValue());
     } else {
@@ -391,7 +465,7 @@ public final class GossipRouter {
 
   private Behavior<Command> onFromPeer(FromPeer from) {
     try {
-      Peer peer = peers.get(from.peer());
+      ConnectedPeer peer = peers.get(from.peer());
       GossipMessage message = from.message();
       if (message == null) {
         counters.increment("rejected.not-gossip");
@@ -399,7 +473,7 @@ public final class GossipRouter {
         onPublishFrom(from.peer(), publish);
       } else if (message instanceof Subscribe s) {
         if (peer != null && peer.topics.add(s.topic()) && topics.containsKey(s.topic())) {
-          topics.get(s.topic()).tell(new Topic.PeerSubscribed(peer.contact));
+          topics.get(s.topic()).tell(new Topic.PeerSubscribed(peer.contact, peer.link));
         }
       } else if (message instanceof Unsubscribe u) {
         if (peer != null && peer.topics.remove(u.topic()) && topics.containsKey(u.topic())) {
@@ -452,13 +526,13 @@ public final class GossipRouter {
     promises.delivered(id);
     counters.increment("received");
     ActorRef<Topic.Command> topic = topics.get(publish.topic());
-    if (topic != null && subscribed.contains(publish.topic())) {
+    if (topic != null && subscribed.containsKey(publish.topic())) {
       topic.tell(new Topic.Deliver(publish, id, from));
     }
   }
 
-  private void onGraft(NodeId from, Peer peer, Graft graft) {
-    ActorRef<Topic.Command> topic = subscribed.contains(graft.topic()) ? topics.get(graft.topic()) : null;
+  private void onGraft(NodeId from, ConnectedPeer peer, Graft graft) {
+    ActorRef<Topic.Command> topic = subscribed.containsKey(graft.topic()) ? topics.get(graft.topic()) : null;
     if (peer == null) {
       return;
     }
@@ -467,11 +541,11 @@ public final class GossipRouter {
       counters.increment("prunes.not_subscribed");
       return;
     }
-    topic.tell(new Topic.GraftFrom(peer.contact));
+    topic.tell(new Topic.GraftFrom(peer.contact, peer.link));
   }
 
-  private void onIHave(NodeId from, Peer peer, IHave iHave) {
-    if (peer == null || !subscribed.contains(iHave.topic())) {
+  private void onIHave(NodeId from, ConnectedPeer peer, IHave iHave) {
+    if (peer == null || !subscribed.containsKey(iHave.topic())) {
       return;
     }
     long now = clock.millis();
@@ -500,7 +574,7 @@ public final class GossipRouter {
     }
   }
 
-  private void onIWant(NodeId from, Peer peer, IWant iWant) {
+  private void onIWant(NodeId from, ConnectedPeer peer, IWant iWant) {
     if (peer == null) {
       return;
     }
@@ -510,24 +584,7 @@ public final class GossipRouter {
     counters.add("iwant.ignored", answer.ignored());
   }
 
-  // ---- sending ----
-
-  private Behavior<Command> onSend(Send send) {
-    Peer peer = peers.get(send.peer());
-    if (peer != null) {
-      if (send.message() instanceof Choke choke) {
-        peer.chokedIn.add(choke.topic());
-        counters.increment("chokes.sent");
-      } else if (send.message() instanceof Unchoke unchoke) {
-        peer.chokedIn.remove(unchoke.topic());
-        counters.increment("unchokes.sent");
-      } else if (send.message() instanceof Prune prune) {
-        peer.chokedIn.remove(prune.topic());
-      }
-      offer(peer, send.message());
-    }
-    return Behaviors.same();
-  }
+  // ---- sending (topics send their mesh traffic themselves) ----
 
   private Behavior<Command> onGossip(Gossip gossip) {
     List<MessageId> ids = cache.gossipIds(gossip.topic());
@@ -541,7 +598,7 @@ public final class GossipRouter {
     }
     IHave iHave = new IHave(gossip.topic(), ids.stream().map(MessageId::bytes).toList());
     for (NodeId target : gossip.targets()) {
-      Peer peer = peers.get(target);
+      ConnectedPeer peer = peers.get(target);
       if (peer != null) {
         offer(peer, iHave);
       }
@@ -550,10 +607,9 @@ public final class GossipRouter {
   }
 
   /** Queues a message to a peer; a full queue means a slow peer, pruned from every mesh instead of buffered. */
-  private void offer(Peer peer, GossipMessage message) {
+  private void offer(ConnectedPeer peer, GossipMessage message) {
     if (peer.link.offer(message)) {
-      counters.add(WireSize.isControl(message) ? "bytes.control" : "bytes.data", WireSize.of(message));
-      counters.increment(WireSize.isControl(message) ? "sent.control" : "sent.data");
+      WireSize.countSent(message, counters::add);
       return;
     }
     counters.increment("peers.slow");
@@ -571,7 +627,7 @@ public final class GossipRouter {
     Map<NodeId, Integer> broken = promises.expired(now);
     broken.values().forEach(n -> counters.add("promises.broken", n));
     topics.values().forEach(t -> t.tell(Topic.Heartbeat.INSTANCE));
-    for (Peer peer : peers.values()) {
+    for (ConnectedPeer peer : peers.all()) {
       if (now - peer.lastProbeMillis >= settings.rttProbeInterval().toMillis()) {
         probeRtt(peer);
       }
@@ -594,8 +650,10 @@ public final class GossipRouter {
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
-    get.replyTo().tell(new PubSubStatus(peers.size(), List.copyOf(new java.util.TreeSet<>(subscribed)),
-        topics.size(), List.copyOf(topicStatus.values()), counters.snapshot()));
+    Map<String, Long> all = new java.util.TreeMap<>(counters.snapshot());
+    topicCounters.values().forEach(topic -> topic.addTo(all));
+    get.replyTo().tell(new PubSubStatus(peers.size(), List.copyOf(new java.util.TreeSet<>(subscribed.keySet())),
+        topics.size(), List.copyOf(topicStatus.values()), Map.copyOf(all)));
     return Behaviors.same();
   }
 }

@@ -2,37 +2,44 @@ package org.quicmesh.pubsub;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.StatusReply;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.wire.Choke;
 import org.quicmesh.wire.Contact;
+import org.quicmesh.wire.GossipMessage;
 import org.quicmesh.wire.IHave;
 import org.quicmesh.wire.Publish;
 import org.quicmesh.wire.Unchoke;
 
 /**
  * The actor of one topic we subscribe to or publish to: owns its {@link TopicMesh} and its local subscribers, turns
- * mesh decisions into messages for the {@link GossipRouter} to send, delivers messages locally and forwards them to
- * the mesh. Stops itself when nobody subscribes and its fanout expired.
+ * mesh decisions into messages, delivers messages locally and forwards them to the mesh. It writes to its peers'
+ * {@link PeerLink}s itself (the router hands it each peer's link with the news of the peer) and counts what it sends
+ * in its {@link TopicCounters}, so a forwarded message costs no round trip through the {@link GossipRouter}. Stops
+ * itself when nobody subscribes and its fanout expired.
  */
 final class Topic {
 
   sealed interface Command {}
 
-  record PeerSubscribed(Contact peer) implements Command {}
+  /** A peer announced the topic; {@code link} is our stream to it. */
+  record PeerSubscribed(Contact peer, PeerLink link) implements Command {}
 
   record PeerUnsubscribed(NodeId peer) implements Command {}
 
   record PeerGone(NodeId peer) implements Command {}
 
-  record GraftFrom(Contact peer) implements Command {}
+  record GraftFrom(Contact peer, PeerLink link) implements Command {}
 
   record PruneFrom(NodeId peer, long backoffMillis, List<Contact> peerExchange) implements Command {}
 
@@ -65,31 +72,37 @@ final class Topic {
   private final TopicMesh mesh;
   private final Choking choking;
   private final ActorRef<GossipRouter.Command> router;
+  private final TopicCounters counters;
   private final Clock clock;
   private final Random random;
   private final List<ActorRef<ReceivedMessage>> subscribers = new ArrayList<>();
   private final List<ActorRef<Done>> readyWaiters = new ArrayList<>();
+  /** Our streams to the peers the router told us of; forgotten when the peer is gone. */
+  private final Map<NodeId, PeerLink> links = new HashMap<>();
 
   private Topic(ActorContext<Command> context, String name, TopicMesh mesh, ActorRef<GossipRouter.Command> router,
-      Clock clock, Random random) {
+      TopicCounters counters, Clock clock, Random random) {
     this.context = context;
     this.name = name;
     this.mesh = mesh;
     this.choking = new Choking(mesh.settings().choke());
     this.router = router;
+    this.counters = counters;
     this.clock = clock;
     this.random = random;
   }
 
+  /** @param counters owned by the router, so they outlive this actor's restarts */
   static Behavior<Command> create(String name, NodeId self, PubSubSettings settings,
-      ActorRef<GossipRouter.Command> router, Clock clock, Random random) {
-    return Behaviors.setup(ctx -> new Topic(ctx, name, new TopicMesh(name, self, settings), router, clock, random)
-        .behavior());
+      ActorRef<GossipRouter.Command> router, TopicCounters counters, Clock clock, Random random) {
+    return Behaviors.setup(ctx -> new Topic(ctx, name, new TopicMesh(name, self, settings), router, counters, clock,
+        random).behavior());
   }
 
   private Behavior<Command> behavior() {
     return Behaviors.receive(Command.class)
         .onMessage(PeerSubscribed.class, m -> {
+          links.put(m.peer().id(), m.link());
           mesh.peerSubscribed(m.peer());
           return Behaviors.same();
         })
@@ -99,6 +112,7 @@ final class Topic {
           return Behaviors.same();
         })
         .onMessage(PeerGone.class, m -> {
+          links.remove(m.peer());
           mesh.peerDisconnected(m.peer());
           choking.forget(m.peer());
           return Behaviors.same();
@@ -131,10 +145,16 @@ final class Topic {
           return Behaviors.same();
         })
         .onMessageEquals(Heartbeat.INSTANCE, this::onHeartbeat)
+        .onSignal(PreRestart.class, signal -> {
+          // The restarted topic starts empty; the router re-seeds it with peers and local subscribers.
+          router.tell(new GossipRouter.TopicRestarted(name, context.getSelf()));
+          return Behaviors.same();
+        })
         .build();
   }
 
   private Behavior<Command> onGraft(GraftFrom graft) {
+    links.put(graft.peer().id(), graft.link());
     if (mesh.onGraft(graft.peer(), clock.millis()) instanceof GraftDecision.Refused refused) {
       send(refused.prune());
     }
@@ -145,9 +165,9 @@ final class Topic {
   private Behavior<Command> onChoke(ChokeFrom choke) {
     if (mesh.isMeshPeer(choke.peer())) {
       choking.chokedBy(choke.peer(), choke.choke());
-      router.tell(new GossipRouter.Count(choke.choke() ? "chokes.received" : "unchokes.received"));
+      counters.increment(choke.choke() ? "chokes.received" : "unchokes.received");
     } else {
-      router.tell(new GossipRouter.Count("rejected.choke-outside-mesh"));
+      counters.increment("rejected.choke-outside-mesh");
     }
     return Behaviors.same();
   }
@@ -173,9 +193,9 @@ final class Topic {
         if (announcement == null) {
           announcement = new IHave(name, List.of(deliver.id().bytes()));
         }
-        router.tell(new GossipRouter.Send(peer, announcement));
+        send(peer, announcement);
       } else {
-        router.tell(new GossipRouter.Send(peer, message));
+        send(peer, message);
       }
     }
     return Behaviors.same();
@@ -187,10 +207,22 @@ final class Topic {
       publish.replyTo().tell(StatusReply.error("no peer is known for topic '" + name + "': the message was not sent"));
       return Behaviors.same();
     }
+    int accepted = 0;
+    int full = 0;
     for (NodeId peer : targets) {
-      router.tell(new GossipRouter.Send(peer, publish.message()));
+      switch (send(peer, publish.message())) {
+        case ACCEPTED -> accepted++;
+        case FULL -> full++;
+        case NO_LINK -> { }
+      }
     }
-    publish.replyTo().tell(StatusReply.success(publish.id()));
+    if (accepted > 0) {
+      publish.replyTo().tell(StatusReply.success(publish.id()));
+    } else {
+      publish.replyTo().tell(StatusReply.error("no peer link of topic '" + name + "' accepted the message: "
+          + full + " of " + targets.size() + " peer(s) read too slowly (their queues are full), the others are no"
+          + " longer connected"));
+    }
     return Behaviors.same();
   }
 
@@ -203,11 +235,14 @@ final class Topic {
   }
 
   private Behavior<Command> onLeave(Leave leave) {
-    subscribers.remove(leave.subscriber());
+    // The watch outlives an explicit unsubscribe, so the same subscriber may leave twice.
+    if (!subscribers.remove(leave.subscriber())) {
+      return Behaviors.same();
+    }
     if (subscribers.isEmpty()) {
       mesh.leave(clock.millis(), random).forEach(this::send);
-      router.tell(new GossipRouter.TopicLeft(name));
     }
+    router.tell(new GossipRouter.Left(name, leave.subscriber(), subscribers.isEmpty()));
     return Behaviors.same();
   }
 
@@ -217,10 +252,16 @@ final class Topic {
     result.prunes().forEach(this::send);
     Choking.Decision chokes = choking.heartbeat(mesh.meshPeers()); // also forgets peers that left the mesh
     for (NodeId peer : chokes.choke()) {
-      router.tell(new GossipRouter.Send(peer, new Choke(name)));
+      if (send(peer, new Choke(name)) == Sent.ACCEPTED) {
+        counters.increment("chokes.sent");
+      }
+      router.tell(new GossipRouter.ChokeState(peer, name, true));
     }
     for (NodeId peer : chokes.unchoke()) {
-      router.tell(new GossipRouter.Send(peer, new Unchoke(name)));
+      if (send(peer, new Unchoke(name)) == Sent.ACCEPTED) {
+        counters.increment("unchokes.sent");
+      }
+      router.tell(new GossipRouter.ChokeState(peer, name, false));
     }
     router.tell(new GossipRouter.TopicReport(new TopicStatus(name, mesh.isSubscribed(), mesh.isReady(),
         mesh.knownPeers().size(), mesh.meshSize(), mesh.fanoutPeers().size(), choking.chokedPeers().size(),
@@ -237,11 +278,35 @@ final class Topic {
 
   private void send(MeshAction action) {
     if (action instanceof MeshAction.SendGraft graft) {
-      router.tell(new GossipRouter.Send(graft.peer(), graft.message()));
+      send(graft.peer(), graft.message());
     } else if (action instanceof MeshAction.SendPrune prune) {
-      router.tell(new GossipRouter.Send(prune.peer(), prune.message()));
-      router.tell(new GossipRouter.Count("prunes." + prune.reason().name().toLowerCase(java.util.Locale.ROOT)));
+      send(prune.peer(), prune.message());
+      // A pruned peer is no longer choked by us there: its IHaves are gossip again.
+      router.tell(new GossipRouter.ChokeState(prune.peer(), name, false));
+      counters.increment("prunes." + prune.reason().name().toLowerCase(java.util.Locale.ROOT));
     }
+  }
+
+  /** What became of a message for a peer. */
+  private enum Sent { ACCEPTED, FULL, NO_LINK }
+
+  /**
+   * Queues a message on the peer's link. A full queue means a slow peer: the router has every topic prune it (this
+   * one included) instead of buffering more. A peer without a link is gone; the router's news of that is on its way.
+   */
+  private Sent send(NodeId peer, GossipMessage message) {
+    PeerLink link = links.get(peer);
+    if (link == null) {
+      return Sent.NO_LINK;
+    }
+    if (link.offer(message)) {
+      WireSize.countSent(message, counters::add);
+      return Sent.ACCEPTED;
+    }
+    counters.increment("peers.slow");
+    context.getLog().debug("peer {} reads too slowly: pruned from every mesh", peer);
+    router.tell(new GossipRouter.PeerSlow(peer));
+    return Sent.FULL;
   }
 
   private void checkReady() {

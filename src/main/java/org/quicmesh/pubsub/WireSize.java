@@ -1,5 +1,6 @@
 package org.quicmesh.pubsub;
 
+import java.util.function.ObjLongConsumer;
 import org.quicmesh.wire.Choke;
 import org.quicmesh.wire.GossipMessage;
 import org.quicmesh.wire.Graft;
@@ -55,5 +56,12 @@ final class WireSize {
 
   static boolean isControl(GossipMessage message) {
     return !(message instanceof Publish);
+  }
+
+  /** Counts a message handed to a peer link: {@code sent.data|control} and {@code bytes.data|control}. */
+  static void countSent(GossipMessage message, ObjLongConsumer<String> add) {
+    boolean control = isControl(message);
+    add.accept(control ? "bytes.control" : "bytes.data", of(message));
+    add.accept(control ? "sent.control" : "sent.data", 1);
   }
 }
