@@ -55,6 +55,7 @@ final class ControlProtocol {
         .thenApply(value -> Json.object().put("data", Base64.getEncoder().encodeToString(value))));
     operations.put("publish_address", request -> mesh.publishAddress().thenApply(Json::record));
     operations.put("resolve", request -> mesh.resolve(nodeId(request, "node")).thenApply(Json::record));
+    operations.put("nat", request -> mesh.nat(request.path("rerun").asBoolean(false)).thenApply(Json::nat));
     operations.put("subscribe", this::subscribe);
     operations.put("unsubscribe", this::unsubscribe);
     operations.put("publish", request -> mesh.publish(topic(request), data(request))

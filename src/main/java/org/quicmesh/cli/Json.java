@@ -10,6 +10,7 @@ import java.util.List;
 import org.quicmesh.dht.PeerInfo;
 import org.quicmesh.dht.PutResult;
 import org.quicmesh.identity.EndpointRecord;
+import org.quicmesh.nat.NatClassification;
 import org.quicmesh.node.NodeStatus;
 import org.quicmesh.pubsub.ReceivedMessage;
 import org.quicmesh.node.Pong;
@@ -95,6 +96,23 @@ final class Json {
     record.relays().forEach(relays::add);
     node.put("seq", record.sequence());
     node.put("expires_ms", record.expiresAt());
+    return node;
+  }
+
+  /** {@code {type, mapping, filtering, mapped, local, evidence: {mappings: [{observer, mapped}], filtering: [...]}}} */
+  static ObjectNode nat(NatClassification nat) {
+    ObjectNode node = object().put("type", nat.type().name().toLowerCase(java.util.Locale.ROOT))
+        .put("mapping", nat.mapping().name().toLowerCase(java.util.Locale.ROOT))
+        .put("filtering", nat.filtering().name().toLowerCase(java.util.Locale.ROOT));
+    node.set("mapped", addresses(nat.mapped()));
+    node.set("local", addresses(nat.evidence().local()));
+    ObjectNode evidence = node.putObject("evidence");
+    ArrayNode mappings = evidence.putArray("mappings");
+    nat.evidence().mappings().forEach(o -> mappings.addObject()
+        .put("observer", Addresses.format(o.observer())).put("mapped", Addresses.format(o.mapped())));
+    ArrayNode filtering = evidence.putArray("filtering");
+    nat.evidence().filtering().forEach(p -> filtering.addObject()
+        .put("from", p.source().name().toLowerCase(java.util.Locale.ROOT)).put("arrived", p.arrived()));
     return node;
   }
 

@@ -34,6 +34,11 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Seed node to join through (repeatable).")
   List<String> bootstrap = new ArrayList<>();
 
+  @Option(names = "--stun", paramLabel = "HOST:PORT",
+      description = "STUN server to classify this node's NAT against (repeatable; two-address RFC 5780 servers, such as "
+          + "a quicmesh node with two --listen addresses, give the full verdict). Default: quicmesh.nat.stun-servers.")
+  List<String> stun = new ArrayList<>();
+
   @Option(names = "--identity", paramLabel = "FILE",
       description = "Ed25519 identity file, created (owner-only) if missing. Default: a fresh identity.")
   Path identity;
@@ -64,6 +69,9 @@ final class NodeCommand implements Callable<Integer> {
     }
     if (identity != null) {
       config = config.withIdentityFile(identity);
+    }
+    if (!stun.isEmpty()) {
+      config = config.withStunServers(stun.stream().map(Addresses::parse).toList());
     }
     Keypair keypair = config.identityFile().isPresent()
         ? Keypair.loadOrCreate(config.identityFile().get())

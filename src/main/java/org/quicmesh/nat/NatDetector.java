@@ -14,6 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.pattern.StatusReply;
 import org.quicmesh.actor.Counters;
 import org.quicmesh.actor.Replies;
 import org.quicmesh.transport.DatagramPlane;
@@ -26,8 +27,11 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
 
   public sealed interface Command {}
 
-  /** Runs detection now (or joins the run in progress) and replies with its verdict. */
-  public record Detect(ActorRef<NatClassification> replyTo) implements Command {}
+  /**
+   * Replies with the verdict: the last one, or that of the run in progress when there is none yet (starting one if
+   * none ever ran). {@code rerun} starts a new run (or joins the one in progress) and replies with its verdict.
+   */
+  public record Detect(boolean rerun, ActorRef<StatusReply<NatClassification>> replyTo) implements Command {}
 
   /** Replies with the last verdict (if any) and the detector's counters. */
   public record GetStatus(ActorRef<NatStatus> replyTo) implements Command {}
@@ -43,7 +47,7 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
   private final List<InetSocketAddress> local;
   private final ActorRef<StunClient.Command> client;
   private final Counters counters = new Counters();
-  private final List<ActorRef<NatClassification>> waiting = new ArrayList<>();
+  private final List<ActorRef<StatusReply<NatClassification>>> waiting = new ArrayList<>();
   private NatDetection run;
   private NatClassification last;
 
@@ -69,11 +73,7 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Detect.class, detect -> {
-          waiting.add(detect.replyTo());
-          startRun();
-          return this;
-        })
+        .onMessage(Detect.class, this::onDetect)
         .onMessageEquals(Tick.INSTANCE, () -> {
           startRun();
           return this;
@@ -84,6 +84,16 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
           return this;
         })
         .build();
+  }
+
+  private Behavior<Command> onDetect(Detect detect) {
+    if (last != null && !detect.rerun()) {
+      detect.replyTo().tell(StatusReply.success(last));
+    } else {
+      waiting.add(detect.replyTo());
+      startRun();
+    }
+    return this;
   }
 
   private void startRun() {
@@ -126,7 +136,7 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
       getContext().getLog().debug("NAT detected: {} (mapping {}, filtering {}, mapped {})", verdict.type(),
           verdict.mapping(), verdict.filtering(), verdict.mapped());
     }
-    waiting.forEach(ref -> ref.tell(verdict));
+    waiting.forEach(ref -> ref.tell(StatusReply.success(verdict)));
     waiting.clear();
   }
 }

@@ -82,6 +82,12 @@ public record MeshConfig(
         raw.withValue("nat.stun.alternate-ip", ConfigValueFactory.fromAnyRef(ip.getHostAddress())));
   }
 
+  /** A copy that classifies its NAT against these STUN servers ({@code quicmesh.nat.stun-servers}). */
+  public MeshConfig withStunServers(List<InetSocketAddress> servers) {
+    return new MeshConfig(listen, bootstrap, identityFile, requestTimeout, raw.withValue("nat.stun-servers",
+        ConfigValueFactory.fromIterable(servers.stream().map(Addresses::format).toList())));
+  }
+
   /** The transport subsection, for transport factories. */
   public Config transport() {
     return raw.getConfig("transport");

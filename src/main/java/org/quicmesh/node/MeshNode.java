@@ -4,6 +4,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.pattern.StatusReply;
+import org.quicmesh.nat.NatClassification;
 import org.quicmesh.dht.LookupResult;
 import org.quicmesh.dht.PutResult;
 import org.quicmesh.identity.EndpointRecord;
@@ -24,12 +25,19 @@ public final class MeshNode {
   /** Everything a user may send to a node. */
   public sealed interface Command extends NodeGuardian.Message
       permits Ping, GetStatus, FindNode, Put, Get, PublishAddress, Resolve, Subscribe, Unsubscribe, Publish,
-      WhenTopicReady, SubscriberDropped, Stop {}
+      WhenTopicReady, SubscriberDropped, Nat, Stop {}
 
   /** A command answered with a {@link StatusReply}: a node that cannot serve it answers with an error. */
   public interface WithStatusReply<T> {
     ActorRef<StatusReply<T>> replyTo();
   }
+
+  /**
+   * What NAT the node sits behind, with the evidence: the last verdict, or the first run's once it ends; with
+   * {@code rerun} a fresh run's (runs within a NAT mapping lifetime of each other can misread a restricted cone).
+   */
+  public record Nat(boolean rerun, ActorRef<StatusReply<NatClassification>> replyTo)
+      implements Command, WithStatusReply<NatClassification> {}
 
   /** Pings a peer (by address, or by NodeId located through the DHT); replies with the verified id and the RTT. */
   public record Ping(PeerTarget target, ActorRef<StatusReply<Pong>> replyTo)

@@ -32,6 +32,9 @@ import org.quicmesh.dht.DhtSettings;
 import org.quicmesh.dht.DhtStatus;
 import org.quicmesh.dht.PeerInfo;
 import org.quicmesh.identity.Keypair;
+import org.quicmesh.nat.HostAddresses;
+import org.quicmesh.nat.NatDetector;
+import org.quicmesh.nat.NatSettings;
 import org.quicmesh.nat.StunServer;
 import org.quicmesh.nat.stun.StunServerAddresses;
 import org.quicmesh.pubsub.GossipRouter;
@@ -88,7 +91,7 @@ final class NodeGuardian {
 
   /** The guardian's children, by the name they are spawned under. */
   enum Child {
-    DHT("dht"), ENDPOINT("endpoint"), PUBSUB("pubsub");
+    DHT("dht"), ENDPOINT("endpoint"), PUBSUB("pubsub"), NAT("nat");
 
     final String actorName;
 
@@ -117,6 +120,7 @@ final class NodeGuardian {
   private volatile ActorRef<Endpoint.Command> endpoint;
   private volatile ActorRef<Dht.Command> dht;
   private volatile ActorRef<GossipRouter.Command> gossip;
+  private ActorRef<NatDetector.Command> nat;
   /** Every node answers STUN on its own port; stateless, so it lives beside the actors, not under them. */
   private StunServer stun;
   /** The children as spawned, also accepting {@link FailureInjection.Fail} (test-only). */
@@ -192,6 +196,9 @@ final class NodeGuardian {
     gossip = spawnSupervised(Child.PUBSUB,
         GossipRouter.create(PubSubSettings.fromConfig(config.raw().getConfig("pubsub")), transport, keypair, self,
             dht, environment.clock(), new java.util.Random(environment.random().nextLong()))).narrow();
+    NatSettings natSettings = NatSettings.fromConfig(config.raw().getConfig("nat"));
+    nat = spawnSupervised(Child.NAT, NatDetector.create(transport.datagrams(), HostAddresses.expand(listen),
+        natSettings, environment.clock(), new java.util.Random(environment.random().nextLong()))).narrow();
   }
 
   private <T> ActorRef<Object> spawnSupervised(Child child, Behavior<T> behavior) {
@@ -274,6 +281,10 @@ final class NodeGuardian {
         .onMessage(MeshNode.Get.class, m -> forward(new Dht.Get(m.key(), m.replyTo())))
         .onMessage(MeshNode.PublishAddress.class, m -> forward(new Dht.PublishAddress(m.replyTo())))
         .onMessage(MeshNode.Resolve.class, m -> forward(new Dht.Resolve(m.node(), m.replyTo())))
+        .onMessage(MeshNode.Nat.class, m -> {
+          nat.tell(new NatDetector.Detect(m.rerun(), m.replyTo()));
+          return Behaviors.same();
+        })
         .onMessage(MeshNode.Subscribe.class, this::onSubscribe)
         .onMessage(MeshNode.Unsubscribe.class, this::onUnsubscribe)
         .onMessage(MeshNode.Publish.class,

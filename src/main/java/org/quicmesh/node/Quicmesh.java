@@ -22,6 +22,7 @@ import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.identity.Key;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
+import org.quicmesh.nat.NatClassification;
 
 /**
  * A {@code CompletionStage} facade over a node actor, for code that does not speak actors. Every method is
@@ -88,6 +89,14 @@ public final class Quicmesh {
   /** Publishes our signed endpoint record; it is republished automatically afterwards. */
   public CompletionStage<EndpointRecord> publishAddress() {
     return askWithStatus(MeshNode.PublishAddress::new, lookupTimeout());
+  }
+
+  /**
+   * What NAT the node sits behind, with the evidence (the first run's verdict once it ends, then the last one);
+   * {@code rerun} asks for a fresh run.
+   */
+  public CompletionStage<NatClassification> nat(boolean rerun) {
+    return askWithStatus(replyTo -> new MeshNode.Nat(rerun, replyTo), lookupTimeout().multipliedBy(3));
   }
 
   /** Finds and verifies another node's endpoint record. */

@@ -63,9 +63,9 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public JsonNode next() throws InterruptedException {
-    JsonNode line = lines.poll(30, TimeUnit.SECONDS);
+    JsonNode line = lines.poll(60, TimeUnit.SECONDS);
     if (line == null) {
-      throw new AssertionError("no output from the node within 30 s");
+      throw new AssertionError("no output from the node within 60 s");
     }
     return line;
   }

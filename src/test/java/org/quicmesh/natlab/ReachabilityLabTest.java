@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Timeout;
 import org.quicmesh.cli.NodeProcess;
 
 /**
- * Real Linux NAT: coturn's STUN client behind each kind of router asks a quicmesh node on the lab's internet, on the
+ * Real Linux NAT: a node behind each kind of router classifies its NAT against a two-address quicmesh node; coturn's
+ * STUN client behind each kind of router asks a quicmesh node on the lab's internet, on the
  * node's QUIC port, where it is seen; and coturn's RFC 5780 tool, run against coturn's own two-address server, confirms
  * that each router behaves as its name says (the lab's self-check, so a broken recipe cannot pass silently).
  */
 @Tag("natlab")
 @Timeout(300)
-class StunBehindNatTest {
+class ReachabilityLabTest {
   private static final Pattern REFLEXIVE = Pattern.compile("UDP reflexive addr: ([0-9.]+):(\\d+)");
   private static final Map<String, String[]> EXPECTED_BEHAVIOUR = Map.of(
       "h-none", new String[] {"Endpoint Independent Mapping", "Endpoint Independent Filtering"},
@@ -84,6 +85,37 @@ class StunBehindNatTest {
       assertEquals("ready", node.next().get("event").asText());
       Thread.sleep(500); // the alternate sockets open just after the node is ready
       assertEveryRouterClassifiedAsNamed("203.0.113.10", 4000);
+    }
+  }
+
+  @Test
+  void aNodeBehindEachRouterDetectsTheRoutersBehaviour() throws Exception {
+    Map<String, String> expected = Map.of("h-none", "none", "h-full", "full_cone", "h-restricted", "restricted_cone",
+        "h-port", "port_restricted_cone", "h-symmetric", "symmetric");
+    try (NodeProcess observer = NodeProcess.inNamespace(lab.namespace("pub"),
+        "--listen", "203.0.113.10:4000", "--listen", "203.0.113.11:4000", "--control", "stdio")) {
+      assertEquals("ready", observer.next().get("event").asText());
+      Map<String, NodeProcess> nodes = new java.util.LinkedHashMap<>();
+      try {
+        for (String host : NatLab.NAT_HOSTS) { // all at once: the JVMs start in parallel
+          nodes.put(host, NodeProcess.inNamespace(lab.namespace(host),
+              "--listen", lab.addr(host) + ":4000", "--stun", "203.0.113.10:4000", "--control", "stdio"));
+        }
+        for (var entry : nodes.entrySet()) {
+          String host = entry.getKey();
+          NodeProcess node = entry.getValue();
+          assertEquals("ready", node.next().get("event").asText());
+          JsonNode nat = node.call("n", "{\"id\":\"n\",\"op\":\"nat\"}");
+          assertTrue(nat.get("ok").asBoolean(), host + ": " + nat);
+          assertEquals(expected.get(host), nat.get("result").get("type").asText(), host + ": " + nat);
+          if (!host.equals("h-none")) {
+            assertTrue(nat.get("result").get("mapped").get(0).asText().startsWith(lab.publicAddr(host) + ":"),
+                host + " is mapped to its router's public address: " + nat);
+          }
+        }
+      } finally {
+        nodes.values().forEach(NodeProcess::close);
+      }
     }
   }
 
