@@ -43,7 +43,7 @@ public final class NatBox {
     }
   }
 
-  /** What outbound packets share a mapping by: the private endpoint, plus the remote as far as mapping depends on it. */
+  /** What outbound packets share a mapping by: the private endpoint, and the remote as far as the mapping depends. */
   private record Key(InetSocketAddress inside, InetAddress remoteIp, int remotePort) {}
 
   private static final class Mapping {

@@ -114,8 +114,9 @@ public final class SimTransport implements Transport {
     SimNetwork.Delivery delivery = network.route(this, to, true);
     if (delivery != null) {
       SimTransport destination = delivery.destination();
-      network.schedule(network.oneWay(address, destination.address), () -> destination.receive(this,
-          delivery.source(), expected, request, reply -> answer(destination, delivery.source(), reply, sentAt, result)));
+      InetSocketAddress observed = delivery.source();
+      network.schedule(network.oneWay(address, destination.address), () -> destination.receive(this, observed,
+          expected, request, reply -> answer(destination, observed, reply, sentAt, result)));
     }
     return result;
   }

@@ -219,6 +219,26 @@ class SimNetworkNatTest {
   }
 
   @Test
+  void randomPortsComeFromTheNetworksSeed() {
+    List<Integer> first = symmetricPorts(5);
+    assertEquals(first, symmetricPorts(5));
+    assertNotEquals(first, symmetricPorts(6));
+  }
+
+  /** The ports a symmetric NAT gives one host toward three servers, on a fresh network with that seed. */
+  private List<Integer> symmetricPorts(long seed) {
+    network = new SimNetwork(sim.system(), sim.clock(), LatencyModel.constant(Duration.ofMillis(20)), seed);
+    Host nated = behind(network.addNat(NatBehavior.SYMMETRIC));
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Host server = publicHost();
+      answered(nated, server.contact());
+      ports.add(server.lastObserved().getPort());
+    }
+    return ports;
+  }
+
+  @Test
   void aHostBehindNoNatIsPublic() {
     Host host = behind(network.addNat(NatBehavior.NONE));
     Host server = publicHost();
