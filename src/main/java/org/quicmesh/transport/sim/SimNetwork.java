@@ -35,6 +35,7 @@ import org.quicmesh.identity.Keypair;
  * behind a box is translated on its way out (opening or refreshing a mapping) and one to a box's public address on
  * its way in, or dropped and counted by {@link NatDrop} reason ({@link #natDrops()}). Receivers see the translated
  * source. A network without boxes behaves, and draws from its seeded random, exactly as before NATs existed.
+ * {@link #crash}, {@link #recover} and {@link #partition} name a NATed host by its private address.
  */
 public final class SimNetwork {
   /** Port every simulated host listens on. */
