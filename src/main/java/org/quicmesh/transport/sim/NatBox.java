@@ -122,7 +122,8 @@ public final class NatBox {
       return Inbound.dropped(NatDrop.FILTERED);
     }
     Key reverse = keyOf(mapping.inside, remote);
-    if (byKey.putIfAbsent(reverse, mapping) == null) {
+    if (live(byKey.get(reverse), now) == null) {
+      byKey.put(reverse, mapping);
       mapping.keys.add(reverse);
     }
     return new Inbound(mapping.inside, remote, null);

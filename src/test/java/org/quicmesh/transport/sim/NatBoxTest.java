@@ -152,6 +152,18 @@ class NatBoxTest {
   }
 
   @Test
+  void anExpiredMappingTowardTheSenderDoesNotHideTheOneItCameInBy() {
+    NatBox box = box(NatBehavior.SYMMETRIC.withFiltering(Dependence.ENDPOINT_INDEPENDENT));
+    box.outbound(ALICE, STRANGER);
+    clock.advance(Duration.ofSeconds(100));
+    InetSocketAddress mapped = box.outbound(ALICE, SERVER);
+    clock.advance(Duration.ofSeconds(30)); // the mapping toward the stranger has expired, the one toward the server not
+
+    assertTrue(from(box, STRANGER, mapped).admitted());
+    assertEquals(mapped, box.outbound(ALICE, STRANGER));
+  }
+
+  @Test
   void aMappingExpiresAfterTheTimeoutUnlessOutboundTrafficRefreshesIt() {
     NatBox box = boxWithoutRandom(NatBehavior.PORT_RESTRICTED_CONE.withTimeout(Duration.ofSeconds(120)));
     InetSocketAddress mapped = box.outbound(ALICE, SERVER);
