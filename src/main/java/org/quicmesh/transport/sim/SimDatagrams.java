@@ -37,10 +37,11 @@ final class SimDatagrams implements DatagramPlane {
       return CompletableFuture.failedFuture(new TransportException(Kind.CLOSED, "transport is shut down"));
     }
     SimNetwork network = host.network();
-    SimTransport destination = network.route(host, to, true);
-    if (destination != null) {
-      InetSocketAddress observed = network.nat().observedSource(host.address(), to);
-      network.schedule(network.oneWay(host.address(), to), () -> destination.datagramPlane().receive(observed, copy));
+    SimNetwork.Delivery delivery = network.route(host, to, true);
+    if (delivery != null) {
+      SimTransport destination = delivery.destination();
+      network.schedule(network.oneWay(host.address(), destination.address()),
+          () -> destination.datagramPlane().receive(delivery.source(), copy));
     }
     return CompletableFuture.completedFuture(null); // handed to the network, as a socket send is
   }

@@ -68,12 +68,14 @@ final class SimLink {
   }
 
   private synchronized CompletionStage<Done> send(Message message) {
-    if (failed || sender.network().route(sender, to.socketAddress(), false) == null) {
+    SimNetwork.Delivery delivery = failed ? null : sender.network().route(sender, to.socketAddress(), false);
+    if (delivery == null) {
       failed = true;
       return CompletableFuture.failedFuture(new TransportException(Kind.UNREACHABLE, "stream to " + to + " broke"));
     }
     SimNetwork network = sender.network();
-    Duration oneWay = network.oneWay(sender.address(), to.socketAddress());
+    network.acknowledged(delivery);
+    Duration oneWay = network.oneWay(sender.address(), delivery.destination().address());
     InFlight entry = new InFlight(message, network.clock().instant().plus(oneWay), new CompletableFuture<>());
     inFlight.addLast(entry);
     if (inFlight.size() == 1) {
@@ -88,8 +90,8 @@ final class SimLink {
       return;
     }
     if (receiver == null) {
-      SimTransport destination = sender.network().route(sender, to.socketAddress(), false);
-      receiver = destination == null ? null : destination.acceptStream(sender);
+      SimNetwork.Delivery delivery = sender.network().route(sender, to.socketAddress(), false);
+      receiver = delivery == null ? null : delivery.destination().acceptStream(sender);
       if (receiver == null) {
         failAll(new TransportException(Kind.UNREACHABLE, "peer " + to + " did not accept the stream"));
         return;

@@ -7,7 +7,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -17,12 +19,23 @@ import org.quicmesh.identity.Keypair;
 
 /**
  * An in-memory network of {@link SimTransport}s: per-link latency from a {@link LatencyModel}, random loss,
- * partitions, silent crashes and restarts, and a {@link NatModel} for observed addresses and filtering.
+ * partitions, silent crashes and restarts, and stateful NAT routers ({@link NatBox}) that hosts may sit behind.
  *
  * <p>All delays go through the actor system's scheduler and all times through the given clock, so under the virtual
  * time of {@code SimulationSystem} a thousand nodes run deterministically on one thread; under the default scheduler
- * it is an ordinary real-time network for tests. Simulated hosts get addresses in 127.0.0.0/8 (never used on a real
- * socket).
+ * it is an ordinary real-time network for tests.
+ *
+ * <p>Addresses (never used on a real socket): public hosts and the public IPs of NAT boxes count up in 127.0.0.0/8
+ * ({@link #nextAddress()}); hosts behind a box get private addresses in 10.0.0.0/8, box number {@code B} (counting from
+ * 1 in {@link #addNat} order) owning the LAN {@code 10.(B >> 8).(B & 255).0/24}, its hosts {@code .1} to {@code .254},
+ * all on {@link #PORT}. A private address is reachable only from its own LAN; from outside, a NATed host is reached at
+ * its box's public IP on a mapped port, while the mapping lives and the box's filter admits the sender.
+ *
+ * <p>Requests, their answers, streams and datagrams all cross the same NATs (QUIC runs over UDP): a packet from
+ * behind a box is translated on its way out (opening or refreshing a mapping) and one to a box's public address on
+ * its way in, or dropped and counted by {@link NatDrop} reason ({@link #natDrops()}). Receivers see the translated
+ * source. A network without boxes behaves, and draws from its seeded random, exactly as before NATs existed.
+ * {@link #crash}, {@link #recover} and {@link #partition} name a NATed host by its private address.
  */
 public final class SimNetwork {
   /** Port every simulated host listens on. */
@@ -42,7 +55,17 @@ public final class SimNetwork {
   private volatile double loss;
   private volatile double streamLoss;
   private volatile java.util.function.BiConsumer<InetSocketAddress, InetSocketAddress> streamListener = (a, b) -> { };
-  private volatile NatModel nat = NatModel.NONE;
+  private final Map<InetAddress, NatBox> natByPublicIp = new ConcurrentHashMap<>();
+  private final Map<NatBox, Lan> lans = new ConcurrentHashMap<>();
+  private final Map<InetSocketAddress, NatBox> natOfHost = new ConcurrentHashMap<>();
+  private final AtomicInteger nextLan = new AtomicInteger(1);
+  private final Map<NatDrop, LongAdder> natDropped = new ConcurrentHashMap<>();
+
+  /** The private network behind one box: its number (the middle octets) and its next host number. */
+  private record Lan(int number, AtomicInteger nextHost) {}
+
+  /** Where a packet arrives, and the source address it carries there (translated by any NAT on the way). */
+  record Delivery(SimTransport destination, InetSocketAddress source) {}
 
   public SimNetwork(ActorSystem<?> system, Clock clock, LatencyModel latency, long seed) {
     this.system = system;
@@ -56,8 +79,70 @@ public final class SimNetwork {
     return attach(nextAddress(), keypair);
   }
 
-  /** A new host at a chosen address; the address must be free (or held by a crashed host being replaced). */
+  /**
+   * A new host on the private network behind {@code box}, at the box's next private address (a host behind a
+   * {@link NatBehavior#NONE} box is simply public).
+   */
+  public SimTransport attach(Keypair keypair, NatBox box) {
+    Lan lan = lans.get(box);
+    if (lan == null) {
+      throw new IllegalArgumentException("not a NAT of this network: " + box);
+    }
+    if (!box.behavior().translating()) {
+      return attach(keypair);
+    }
+    int host = lan.nextHost().getAndIncrement();
+    if (host > 254) {
+      throw new IllegalStateException("the LAN behind " + box + " is full");
+    }
+    InetSocketAddress address =
+        socketAddress(new byte[] {10, (byte) (lan.number() >>> 8), (byte) lan.number(), (byte) host});
+    natOfHost.put(address, box);
+    return attach(address, keypair);
+  }
+
+  /**
+   * A new NAT router with the next public IP (from the same 127.0.0.0/8 sequence as public hosts) and an empty
+   * private network behind it; hosts join with {@link #attach(Keypair, NatBox)}. Random port allocation draws from
+   * this network's seeded random.
+   */
+  public NatBox addNat(NatBehavior behavior) {
+    int number = nextLan.getAndIncrement();
+    if (number > 0xFFFF) {
+      throw new IllegalStateException("too many simulated NATs");
+    }
+    NatBox box = new NatBox(nextAddress().getAddress(), behavior, clock, this::randomBelow);
+    lans.put(box, new Lan(number, new AtomicInteger(1)));
+    natByPublicIp.put(box.publicIp(), box);
+    return box;
+  }
+
+  /** The NAT a host sits behind, if any. */
+  public Optional<NatBox> natOf(InetSocketAddress host) {
+    return Optional.ofNullable(natOfHost.get(host));
+  }
+
+  /** Packets dropped by NATs, by {@link NatDrop#reason()}. */
+  public Map<String, Long> natDrops() {
+    Map<String, Long> drops = new TreeMap<>();
+    natDropped.forEach((drop, count) -> drops.put(drop.reason(), count.sum()));
+    return drops;
+  }
+
+  /** Packets a NAT dropped for {@code reason}. */
+  public long natDropCount(NatDrop reason) {
+    LongAdder count = natDropped.get(reason);
+    return count == null ? 0 : count.sum();
+  }
+
+  /**
+   * A new host at a chosen address; the address must be free (or held by a crashed host being replaced). A private
+   * address must be one {@link #attach(Keypair, NatBox)} handed out (a restarted host stays behind its box).
+   */
   public SimTransport attach(InetSocketAddress address, Keypair keypair) {
+    if (isPrivate(address.getAddress()) && !natOfHost.containsKey(address)) {
+      throw new IllegalArgumentException("private address not behind any simulated NAT: " + address);
+    }
     SimTransport transport = new SimTransport(this, address, keypair);
     SimTransport previous = hosts.putIfAbsent(address, transport);
     if (previous != null && !previous.isClosed()) {
@@ -72,12 +157,20 @@ public final class SimNetwork {
   /** The next simulated address: 127.x.y.z:4000, counting up from 127.0.0.1. */
   public InetSocketAddress nextAddress() {
     int n = nextHost.getAndIncrement();
-    byte[] ip = {127, (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
+    return socketAddress(new byte[] {127, (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+  }
+
+  private static InetSocketAddress socketAddress(byte[] ip) {
     try {
       return new InetSocketAddress(InetAddress.getByAddress(ip), PORT);
     } catch (UnknownHostException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Whether a simulated address is a private one (10.0.0.0/8), reachable only on its own LAN. */
+  static boolean isPrivate(InetAddress address) {
+    return address.getAddress()[0] == 10;
   }
 
   /** The host goes silent: it neither receives nor sends, and its peers see timeouts. */
@@ -138,10 +231,6 @@ public final class SimNetwork {
     return streamDropped.sum();
   }
 
-  public void setNatModel(NatModel model) {
-    this.nat = model;
-  }
-
   public long deliveredCount() {
     return delivered.sum();
   }
@@ -164,27 +253,69 @@ public final class SimNetwork {
     return latency.oneWay(from, to);
   }
 
-  NatModel nat() {
-    return nat;
-  }
-
   /**
-   * The host a packet from {@code from} to {@code to} reaches, or null when the network drops it (no such host,
-   * crashed, partitioned, lost, filtered by a NAT).
+   * Where a packet from {@code from} to {@code to} arrives and from which source, or null when the network drops it
+   * (no such host, crashed, partitioned, lost, dropped by a NAT). Translates it through the NATs on the way: the
+   * sender's box maps it out, the destination's box maps it in.
    */
-  SimTransport route(SimTransport from, InetSocketAddress to, boolean lossy) {
-    SimTransport destination = hosts.get(to);
+  Delivery route(SimTransport from, InetSocketAddress to, boolean lossy) {
+    InetSocketAddress source = from.address();
+    SimTransport destination = null;
+    NatDrop natDrop = null;
+    NatBox box = natOfHost.get(source);
+    if (from.isCrashed()) {
+      // a silent host sends nothing, and opens no mapping
+    } else if (isPrivate(to.getAddress())) {
+      if (box != null && box == natOfHost.get(to)) {
+        destination = hosts.get(to); // on the same LAN: no translation
+      } else {
+        natDrop = NatDrop.PRIVATE_UNREACHABLE;
+      }
+    } else if (box != null && box.publicIp().equals(to.getAddress())) {
+      NatBox.Inbound looped = box.hairpin(source, to);
+      natDrop = looped.drop();
+      if (looped.admitted()) {
+        source = looped.source();
+        destination = hosts.get(looped.inside());
+      }
+    } else {
+      if (box != null) {
+        source = box.outbound(source, to);
+      }
+      NatBox inbound = natByPublicIp.get(to.getAddress());
+      if (inbound == null) {
+        destination = hosts.get(to);
+      } else {
+        NatBox.Inbound in = inbound.inbound(source, to);
+        natDrop = in.drop();
+        destination = in.admitted() ? hosts.get(in.inside()) : null;
+      }
+    }
     boolean reaches = destination != null
-        && !destination.isCrashed() && !destination.isClosed() && !from.isCrashed()
-        && partitionOf.getOrDefault(from.address(), 0).equals(partitionOf.getOrDefault(to, 0))
-        && !(lossy && loss > 0 && random() < loss)
-        && nat.admits(nat.observedSource(from.address(), to), to);
+        && !destination.isCrashed() && !destination.isClosed()
+        && partitionOf.getOrDefault(from.address(), 0).equals(partitionOf.getOrDefault(destination.address(), 0))
+        && !(lossy && loss > 0 && random() < loss);
     if (reaches) {
       delivered.increment();
-      return destination;
+      return new Delivery(destination, source);
+    }
+    if (natDrop != null) {
+      natDropped.computeIfAbsent(natDrop, d -> new LongAdder()).increment();
     }
     dropped.increment();
     return null;
+  }
+
+  /**
+   * The receiver of a delivered stream message acknowledges it (QUIC ACKs travel back over the same path), which
+   * refreshes the receiver's own NAT mapping toward the sender, as any outbound packet would.
+   */
+  void acknowledged(Delivery delivery) {
+    NatBox box = natOfHost.get(delivery.destination().address());
+    InetSocketAddress sender = delivery.source();
+    if (box != null && !isPrivate(sender.getAddress()) && !box.publicIp().equals(sender.getAddress())) {
+      box.outbound(delivery.destination().address(), sender);
+    }
   }
 
   /** The executor of the actor system's default dispatcher: the simulation thread under virtual time. */
@@ -211,6 +342,10 @@ public final class SimNetwork {
 
   private synchronized double random() {
     return random.nextDouble();
+  }
+
+  private synchronized int randomBelow(int bound) {
+    return random.nextInt(bound);
   }
 
   void detach(SimTransport transport) {

@@ -111,17 +111,24 @@ public final class SimTransport implements Transport {
         failed.increment();
       }
     });
-    SimTransport destination = network.route(this, to, true);
-    if (destination != null) {
-      network.schedule(network.oneWay(address, to),
-          () -> destination.receive(this, expected, request, reply -> answer(destination, reply, sentAt, result)));
+    SimNetwork.Delivery delivery = network.route(this, to, true);
+    if (delivery != null) {
+      SimTransport destination = delivery.destination();
+      InetSocketAddress observed = delivery.source();
+      network.schedule(network.oneWay(address, destination.address), () -> destination.receive(this, observed,
+          expected, request, reply -> answer(destination, observed, reply, sentAt, result)));
     }
     return result;
   }
 
-  /** Carries an answer (a response or a refusal) back over the network to the waiting request. */
-  private void answer(SimTransport from, Outcome outcome, Instant sentAt, CompletableFuture<Reply> result) {
-    if (network.route(from, address, true) == null) {
+  /**
+   * Carries an answer (a response or a refusal) back over the network to the waiting request: to the address the
+   * request came from, through the NATs the request opened.
+   */
+  private void answer(SimTransport from, InetSocketAddress requester, Outcome outcome, Instant sentAt,
+      CompletableFuture<Reply> result) {
+    SimNetwork.Delivery delivery = network.route(from, requester, true);
+    if (delivery == null) {
       return; // lost on the way back: the requester times out
     }
     network.schedule(network.oneWay(from.address, address), () -> {
@@ -129,14 +136,14 @@ public final class SimTransport implements Transport {
         result.completeExceptionally(outcome.failure());
       } else {
         Duration rtt = Duration.between(sentAt, network.clock().instant());
-        result.complete(new Reply(from.id, from.address, outcome.response(), rtt));
+        result.complete(new Reply(from.id, delivery.source(), outcome.response(), rtt));
       }
     });
   }
 
   private record Outcome(Response response, TransportException failure) {}
 
-  private void receive(SimTransport sender, NodeId expected, Request request,
+  private void receive(SimTransport sender, InetSocketAddress observed, NodeId expected, Request request,
       java.util.function.Consumer<Outcome> reply) {
     if (crashed || closed || handler == null) {
       return;
@@ -154,7 +161,6 @@ public final class SimTransport implements Transport {
       return;
     }
     received.increment();
-    InetSocketAddress observed = network.nat().observedSource(sender.address, address);
     CompletionStage<Response> answer;
     try {
       answer = handler.onRequest(new InboundRequest(sender.id, observed, request));

@@ -1,7 +1,9 @@
 /**
- * The transport SPI in memory: {@link org.quicmesh.transport.sim.SimNetwork} carries requests and streams between
- * {@link org.quicmesh.transport.sim.SimTransport}s with per-link latency ({@link org.quicmesh.transport.sim.LatencyModel}),
- * loss, partitions, silent crashes and a {@link org.quicmesh.transport.sim.NatModel} hook.
+ * The transport SPI in memory: {@link org.quicmesh.transport.sim.SimNetwork} carries requests, streams and datagrams
+ * between {@link org.quicmesh.transport.sim.SimTransport}s with per-link latency
+ * ({@link org.quicmesh.transport.sim.LatencyModel}), loss, partitions, silent crashes and stateful NAT routers
+ * ({@link org.quicmesh.transport.sim.NatBox}, behaving as a {@link org.quicmesh.transport.sim.NatBehavior} says) that
+ * hosts, alone or several sharing one public IP, sit behind.
  *
  * <p>It runs on any Pekko scheduler; on the virtual-time engine of {@link org.quicmesh.virtualtime} whole networks run
  * deterministically in one thread.
