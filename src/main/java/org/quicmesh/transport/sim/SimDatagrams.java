@@ -18,6 +18,7 @@ import org.quicmesh.transport.TransportException.Kind;
 final class SimDatagrams implements DatagramPlane {
   private final SimTransport host;
   private final DatagramListeners listeners;
+  private final java.util.Set<InetSocketAddress> sockets = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   SimDatagrams(SimTransport host) {
     this.host = host;
@@ -31,42 +32,46 @@ final class SimDatagrams implements DatagramPlane {
 
   @Override
   public CompletionStage<Void> send(InetSocketAddress to, byte[] payload) {
+    return send(host.address(), to, payload);
+  }
+
+  @Override
+  public CompletionStage<Void> send(InetSocketAddress from, InetSocketAddress to, byte[] payload) {
     Objects.requireNonNull(to, "to");
     byte[] copy = payload.clone(); // the sender may reuse its buffer before the simulated delivery
     if (host.isClosed()) {
       return CompletableFuture.failedFuture(new TransportException(Kind.CLOSED, "transport is shut down"));
     }
+    if (!from.equals(host.address()) && !sockets.contains(from)) {
+      return CompletableFuture.failedFuture(new TransportException(Kind.UNREACHABLE, "no local socket at " + from));
+    }
     SimNetwork network = host.network();
-    SimNetwork.Delivery delivery = network.route(host, to, true);
+    SimNetwork.Delivery delivery = network.routeDatagram(host, from, to);
     if (delivery != null) {
       SimTransport destination = delivery.destination();
       network.schedule(network.oneWay(host.address(), destination.address()),
-          () -> destination.datagramPlane().receive(delivery.source(), copy));
+          () -> destination.datagramPlane().receive(delivery.source(), delivery.local(), copy));
     }
     return CompletableFuture.completedFuture(null); // handed to the network, as a socket send is
   }
 
-  @Override
-  public CompletionStage<Void> send(InetSocketAddress from, InetSocketAddress to, byte[] payload) {
-    if (!from.equals(host.address())) {
-      return CompletableFuture.failedFuture(new TransportException(Kind.UNREACHABLE, "no local socket at " + from));
-    }
-    return send(to, payload);
-  }
-
-  /** A simulated host has one address: RFC 5780 two-address servers run over QUIC (the NAT lab), not here. */
+  /** A public host's extra socket, e.g. an RFC 5780 STUN server's other IP ({@link SimNetwork#nextAddress()}). */
   @Override
   public CompletionStage<InetSocketAddress> open(InetSocketAddress local) {
-    return CompletableFuture.failedFuture(new TransportException(Kind.UNREACHABLE,
-        "a simulated host has one address; cannot open " + local));
+    try {
+      sockets.add(host.network().openDatagramSocket(host, local));
+      return CompletableFuture.completedFuture(local);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(new TransportException(Kind.UNREACHABLE, e.getMessage()));
+    }
   }
 
-  void receive(InetSocketAddress sender, byte[] payload) {
+  void receive(InetSocketAddress sender, InetSocketAddress local, byte[] payload) {
     if (host.isCrashed() || host.isClosed()) {
       return;
     }
     DatagramKind.of(payload).ifPresentOrElse(
-        kind -> listeners.dispatch(new Datagram(kind, sender, host.address(), payload)),
+        kind -> listeners.dispatch(new Datagram(kind, sender, local, payload)),
         () -> host.reject(DatagramListeners.unclaimed("unknown")));
   }
 }

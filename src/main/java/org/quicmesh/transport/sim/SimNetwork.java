@@ -46,6 +46,8 @@ public final class SimNetwork {
   private final LatencyModel latency;
   private final Random random;
   private final Map<InetSocketAddress, SimTransport> hosts = new ConcurrentHashMap<>();
+  /** Extra datagram sockets of public hosts (RFC 5780 STUN servers): they receive datagrams only. */
+  private final Map<InetSocketAddress, SimTransport> datagramSockets = new ConcurrentHashMap<>();
   private final Map<InetSocketAddress, Integer> partitionOf = new ConcurrentHashMap<>();
   private final AtomicInteger nextHost = new AtomicInteger(1);
   private final AtomicInteger nextPartition = new AtomicInteger(1);
@@ -64,8 +66,11 @@ public final class SimNetwork {
   /** The private network behind one box: its number (the middle octets) and its next host number. */
   private record Lan(int number, AtomicInteger nextHost) {}
 
-  /** Where a packet arrives, and the source address it carries there (translated by any NAT on the way). */
-  record Delivery(SimTransport destination, InetSocketAddress source) {}
+  /**
+   * Where a packet arrives, the source address it carries there (translated by any NAT on the way), and the local
+   * address of the destination that receives it (its own, or a datagram socket it opened).
+   */
+  record Delivery(SimTransport destination, InetSocketAddress source, InetSocketAddress local) {}
 
   public SimNetwork(ActorSystem<?> system, Clock clock, LatencyModel latency, long seed) {
     this.system = system;
@@ -189,6 +194,24 @@ public final class SimNetwork {
     }
   }
 
+  /**
+   * Gives a public host one more socket for raw datagrams at {@code local} (a free public address, e.g. one from
+   * {@link #nextAddress()} or another port of the host's own IP): how an RFC 5780 STUN server gets its second IP and
+   * port in a simulation.
+   */
+  InetSocketAddress openDatagramSocket(SimTransport host, InetSocketAddress local) {
+    if (natOfHost.containsKey(host.address())) {
+      throw new IllegalArgumentException("only a public host can open more sockets: " + host.address());
+    }
+    if (isPrivate(local.getAddress()) || natByPublicIp.containsKey(local.getAddress()) || hosts.containsKey(local)) {
+      throw new IllegalArgumentException("address not free: " + local);
+    }
+    if (datagramSockets.putIfAbsent(local, host) != null) {
+      throw new IllegalArgumentException("address in use: " + local);
+    }
+    return local;
+  }
+
   /** Puts the hosts in a partition of their own: they reach each other but nobody outside, and vice versa. */
   public void partition(Collection<InetSocketAddress> group) {
     int id = nextPartition.getAndIncrement();
@@ -259,7 +282,18 @@ public final class SimNetwork {
    * sender's box maps it out, the destination's box maps it in.
    */
   Delivery route(SimTransport from, InetSocketAddress to, boolean lossy) {
-    InetSocketAddress source = from.address();
+    return route(from, from.address(), to, lossy, false);
+  }
+
+  /** {@link #route} for a datagram sent from local socket {@code fromLocal}, which may reach a datagram socket. */
+  Delivery routeDatagram(SimTransport from, InetSocketAddress fromLocal, InetSocketAddress to) {
+    return route(from, fromLocal, to, true, true);
+  }
+
+  private Delivery route(SimTransport from, InetSocketAddress fromLocal, InetSocketAddress to, boolean lossy,
+      boolean datagram) {
+    InetSocketAddress source = fromLocal;
+    InetSocketAddress local = to;
     SimTransport destination = null;
     NatDrop natDrop = null;
     NatBox box = natOfHost.get(source);
@@ -276,7 +310,8 @@ public final class SimNetwork {
       natDrop = looped.drop();
       if (looped.admitted()) {
         source = looped.source();
-        destination = hosts.get(looped.inside());
+        local = looped.inside();
+        destination = hosts.get(local);
       }
     } else {
       if (box != null) {
@@ -285,10 +320,14 @@ public final class SimNetwork {
       NatBox inbound = natByPublicIp.get(to.getAddress());
       if (inbound == null) {
         destination = hosts.get(to);
+        if (destination == null && datagram) {
+          destination = datagramSockets.get(to);
+        }
       } else {
         NatBox.Inbound in = inbound.inbound(source, to);
         natDrop = in.drop();
-        destination = in.admitted() ? hosts.get(in.inside()) : null;
+        local = in.inside();
+        destination = in.admitted() ? hosts.get(local) : null;
       }
     }
     boolean reaches = destination != null
@@ -297,7 +336,7 @@ public final class SimNetwork {
         && !(lossy && loss > 0 && random() < loss);
     if (reaches) {
       delivered.increment();
-      return new Delivery(destination, source);
+      return new Delivery(destination, source, local);
     }
     if (natDrop != null) {
       natDropped.computeIfAbsent(natDrop, d -> new LongAdder()).increment();
@@ -350,5 +389,6 @@ public final class SimNetwork {
 
   void detach(SimTransport transport) {
     hosts.remove(transport.address(), transport);
+    datagramSockets.values().removeIf(host -> host == transport);
   }
 }

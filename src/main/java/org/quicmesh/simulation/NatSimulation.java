@@ -1,0 +1,215 @@
+package org.quicmesh.simulation;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.StatusReply;
+import org.quicmesh.identity.Keypair;
+import org.quicmesh.nat.HostAddresses;
+import org.quicmesh.nat.NatClassification;
+import org.quicmesh.nat.NatDetector;
+import org.quicmesh.nat.NatSettings;
+import org.quicmesh.nat.NatType;
+import org.quicmesh.nat.StunServer;
+import org.quicmesh.nat.stun.Retransmission;
+import org.quicmesh.nat.stun.StunServerAddresses;
+import org.quicmesh.transport.sim.LatencyModel;
+import org.quicmesh.transport.sim.NatBehavior;
+import org.quicmesh.transport.sim.SimNetwork;
+import org.quicmesh.transport.sim.SimTransport;
+import org.quicmesh.virtualtime.SimDriver;
+import org.quicmesh.virtualtime.SimulationSystem;
+
+/**
+ * NAT type detection at scale: N hosts, each behind a router of the kind the mix draws (none, full cone, restricted,
+ * port-restricted, symmetric; stateful {@code NatBox}es), classify their NAT with the node's own {@link NatDetector}
+ * against two public RFC 5780 observers, in virtual time. Reports how many verdicts match the router, the confusion
+ * counts, and how long detection took.
+ */
+public final class NatSimulation {
+
+  /** The routers of the mix, by the names {@code --nat-mix} uses, with the type a correct verdict names. */
+  public enum Router {
+    NONE("none", NatBehavior.NONE, NatType.NONE),
+    FULL("full", NatBehavior.FULL_CONE, NatType.FULL_CONE),
+    RESTRICTED("restricted", NatBehavior.RESTRICTED_CONE, NatType.RESTRICTED_CONE),
+    PORT("port", NatBehavior.PORT_RESTRICTED_CONE, NatType.PORT_RESTRICTED_CONE),
+    SYMMETRIC("symmetric", NatBehavior.SYMMETRIC, NatType.SYMMETRIC);
+
+    final String label;
+    final NatBehavior behavior;
+    final NatType expected;
+
+    Router(String label, NatBehavior behavior, NatType expected) {
+      this.label = label;
+      this.behavior = behavior;
+      this.expected = expected;
+    }
+
+    static Router of(String label) {
+      for (Router r : values()) {
+        if (r.label.equals(label)) {
+          return r;
+        }
+      }
+      throw new IllegalArgumentException("unknown NAT kind '" + label + "' (none, full, restricted, port, symmetric)");
+    }
+  }
+
+  /** {@code mix}: fractions by router kind, e.g. {@code none:0.2,full:0.1,restricted:0.1,port:0.4,symmetric:0.2}. */
+  public record Settings(int nodes, Map<Router, Double> mix, String latency, long seed) {
+    public Settings {
+      mix = Map.copyOf(mix);
+    }
+
+    public static Map<Router, Double> parseMix(String spec) {
+      Map<Router, Double> mix = new LinkedHashMap<>();
+      for (String part : spec.split(",")) {
+        String[] kv = part.trim().split(":");
+        if (kv.length != 2) {
+          throw new IllegalArgumentException("--nat-mix entries are KIND:FRACTION, not '" + part + "'");
+        }
+        mix.put(Router.of(kv[0].trim()), Double.parseDouble(kv[1].trim()));
+      }
+      double total = mix.values().stream().mapToDouble(Double::doubleValue).sum();
+      if (Math.abs(total - 1) > 1e-6) {
+        throw new IllegalArgumentException("--nat-mix fractions must add up to 1, not " + total);
+      }
+      return mix;
+    }
+  }
+
+  /**
+   * @param confusion detected type by router kind: {@code confusion.get("port").get("port_restricted_cone")}
+   */
+  public record Result(int nodes, double detectedCorrectRatio, Map<String, Map<String, Integer>> confusion,
+      double detectMsP50, double detectMsP95, double detectMsMax, int undecided, double wallS) {}
+
+  private sealed interface Msg {}
+
+  private record Verdict(int node, long startedMs, StatusReply<NatClassification> reply) implements Msg {}
+
+  private static final class Tally {
+    final List<Router> routers = new ArrayList<>();
+    final Map<String, Map<String, Integer>> confusion = new TreeMap<>();
+    final Percentiles detectMs = new Percentiles();
+    int correct;
+    int verdicts;
+    int undecided;
+  }
+
+  /** Detection runs start spread over this much virtual time, as nodes would start. */
+  private static final Duration SPREAD = Duration.ofSeconds(10);
+
+  private NatSimulation() {}
+
+  public static Result run(Settings settings, Consumer<String> progress) {
+    long wallStart = System.nanoTime();
+    Tally tally = new Tally();
+    try (SimulationSystem<Msg> sim = SimulationSystem.create("nat-sim", settings.seed(),
+        random -> scenario(settings, random, tally))) {
+      while (tally.verdicts < settings.nodes()) {
+        if (!sim.driver().runUntil(() -> false, Duration.ofSeconds(10)) && sim.driver().pendingTimers() == 0) {
+          break;
+        }
+        progress.accept(String.format("virtual %d s: %d/%d verdicts, %d correct", sim.driver().nowMillis() / 1000,
+            tally.verdicts, settings.nodes(), tally.correct));
+        if (sim.driver().nowMillis() > Duration.ofMinutes(5).toMillis()) {
+          break;
+        }
+      }
+    }
+    double wall = (System.nanoTime() - wallStart) / 1e9;
+    return new Result(settings.nodes(), tally.correct / (double) settings.nodes(), tally.confusion,
+        tally.detectMs.percentile(50), tally.detectMs.percentile(95), tally.detectMs.max(),
+        settings.nodes() - tally.verdicts + tally.undecided, wall);
+  }
+
+  private static Behavior<Msg> scenario(Settings settings, Random random, Tally tally) {
+    return Behaviors.setup(ctx -> {
+      var clock = SimDriver.of(ctx.getSystem()).clock();
+      long origin = clock.millis();
+      SimNetwork network = new SimNetwork(ctx.getSystem(), clock,
+          LatencyModel.parse(settings.latency(), settings.seed()), settings.seed());
+      List<InetSocketAddress> observers = List.of(observer(network), observer(network));
+      NatSettings natSettings = new NatSettings(observers, Duration.ofHours(1), Duration.ofHours(1),
+          Retransmission.RFC_DEFAULTS, new Retransmission(Duration.ofMillis(250), 3, 4));
+      tally.routers.addAll(assign(settings, random));
+      @SuppressWarnings({"unchecked", "rawtypes"})
+      Class<StatusReply<NatClassification>> replyClass = (Class) StatusReply.class;
+      for (int i = 0; i < settings.nodes(); i++) {
+        Router router = tally.routers.get(i);
+        SimTransport host = network.attach(Keypair.generate(), network.addNat(router.behavior));
+        ActorRef<NatDetector.Command> detector = ctx.spawn(NatDetector.create(host.datagrams(),
+            HostAddresses.expand(host.listenAddresses()), natSettings, clock, new Random(random.nextLong())),
+            "nat-" + i);
+        int node = i;
+        Duration after = Duration.ofMillis((long) (random.nextDouble() * SPREAD.toMillis()));
+        ctx.scheduleOnce(after, detector, new NatDetector.Detect(false,
+            ctx.messageAdapter(replyClass, reply -> new Verdict(node, clock.millis() - origin, reply))));
+      }
+      return Behaviors.receive(Msg.class)
+          .onMessage(Verdict.class, verdict -> {
+            record(tally, verdict, clock.millis() - origin);
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+
+  /** A public host with a second IP and port, answering STUN as an RFC 5780 server. */
+  private static InetSocketAddress observer(SimNetwork network) {
+    SimTransport host = network.attach(Keypair.generate());
+    InetSocketAddress primary = host.listenAddresses().get(0);
+    StunServer.installWithAlternates(host.datagrams(), StunServerAddresses.rfc5780(primary,
+        network.nextAddress().getAddress(), primary.getPort() + 1));
+    return primary;
+  }
+
+  /** Exactly the mix's share of each router kind (rounded), in a seeded random order. */
+  private static List<Router> assign(Settings settings, Random random) {
+    List<Router> routers = new ArrayList<>();
+    List<Router> kinds = new ArrayList<>(settings.mix().keySet());
+    Collections.sort(kinds);
+    for (Router kind : kinds) {
+      long count = Math.round(settings.mix().get(kind) * settings.nodes());
+      for (long c = 0; c < count && routers.size() < settings.nodes(); c++) {
+        routers.add(kind);
+      }
+    }
+    while (routers.size() < settings.nodes()) {
+      routers.add(kinds.get(kinds.size() - 1));
+    }
+    Collections.shuffle(routers, random);
+    return routers;
+  }
+
+  private static void record(Tally tally, Verdict verdict, long nowMs) {
+    Router router = tally.routers.get(verdict.node());
+    tally.verdicts++;
+    String detected = verdict.reply().isSuccess()
+        ? verdict.reply().getValue().type().name().toLowerCase(Locale.ROOT) : "failed";
+    tally.confusion.computeIfAbsent(router.label, r -> new TreeMap<>()).merge(detected, 1, Integer::sum);
+    if (verdict.reply().isSuccess()) {
+      NatType type = verdict.reply().getValue().type();
+      if (type == router.expected) {
+        tally.correct++;
+      }
+      if (type == NatType.UNKNOWN) {
+        tally.undecided++;
+      }
+    }
+    tally.detectMs.add(nowMs - verdict.startedMs());
+  }
+}
