@@ -232,7 +232,9 @@ final class NodeGuardian {
   private Behavior<Message> onChildStopped(ChildStopped stopped) {
     String reason = "node failed: its " + stopped.child().actorName + " actor failed more than " + MAX_RESTARTS
         + " times within " + RESTART_WINDOW.toSeconds() + " s";
-    context.getLog().error("node {}: {}; closing the transport", keypair.nodeId().toHex(), reason);
+    context.getLog().error("node {}: {}; stopping its actors and closing the transport", keypair.nodeId().toHex(),
+        reason);
+    children.values().forEach(context::stop);
     transport.shutdown();
     return failing(reason);
   }

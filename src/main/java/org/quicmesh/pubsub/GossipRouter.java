@@ -3,12 +3,9 @@ package org.quicmesh.pubsub;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -127,15 +124,7 @@ public final class GossipRouter {
   private final Clock clock;
   private final Random random;
   private final PeerTable peers = new PeerTable();
-  private final Map<String, ActorRef<Topic.Command>> topics = new HashMap<>();
-  /** Each topic's counters, kept here so they outlive its actor's restarts; summed into our telemetry. */
-  private final Map<String, TopicCounters> topicCounters = new HashMap<>();
-  private final Map<String, TopicStatus> topicStatus = new java.util.TreeMap<>();
-  /**
-   * Local subscribers by subscribed topic. The topic actor delivers to them; this copy re-seeds it after a restart.
-   * A topic is subscribed while it has one.
-   */
-  private final Map<String, Set<ActorRef<ReceivedMessage>>> subscribed = new HashMap<>();
+  private final LocalTopics topics = new LocalTopics();
   private final SeenCache seen;
   private final MessageCache cache;
   private final PromiseTracker promises = new PromiseTracker();
@@ -175,7 +164,7 @@ public final class GossipRouter {
     return Behaviors.receive(Command.class)
         .onMessage(SubscribeTopic.class, this::onSubscribe)
         .onMessage(UnsubscribeTopic.class, m -> {
-          ActorRef<Topic.Command> topic = topics.get(m.topic());
+          ActorRef<Topic.Command> topic = topics.actor(m.topic());
           if (topic != null) {
             topic.tell(new Topic.Leave(m.subscriber()));
           }
@@ -206,12 +195,12 @@ public final class GossipRouter {
         .onMessage(TopicIdle.class, this::onTopicIdle)
         .onMessage(ChokeState.class, this::onChokeState)
         .onMessage(PeerSlow.class, m -> {
-          topics.values().forEach(t -> t.tell(new Topic.Slow(m.peer())));
+          topics.actors().forEach(t -> t.tell(new Topic.Slow(m.peer())));
           return Behaviors.same();
         })
         .onMessage(TopicRestarted.class, this::onTopicRestarted)
         .onMessage(FailTopic.class, m -> {
-          ActorRef<Topic.Command> topic = topics.get(m.topic());
+          ActorRef<Topic.Command> topic = topics.actor(m.topic());
           if (topic != null) {
             topic.<Object>unsafeUpcast().tell(new FailureInjection.Fail(m.reason()));
           }
@@ -222,9 +211,7 @@ public final class GossipRouter {
           return Behaviors.same();
         })
         .onMessage(TopicReport.class, m -> {
-          if (topics.containsKey(m.status().topic())) {
-            topicStatus.put(m.status().topic(), m.status());
-          }
+          topics.report(m.status());
           return Behaviors.same();
         })
         .onMessage(PeersFound.class, this::onPeersFound)
@@ -247,9 +234,7 @@ public final class GossipRouter {
 
   private Behavior<Command> onSubscribe(SubscribeTopic subscribe) {
     ActorRef<Topic.Command> topic = topic(subscribe.topic());
-    boolean first = !subscribed.containsKey(subscribe.topic());
-    subscribed.computeIfAbsent(subscribe.topic(), t -> new HashSet<>()).add(subscribe.subscriber());
-    if (first) {
+    if (topics.subscribe(subscribe.topic(), subscribe.subscriber())) {
       for (ConnectedPeer peer : peers.all()) {
         offer(peer, new Subscribe(subscribe.topic()));
       }
@@ -260,11 +245,7 @@ public final class GossipRouter {
   }
 
   private Behavior<Command> onLeft(Left left) {
-    Set<ActorRef<ReceivedMessage>> subscribers = subscribed.get(left.topic());
-    if (subscribers != null) {
-      subscribers.remove(left.subscriber());
-    }
-    if (left.none() && subscribed.remove(left.topic()) != null) {
+    if (topics.left(left.topic(), left.subscriber(), left.none())) {
       for (ConnectedPeer peer : peers.all()) {
         offer(peer, new Unsubscribe(left.topic()));
       }
@@ -273,11 +254,7 @@ public final class GossipRouter {
   }
 
   private Behavior<Command> onTopicIdle(TopicIdle idle) {
-    if (idle.actor().equals(topics.get(idle.topic())) && !subscribed.containsKey(idle.topic())) {
-      topics.remove(idle.topic());
-      topicStatus.remove(idle.topic());
-      // Its counts stay in our telemetry.
-      topicCounters.remove(idle.topic()).snapshot().forEach(counters::add);
+    if (topics.retire(idle.topic(), idle.actor())) {
       context.stop(idle.actor());
     }
     return Behaviors.same();
@@ -300,7 +277,7 @@ public final class GossipRouter {
    * them). Peers we had choked there are unchoked, since the new topic starts with nobody choked.
    */
   private Behavior<Command> onTopicRestarted(TopicRestarted restarted) {
-    if (!restarted.actor().equals(topics.get(restarted.topic()))) {
+    if (!topics.isCurrent(restarted.topic(), restarted.actor())) {
       return Behaviors.same();
     }
     counters.increment("topics.restarted");
@@ -310,7 +287,7 @@ public final class GossipRouter {
       }
     }
     seed(restarted.topic(), restarted.actor());
-    subscribed.getOrDefault(restarted.topic(), Set.of())
+    topics.subscribers(restarted.topic())
         .forEach(subscriber -> restarted.actor().tell(new Topic.Join(subscriber)));
     return Behaviors.same();
   }
@@ -337,16 +314,15 @@ public final class GossipRouter {
    * restarts and is re-seeded ({@link #onTopicRestarted}).
    */
   private ActorRef<Topic.Command> topic(String name) {
-    ActorRef<Topic.Command> existing = topics.get(name);
+    ActorRef<Topic.Command> existing = topics.actor(name);
     if (existing != null) {
       return existing;
     }
-    TopicCounters topicCount = topicCounters.computeIfAbsent(name, n -> new TopicCounters());
-    Behavior<Topic.Command> behavior =
-        Topic.create(name, keypair.nodeId(), settings, context.getSelf(), topicCount, clock, new Random(random.nextLong()));
+    Behavior<Topic.Command> behavior = Topic.create(name, keypair.nodeId(), settings, context.getSelf(),
+        topics.countersFor(name), clock, new Random(random.nextLong()));
     ActorRef<Topic.Command> topic = context.<Object>spawnAnonymous(
         Behaviors.supervise(FailureInjection.injectable(behavior)).onFailure(SupervisorStrategy.restart())).narrow();
-    topics.put(name, topic);
+    topics.add(name, topic);
     seed(name, topic);
     return topic;
   }
@@ -382,7 +358,7 @@ public final class GossipRouter {
   }
 
   private void announceSubscriptions(ConnectedPeer peer) {
-    for (String topic : subscribed.keySet()) {
+    for (String topic : topics.subscribed()) {
       offer(peer, new Subscribe(topic));
     }
   }
@@ -405,7 +381,7 @@ public final class GossipRouter {
     // Smoothed like TCP's SRTT: one slow answer does not reorder the mesh.
     peer.rttMillis = peer.rttMillis < 0 ? sample : 0.75 * peer.rttMillis + 0.25 * sample;
     Topic.PeerRtt rtt = new Topic.PeerRtt(measured.peer(), peer.rttMillis);
-    topics.values().forEach(t -> t.tell(rtt));
+    topics.actors().forEach(t -> t.tell(rtt));
     return Behaviors.same();
   }
 
@@ -415,7 +391,7 @@ public final class GossipRouter {
     }
     promises.forgetPeer(closed.peer());
     counters.increment("peers.lost");
-    topics.values().forEach(t -> t.tell(new Topic.PeerGone(closed.peer())));
+    topics.actors().forEach(t -> t.tell(new Topic.PeerGone(closed.peer())));
     return Behaviors.same();
   }
 
@@ -472,12 +448,12 @@ public final class GossipRouter {
       } else if (message instanceof Publish publish) {
         onPublishFrom(from.peer(), publish);
       } else if (message instanceof Subscribe s) {
-        if (peer != null && peer.topics.add(s.topic()) && topics.containsKey(s.topic())) {
-          topics.get(s.topic()).tell(new Topic.PeerSubscribed(peer.contact, peer.link));
+        if (peer != null && peer.topics.add(s.topic())) {
+          tellTopic(s.topic(), new Topic.PeerSubscribed(peer.contact, peer.link));
         }
       } else if (message instanceof Unsubscribe u) {
-        if (peer != null && peer.topics.remove(u.topic()) && topics.containsKey(u.topic())) {
-          topics.get(u.topic()).tell(new Topic.PeerUnsubscribed(from.peer()));
+        if (peer != null && peer.topics.remove(u.topic())) {
+          tellTopic(u.topic(), new Topic.PeerUnsubscribed(from.peer()));
         }
       } else if (message instanceof Graft graft) {
         onGraft(from.peer(), peer, graft);
@@ -502,7 +478,7 @@ public final class GossipRouter {
   }
 
   private void tellTopic(String name, Topic.Command command) {
-    ActorRef<Topic.Command> topic = topics.get(name);
+    ActorRef<Topic.Command> topic = topics.actor(name);
     if (topic != null) {
       topic.tell(command);
     }
@@ -525,14 +501,14 @@ public final class GossipRouter {
     cache.put(publish);
     promises.delivered(id);
     counters.increment("received");
-    ActorRef<Topic.Command> topic = topics.get(publish.topic());
-    if (topic != null && subscribed.containsKey(publish.topic())) {
+    ActorRef<Topic.Command> topic = topics.actor(publish.topic());
+    if (topic != null && topics.isSubscribed(publish.topic())) {
       topic.tell(new Topic.Deliver(publish, id, from));
     }
   }
 
   private void onGraft(NodeId from, ConnectedPeer peer, Graft graft) {
-    ActorRef<Topic.Command> topic = subscribed.containsKey(graft.topic()) ? topics.get(graft.topic()) : null;
+    ActorRef<Topic.Command> topic = topics.isSubscribed(graft.topic()) ? topics.actor(graft.topic()) : null;
     if (peer == null) {
       return;
     }
@@ -545,7 +521,7 @@ public final class GossipRouter {
   }
 
   private void onIHave(NodeId from, ConnectedPeer peer, IHave iHave) {
-    if (peer == null || !subscribed.containsKey(iHave.topic())) {
+    if (peer == null || !topics.isSubscribed(iHave.topic())) {
       return;
     }
     long now = clock.millis();
@@ -614,7 +590,7 @@ public final class GossipRouter {
     }
     counters.increment("peers.slow");
     context.getLog().debug("peer {} reads too slowly: pruned from every mesh", peer.contact);
-    topics.values().forEach(t -> t.tell(new Topic.Slow(peer.contact.id())));
+    topics.actors().forEach(t -> t.tell(new Topic.Slow(peer.contact.id())));
   }
 
   // ---- heartbeat ----
@@ -626,7 +602,7 @@ public final class GossipRouter {
     iHaveBudget.heartbeat();
     Map<NodeId, Integer> broken = promises.expired(now);
     broken.values().forEach(n -> counters.add("promises.broken", n));
-    topics.values().forEach(t -> t.tell(Topic.Heartbeat.INSTANCE));
+    topics.actors().forEach(t -> t.tell(Topic.Heartbeat.INSTANCE));
     for (ConnectedPeer peer : peers.all()) {
       if (now - peer.lastProbeMillis >= settings.rttProbeInterval().toMillis()) {
         probeRtt(peer);
@@ -651,9 +627,9 @@ public final class GossipRouter {
 
   private Behavior<Command> onGetStatus(GetStatus get) {
     Map<String, Long> all = new java.util.TreeMap<>(counters.snapshot());
-    topicCounters.values().forEach(topic -> topic.addTo(all));
-    get.replyTo().tell(new PubSubStatus(peers.size(), List.copyOf(new java.util.TreeSet<>(subscribed.keySet())),
-        topics.size(), List.copyOf(topicStatus.values()), Map.copyOf(all)));
+    topics.addCountsTo(all);
+    get.replyTo().tell(new PubSubStatus(peers.size(), topics.subscribedSorted(), topics.size(), topics.reports(),
+        Map.copyOf(all)));
     return Behaviors.same();
   }
 }
