@@ -2,6 +2,7 @@ package org.quicmesh.cli;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.quicmesh.simulation.NatSimulation;
 import org.quicmesh.simulation.PingSimulation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Option;
 /** {@code quicmesh sim}: whole networks of real node behaviors in one JVM, on virtual time. */
 @Command(name = "sim", mixinStandardHelpOptions = true,
     description = "Run a simulated network of nodes in virtual time (deterministic for a seed).",
-    subcommands = {SimCommand.Ping.class, SimCommand.Dht.class, SimCommand.Gossip.class})
+    subcommands = {SimCommand.Ping.class, SimCommand.Dht.class, SimCommand.Gossip.class, SimCommand.Nat.class})
 final class SimCommand implements Runnable {
 
   @picocli.CommandLine.Spec
@@ -160,6 +161,38 @@ final class SimCommand implements Runnable {
             r.deliveryRatio(), r.deliveryRatioAfterCrashHeartbeat(), r.latencyMsP50(), r.latencyMsP95(),
             r.latencyMsMax(), r.bestPathLatencyMsP95(), r.latencyRatioP95(), r.directLatencyMsP95(), r.hopsP50(),
             r.hopsP95(), r.duplicatesPerDelivery(), r.controlBytesPerDelivery(), r.heapBytesPerNode(), r.wallS()));
+    }
+  }
+
+  @Command(name = "nat", mixinStandardHelpOptions = true,
+      description = "N hosts, each behind a router of the mix, classify their NAT against two RFC 5780 observers "
+          + "with the node's own detector; prints the share classified correctly, the confusion counts and how long "
+          + "detection took (virtual time).")
+  static final class Nat implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    SimOptions sim = new SimOptions();
+
+    @Option(names = "--nodes", defaultValue = "1000", description = "Hosts (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--nat-mix", defaultValue = "none:0.2,full:0.1,restricted:0.1,port:0.4,symmetric:0.2",
+        description = "Share of each router kind: none, full, restricted, port, symmetric (default: ${DEFAULT-VALUE}).")
+    String mix;
+
+    @Override
+    public Integer call() {
+      if (nodes < 1) {
+        System.err.println("--nodes must be at least 1");
+        return 2;
+      }
+      NatSimulation.Result result = NatSimulation.run(new NatSimulation.Settings(nodes,
+          NatSimulation.Settings.parseMix(mix), sim.latency, sim.seed), System.err::println);
+      sim.print(result, () -> String.format(
+          "nodes %d: %.4f classified correctly (%d undecided); detection p50 %.0f ms, p95 %.0f ms, max %.0f ms "
+              + "(virtual); confusion %s; wall %.1f s", result.nodes(), result.detectedCorrectRatio(),
+          result.undecided(), result.detectMsP50(), result.detectMsP95(), result.detectMsMax(), result.confusion(),
+          result.wallS()));
+      return result.detectedCorrectRatio() == 1.0 ? 0 : 1;
     }
   }
 }

@@ -15,6 +15,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.StatusReply;
+import org.quicmesh.actor.Replies;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.nat.HostAddresses;
 import org.quicmesh.nat.NatClassification;
@@ -98,6 +99,8 @@ public final class NatSimulation {
 
   private sealed interface Msg {}
 
+  private record Start(int node) implements Msg {}
+
   private record Verdict(int node, long startedMs, StatusReply<NatClassification> reply) implements Msg {}
 
   private static final class Tally {
@@ -108,6 +111,8 @@ public final class NatSimulation {
     int verdicts;
     int undecided;
   }
+
+  private static final Duration VERDICT_TIMEOUT = Duration.ofMinutes(2);
 
   /** Detection runs start spread over this much virtual time, as nodes would start. */
   private static final Duration SPREAD = Duration.ofSeconds(10);
@@ -139,29 +144,31 @@ public final class NatSimulation {
   private static Behavior<Msg> scenario(Settings settings, Random random, Tally tally) {
     return Behaviors.setup(ctx -> {
       var clock = SimDriver.of(ctx.getSystem()).clock();
-      long origin = clock.millis();
       SimNetwork network = new SimNetwork(ctx.getSystem(), clock,
           LatencyModel.parse(settings.latency(), settings.seed()), settings.seed());
       List<InetSocketAddress> observers = List.of(observer(network), observer(network));
       NatSettings natSettings = new NatSettings(observers, Duration.ofHours(1), Duration.ofHours(1),
           Retransmission.RFC_DEFAULTS, new Retransmission(Duration.ofMillis(250), 3, 4));
       tally.routers.addAll(assign(settings, random));
-      @SuppressWarnings({"unchecked", "rawtypes"})
-      Class<StatusReply<NatClassification>> replyClass = (Class) StatusReply.class;
+      List<ActorRef<NatDetector.Command>> detectors = new ArrayList<>();
       for (int i = 0; i < settings.nodes(); i++) {
         Router router = tally.routers.get(i);
         SimTransport host = network.attach(Keypair.generate(), network.addNat(router.behavior));
-        ActorRef<NatDetector.Command> detector = ctx.spawn(NatDetector.create(host.datagrams(),
-            HostAddresses.expand(host.listenAddresses()), natSettings, clock, new Random(random.nextLong())),
-            "nat-" + i);
-        int node = i;
-        Duration after = Duration.ofMillis((long) (random.nextDouble() * SPREAD.toMillis()));
-        ctx.scheduleOnce(after, detector, new NatDetector.Detect(false,
-            ctx.messageAdapter(replyClass, reply -> new Verdict(node, clock.millis() - origin, reply))));
+        detectors.add(ctx.spawn(NatDetector.create(host.datagrams(), HostAddresses.expand(host.listenAddresses()),
+            natSettings, clock, new Random(random.nextLong())), "nat-" + i));
+        ctx.scheduleOnce(Duration.ofMillis((long) (random.nextDouble() * SPREAD.toMillis())), ctx.getSelf(),
+            new Start(i));
       }
       return Behaviors.receive(Msg.class)
+          .onMessage(Start.class, start -> {
+            long startedMs = clock.millis();
+            detectors.get(start.node()).tell(new NatDetector.Detect(false, Replies.once(ctx, VERDICT_TIMEOUT,
+                (StatusReply<NatClassification> reply) -> new Verdict(start.node(), startedMs, reply),
+                () -> new Verdict(start.node(), startedMs, StatusReply.error("no verdict within " + VERDICT_TIMEOUT)))));
+            return Behaviors.same();
+          })
           .onMessage(Verdict.class, verdict -> {
-            record(tally, verdict, clock.millis() - origin);
+            record(tally, verdict, clock.millis());
             return Behaviors.same();
           })
           .build();
