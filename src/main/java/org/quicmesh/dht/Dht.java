@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +24,6 @@ import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.identity.Key;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
-import org.quicmesh.identity.RecordRejectedException;
 import org.quicmesh.actor.Counters;
 import org.quicmesh.transport.InboundRequest;
 import org.quicmesh.transport.Reply;
@@ -97,13 +95,12 @@ public final class Dht {
 
   private record Probed(Bucket.ProbeResult result) implements Command {}
 
-  private record SeedAnswered(InetSocketAddress seed, Reply reply, Throwable failure) implements Command {}
+  private record SeedAnswered(int attempt, InetSocketAddress seed, Reply reply, Throwable failure)
+      implements Command {}
 
   private record StoresDone(Runnable then) implements Command {}
 
   private enum Tick implements Command { MAINTENANCE, TIERS, BOOTSTRAP_RETRY }
-
-  private static final int MAX_TRACKED_SEQUENCES = 10_000;
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -120,28 +117,16 @@ public final class Dht {
   private final Counters counters = new Counters();
   private final Map<Integer, ActorRef<Bucket.Command>> buckets = new HashMap<>();
   private final Map<Long, Consumer<Lookup.Finished>> continuations = new HashMap<>();
+  private final BootstrapState bootstrap;
+  private final EndpointRecords records;
   private final ActorRef<Lookup.Finished> finishedAdapter;
   private final ActorRef<Lookup.Answered> answeredAdapter;
   private final ActorRef<Lookup.Failed> failedAdapter;
   private final ActorRef<Bucket.ProbeResult> probeAdapter;
-  /** Highest endpoint-record sequence seen per node: a lower one is a replay. */
-  private final Map<NodeId, Long> sequences = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<NodeId, Long> eldest) {
-      return size() > MAX_TRACKED_SEQUENCES;
-    }
-  };
   private Map<NodeId, Integer> tierSnapshot = Map.of();
   private Map<NodeId, Long> slowAfterSnapshot = Map.of();
   private int contactsAtLastTiers;
   private long nextLookupId;
-  private List<InetSocketAddress> seeds = List.of();
-  private int seedsPending;
-  private boolean seedAnswered;
-  private Duration bootstrapBackoff = Duration.ofSeconds(1);
-  private String bootstrapState = "not started";
-  private EndpointRecord published;
-  private List<InetSocketAddress> addresses;
 
   private Dht(ActorContext<Command> context, TimerScheduler<Command> timers, DhtSettings settings, Transport transport,
       Keypair keypair, Contact self, Clock clock, Random random) {
@@ -153,7 +138,8 @@ public final class Dht {
     this.self = self;
     this.clock = clock;
     this.random = random;
-    this.addresses = List.of(self.socketAddress());
+    this.bootstrap = new BootstrapState(settings.bootstrapRetryMax());
+    this.records = new EndpointRecords(keypair, List.of(self.socketAddress()), settings.recordTtl(), counters);
     long now = clock.millis();
     this.table = new RoutingTable(self.id(), settings.routing(), now);
     this.store = new RecordStore(settings.store(), now);
@@ -216,7 +202,7 @@ public final class Dht {
           recomputeTiers();
           return Behaviors.same();
         })
-        .onMessageEquals(Tick.BOOTSTRAP_RETRY, () -> onBootstrap(new Bootstrap(seeds)))
+        .onMessageEquals(Tick.BOOTSTRAP_RETRY, () -> bootstrapNext(bootstrap.retry()))
         .build();
   }
 
@@ -252,7 +238,7 @@ public final class Dht {
   private Response storeFromPeer(NodeId peer, Store request, long now) {
     byte[] key = request.key();
     if (!Key.forContent(request.value()).equals(Key.of(key))) {
-      Optional<EndpointRecord> record = endpointRecordFor(key, request.value(), now);
+      Optional<EndpointRecord> record = records.acceptForStore(key, request.value(), now);
       if (record.isPresent()) {
         StoreResult result = store.storeReplacing(peer, key, request.value(), request.ttlMillis(), now);
         return result instanceof StoreResult.Rejected rejected ? rejected.toWire() : new Ack();
@@ -260,22 +246,6 @@ public final class Dht {
     }
     StoreResult result = store.store(peer, key, request.value(), request.ttlMillis(), now);
     return result instanceof StoreResult.Rejected rejected ? rejected.toWire() : new Ack();
-  }
-
-  /** The value as a valid, fresh endpoint record stored under its own key, if it is one. */
-  private Optional<EndpointRecord> endpointRecordFor(byte[] key, byte[] value, long now) {
-    try {
-      EndpointRecord record = EndpointRecord.fromBytes(value);
-      if (!record.storageKey().equals(Key.of(key))) {
-        return Optional.empty();
-      }
-      record.verify(record.nodeId(), now, sequences.getOrDefault(record.nodeId(), -1L) - 1);
-      sequences.merge(record.nodeId(), record.sequence(), Math::max);
-      return Optional.of(record);
-    } catch (RecordRejectedException | IllegalArgumentException e) {
-      counters.increment("records.rejected");
-      return Optional.empty();
-    }
   }
 
   // ---- routing table upkeep ----
@@ -325,7 +295,7 @@ public final class Dht {
     for (RecordStore.Republish due : store.dueForRepublish(now, settings.republishInterval().toMillis())) {
       replicate(Key.of(due.key().bytes()), due.value(), due.ttlMillis(), replicas -> { });
     }
-    if (published != null && now - published.sequence() > settings.recordTtl().toMillis() / 2) {
+    if (records.dueForRepublish(now)) {
       publish(record -> { });
     }
     if (table.size() >= 2 * Math.max(1, contactsAtLastTiers)) {
@@ -355,50 +325,42 @@ public final class Dht {
 
   // ---- bootstrap ----
 
-  private Behavior<Command> onBootstrap(Bootstrap bootstrap) {
-    seeds = List.copyOf(bootstrap.seeds());
-    if (seeds.isEmpty()) {
-      bootstrapState = "no seeds: this node starts a new mesh";
-      return Behaviors.same();
-    }
-    bootstrapState = "contacting " + seeds.size() + " seed(s)";
-    seedsPending = seeds.size();
-    seedAnswered = false;
-    for (InetSocketAddress seed : seeds) {
-      context.pipeToSelf(transport.request(seed, new Ping(self), settings.rpcTimeout()),
-          (reply, failure) -> new SeedAnswered(seed, reply, failure));
-    }
-    return Behaviors.same();
+  private Behavior<Command> onBootstrap(Bootstrap command) {
+    return bootstrapNext(bootstrap.start(command.seeds()));
   }
 
   private Behavior<Command> onSeedAnswered(SeedAnswered answer) {
-    seedsPending--;
     if (answer.failure() == null) {
-      seedAnswered = true;
       observe(Contact.of(answer.reply().peer(), answer.reply().address()), answer.reply().rtt());
     } else {
       counters.increment("bootstrap.seed_failed");
       context.getLog().warn("bootstrap: seed {} did not answer: {}", Addresses.format(answer.seed()),
           org.quicmesh.actor.Failures.message(answer.failure()));
     }
-    if (seedsPending > 0) {
-      return Behaviors.same();
+    return bootstrapNext(bootstrap.seedOutcome(answer.attempt(), answer.failure() == null));
+  }
+
+  /** Does what the bootstrap state machine asks for next. */
+  private Behavior<Command> bootstrapNext(BootstrapState.Next next) {
+    switch (next) {
+      case PING_SEEDS -> {
+        int attempt = bootstrap.attempt();
+        for (InetSocketAddress seed : bootstrap.seeds()) {
+          context.pipeToSelf(transport.request(seed, new Ping(self), settings.rpcTimeout()),
+              (reply, failure) -> new SeedAnswered(attempt, seed, reply, failure));
+        }
+      }
+      case RETRY_LATER -> {
+        context.getLog().error("bootstrap: no seed answered ({}); retrying in {} s", bootstrap.seeds(),
+            bootstrap.retryDelay().toSeconds());
+        timers.startSingleTimer(Tick.BOOTSTRAP_RETRY, bootstrap.retryDelay());
+      }
+      case LOOK_UP_SELF -> startLookup(lookupState(self.id(), null), finished -> {
+        bootstrap.joined(table.size());
+        recomputeTiers();
+      });
+      case START_NEW_MESH, WAIT -> { }
     }
-    if (!seedAnswered) {
-      bootstrapState = "failed: no seed answered; retrying in " + bootstrapBackoff.toSeconds() + " s";
-      context.getLog().error("bootstrap: no seed answered ({}); retrying in {} s", seeds, bootstrapBackoff.toSeconds());
-      timers.startSingleTimer(Tick.BOOTSTRAP_RETRY, bootstrapBackoff);
-      Duration doubled = bootstrapBackoff.multipliedBy(2);
-      bootstrapState = bootstrapState.trim();
-      bootstrapBackoff = doubled.compareTo(settings.bootstrapRetryMax()) > 0 ? settings.bootstrapRetryMax() : doubled;
-      return Behaviors.same();
-    }
-    bootstrapBackoff = Duration.ofSeconds(1);
-    bootstrapState = "looking up own id";
-    startLookup(lookupState(self.id(), null), finished -> {
-          bootstrapState = "joined: " + table.size() + " contacts";
-          recomputeTiers();
-        });
     return Behaviors.same();
   }
 
@@ -441,13 +403,23 @@ public final class Dht {
 
   /** A lookup from our k closest contacts with the current α; a FindValue when {@code validValue} is given. */
   private LookupState lookupState(NodeId target, Predicate<byte[]> validValue) {
+    return new LookupState(target, settings.resultSize(), alpha.current(), table.closest(target, settings.resultSize()),
+        self.id(), this::tierOf, validValue, lookupTuning());
+  }
+
+  private LookupTuning lookupTuning() {
     LookupTuning tuning = settings.lookup().tuning();
     if (alpha.failureSignal() > STRICT_ABOVE_FAILURE_SIGNAL) {
       tuning = tuning.withResiliency(settings.resultSize());
       counters.increment("lookups.strict");
     }
-    return new LookupState(target, settings.resultSize(), alpha.current(), table.closest(target, settings.resultSize()),
-        self.id(), this::tierOf, validValue, tuning);
+    return tuning;
+  }
+
+  /** A FindValue that gathers every valid copy from the k closest (see {@link LookupState#collecting}). */
+  private LookupState collectingState(NodeId target, Predicate<byte[]> validValue) {
+    return LookupState.collecting(target, settings.resultSize(), alpha.current(),
+        table.closest(target, settings.resultSize()), self.id(), this::tierOf, validValue, lookupTuning());
   }
 
   private Behavior<Command> onFindClosest(FindClosest find) {
@@ -546,12 +518,7 @@ public final class Dht {
   }
 
   private Behavior<Command> onAddressesChanged(AddressesChanged changed) {
-    if (changed.addresses().isEmpty() || changed.addresses().equals(addresses)) {
-      return Behaviors.same();
-    }
-    addresses = List.copyOf(changed.addresses());
-    if (published != null) {
-      counters.increment("records.republished_on_change");
+    if (records.addressesChanged(changed.addresses())) {
       publish(record -> { });
     }
     return Behaviors.same();
@@ -559,50 +526,47 @@ public final class Dht {
 
   private void publish(Consumer<EndpointRecord> then) {
     long now = clock.millis();
-    // The sequence is a timestamp, so a restarted node (same key, no memory) still outranks its old records.
-    long sequence = Math.max(now, published == null ? 0 : published.sequence() + 1);
-    List<String> formatted = addresses.stream().map(Addresses::format).distinct().limit(16).toList();
-    EndpointRecord record = EndpointRecord.sign(keypair, formatted, List.of(), sequence,
-        now + settings.recordTtl().toMillis());
-    published = record;
+    EndpointRecord record = records.signNext(now);
     byte[] bytes = record.toBytes();
-    store.storeReplacing(self.id(), record.storageKey().bytes(), bytes, settings.recordTtl().toMillis(), now);
-    counters.increment("records.published");
+    long ttl = records.ttl().toMillis();
+    store.storeReplacing(self.id(), record.storageKey().bytes(), bytes, ttl, now);
     startLookup(findNodeState(record.storageKey().toNodeId()), finished -> {
       List<Contact> targets = finished.result().closest();
-      storeAt(targets.subList(0, Math.min(targets.size(), table.currentK())), record.storageKey(), bytes,
-          settings.recordTtl().toMillis(), result -> then.accept(record));
+      storeAt(targets.subList(0, Math.min(targets.size(), table.currentK())), record.storageKey(), bytes, ttl,
+          result -> then.accept(record));
     });
   }
 
+  /**
+   * Collects the record from the closest nodes that hold it and answers with the highest valid sequence: after a
+   * partial update some close nodes still hold an older one. Holders of an older copy get the newest.
+   */
   private Behavior<Command> onResolve(Resolve resolve) {
-    Key key = Key.forEndpointRecord(resolve.node());
+    NodeId node = resolve.node();
+    Key key = Key.forEndpointRecord(node);
     long now = clock.millis();
-    Predicate<byte[]> valid = bytes -> verifiedRecord(resolve.node(), bytes, now).isPresent();
-    Optional<byte[]> local = store.get(key, now).filter(valid);
-    if (local.isPresent()) {
-      resolve.replyTo().tell(StatusReply.success(verifiedRecord(resolve.node(), local.get(), now).orElseThrow()));
-      return Behaviors.same();
-    }
-    findValue(key, valid, found -> resolve.replyTo().tell(found
-        .flatMap(bytes -> verifiedRecord(resolve.node(), bytes, clock.millis()))
-        .map(record -> {
-          sequences.merge(record.nodeId(), record.sequence(), Math::max);
-          return StatusReply.success(record);
-        })
-        .orElseGet(() -> StatusReply.error("no valid endpoint record for " + resolve.node().toHex()))));
+    Predicate<byte[]> valid = records.validator(node, clock);
+    List<byte[]> local = store.get(key, now).filter(valid).map(List::of).orElse(List.of());
+    startLookup(collectingState(key.toNodeId(), valid), finished -> {
+      List<byte[]> copies = new ArrayList<>(local);
+      finished.result().values().forEach(v -> copies.add(v.value()));
+      Optional<EndpointRecord> newest = records.newest(node, copies, clock.millis());
+      newest.ifPresent(record -> refreshOutdated(record, finished.result().values()));
+      resolve.replyTo().tell(newest.map(StatusReply::success)
+          .orElseGet(() -> StatusReply.error("no valid endpoint record for " + node.toHex())));
+    });
     return Behaviors.same();
   }
 
-  /** The record if it is well-formed, signed by {@code node}'s key, unexpired, and not older than one seen before. */
-  private Optional<EndpointRecord> verifiedRecord(NodeId node, byte[] bytes, long now) {
-    try {
-      EndpointRecord record = EndpointRecord.fromBytes(bytes);
-      record.verify(node, now, sequences.getOrDefault(node, -1L) - 1);
-      return Optional.of(record);
-    } catch (RecordRejectedException e) {
-      counters.increment("records.rejected." + e.reason().name().toLowerCase(java.util.Locale.ROOT));
-      return Optional.empty();
+  /** Stores {@code newest} at the holders that returned an older copy (read repair). */
+  private void refreshOutdated(EndpointRecord newest, List<LookupResult.FoundValue> copies) {
+    byte[] bytes = newest.toBytes();
+    List<Contact> outdated = copies.stream().filter(c -> !java.util.Arrays.equals(c.value(), bytes))
+        .map(LookupResult.FoundValue::from).toList();
+    if (!outdated.isEmpty()) {
+      counters.add("records.read_repaired", outdated.size());
+      long ttl = Math.max(1, newest.expiresAt() - clock.millis());
+      storeAt(outdated, newest.storageKey(), bytes, ttl, result -> { });
     }
   }
 
@@ -623,7 +587,8 @@ public final class Dht {
     Map<String, Long> all = new java.util.TreeMap<>(counters.snapshot());
     store.rejections().forEach((reason, count) -> all.put("store.rejected." + reason, count));
     get.replyTo().tell(new DhtStatus(table.size(), table.currentK(), alpha.current(), table.churnPerMinute(now),
-        alpha.failureSignal(), tiers.model().centersMillis(), store.size(), store.storedBytes(), bootstrapState, all));
+        alpha.failureSignal(), tiers.model().centersMillis(), store.size(), store.storedBytes(), bootstrap.describe(),
+        all));
     return Behaviors.same();
   }
 }
