@@ -71,6 +71,9 @@ public final class Dht {
   /** Finds a value by key, locally or by an iterative FindValue. */
   public record Get(Key key, ActorRef<StatusReply<byte[]>> replyTo) implements Command {}
 
+  /** Whether the store holds {@code key} (our original or a peer's unexpired copy); no network query. */
+  public record Holds(Key key, ActorRef<StatusReply<Boolean>> replyTo) implements Command {}
+
   /**
    * Signs our endpoint record (our current addresses) and stores it at the nodes closest to its key; it is then
    * republished at half its lifetime and whenever our addresses change.
@@ -172,6 +175,10 @@ public final class Dht {
         .onMessage(Locate.class, this::onLocate)
         .onMessage(Put.class, this::onPut)
         .onMessage(Get.class, this::onGet)
+        .onMessage(Holds.class, m -> {
+          m.replyTo().tell(StatusReply.success(store.holds(m.key())));
+          return Behaviors.same();
+        })
         .onMessage(PublishAddress.class, this::onPublishAddress)
         .onMessage(AddressesChanged.class, this::onAddressesChanged)
         .onMessage(Resolve.class, this::onResolve)
@@ -256,7 +263,9 @@ public final class Dht {
       tiers.record(contact.id(), rtt.toNanos() / 1e6, now);
     }
     ObserveResult result = table.observe(contact, now);
-    if (result instanceof ObserveResult.PingBeforeEvict probe) {
+    if (result instanceof ObserveResult.Added) {
+      handOff(contact, now);
+    } else if (result instanceof ObserveResult.PingBeforeEvict probe) {
       int index = self.id().bucketIndex(contact.id());
       bucket(index).tell(new Bucket.Probe(probe.leastRecentlySeen()));
       counters.increment("table.probes");
@@ -292,8 +301,12 @@ public final class Dht {
     }
     tiers.prune(now);
     store.sweep(now);
-    for (RecordStore.Republish due : store.dueForRepublish(now, settings.republishInterval().toMillis())) {
-      replicate(Key.of(due.key().bytes()), due.value(), due.ttlMillis(), replicas -> { });
+    long interval = settings.republishInterval().toMillis();
+    for (RecordStore.Republish due : store.dueForRepublish(now, interval)) {
+      republish(due, "replication.republished_own");
+    }
+    for (RecordStore.Republish due : store.heldDueForRepublish(now, interval, replicationBatch())) {
+      republish(due, "replication.republished_held");
     }
     if (records.dueForRepublish(now)) {
       publish(record -> { });
@@ -302,6 +315,38 @@ public final class Dht {
       recomputeTiers();
     }
     return Behaviors.same();
+  }
+
+  /**
+   * Keys replicated per maintenance tick, and values handed to one new contact: half a peer's store rate limit, so
+   * replication alone never gets us rate-limited by a receiver.
+   */
+  private int replicationBatch() {
+    return Math.max(1, settings.store().perPeerStoresPerMinute() / 2);
+  }
+
+  /** Stores a value we hold (ours or a peer's) again at the current k closest; its traffic is counted. */
+  private void republish(RecordStore.Republish due, String counter) {
+    counters.increment(counter);
+    replicate(due.key(), due.value(), due.ttlMillis(), (lookupMessages, result) ->
+        counters.add("replication.messages", lookupMessages + result[1]));
+  }
+
+  /**
+   * A contact just entered our routing table: it gets the values we hold whose key it is closer to than we are, if it
+   * is now among the key's k closest we know (Kademlia: a node learning of a new node transfers what it should hold).
+   */
+  private void handOff(Contact contact, long now) {
+    for (RecordStore.Republish held : store.heldCloserTo(contact.id(), self.id(), now, replicationBatch())) {
+      NodeId keyId = held.key().toNodeId();
+      List<Contact> closest = table.closest(keyId, table.currentK());
+      if (closest.stream().anyMatch(c -> c.id().equals(contact.id()))) {
+        counters.increment("replication.handed_off");
+        counters.increment("replication.messages");
+        transport.request(contact, new Store(self, held.key().bytes(), held.value(), held.ttlMillis()),
+            settings.rpcTimeout());
+      }
+    }
   }
 
   private void recomputeTiers() {
@@ -457,17 +502,25 @@ public final class Dht {
       return Behaviors.same();
     }
     Key key = store.putLocal(put.value(), ttl, now);
-    replicate(key, put.value(), ttl,
-        result -> put.replyTo().tell(StatusReply.success(new PutResult(key, result[0], result[1]))));
+    replicate(key, put.value(), ttl, (lookupMessages, result) -> {
+      if (result[0] == 0) {
+        counters.increment("store.put_local_only");
+      }
+      put.replyTo().tell(StatusReply.success(new PutResult(key, result[0], result[1])));
+    });
     return Behaviors.same();
   }
 
-  /** Looks up the closest nodes to the key and stores the value at the k closest; reports {accepted, attempted}. */
-  private void replicate(Key key, byte[] value, long ttlMillis, Consumer<int[]> then) {
+  /**
+   * Looks up the closest nodes to the key and stores the value at the k closest; reports the lookup's messages and
+   * {accepted, attempted}.
+   */
+  private void replicate(Key key, byte[] value, long ttlMillis, java.util.function.BiConsumer<Integer, int[]> then) {
     startLookup(findNodeState(key.toNodeId()), finished -> {
       List<Contact> targets = finished.result().closest();
       targets = targets.subList(0, Math.min(targets.size(), table.currentK()));
-      storeAt(targets, key, value, ttlMillis, then);
+      int lookupMessages = finished.result().stats().messagesSent();
+      storeAt(targets, key, value, ttlMillis, result -> then.accept(lookupMessages, result));
     });
   }
 
