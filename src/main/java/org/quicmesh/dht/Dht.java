@@ -193,6 +193,7 @@ public final class Dht {
           // Lookup RPC failures count against the contact like any other: after max-consecutive-failures in a row
           // (an answer resets the count) it leaves the table for a waiting replacement, so dead contacts stop being
           // handed out.
+          repairAfterLoss(m.failed().contact().id());
           if (table.markFailed(m.failed().contact().id(), clock.millis())) {
             tiers.forget(m.failed().contact().id());
             counters.increment("table.dropped_failed");
@@ -284,6 +285,7 @@ public final class Dht {
     if (probed.result().alive()) {
       table.probeAnswered(probed.result().contact(), now);
     } else {
+      repairAfterLoss(probed.result().contact());
       table.probeFailed(probed.result().contact(), now);
       tiers.forget(probed.result().contact());
       counters.increment("table.evicted");
@@ -318,6 +320,16 @@ public final class Dht {
   }
 
   /**
+   * Nodes a value is stored at: the adaptive k, but never fewer than the result size (20). A quiet table shrinks k
+   * towards k-min, yet a value's durability must not depend on how much churn the one node storing it happened to
+   * see: measured in the store simulation (a quarter of the holders crashing every 20 minutes), storing at k = 10..14
+   * left holders 4-6 below the result size after each republish.
+   */
+  private int replicationFactor() {
+    return Math.max(table.currentK(), settings.resultSize());
+  }
+
+  /**
    * Keys replicated per maintenance tick, and values handed to one new contact: half a peer's store rate limit, so
    * replication alone never gets us rate-limited by a receiver.
    */
@@ -333,13 +345,33 @@ public final class Dht {
   }
 
   /**
+   * A contact failed: the values we hold whose key it was among the k closest of (by our table, checked before it
+   * leaves) lost a replica, so they are stored again at the current k closest, at most once per
+   * {@link #REPAIR_MIN_INTERVAL_DIVISOR}th of the republish interval per value (the first holder to notice repairs; its
+   * Stores keep the other holders from repeating it). Between republish intervals this is what keeps a value's
+   * holders near k when many of them fail.
+   */
+  private void repairAfterLoss(NodeId lost) {
+    long now = clock.millis();
+    long minInterval = settings.republishInterval().toMillis() / REPAIR_MIN_INTERVAL_DIVISOR;
+    for (RecordStore.Republish due : store.heldForRepair(lost, self.id(),
+        key -> table.closest(key.toNodeId(), replicationFactor()).stream().anyMatch(c -> c.id().equals(lost)),
+        now, minInterval, replicationBatch())) {
+      republish(due, "replication.repaired");
+    }
+  }
+
+  /** A value is repaired after a loss at most every (republish interval / this): 5 minutes at the default 1 h. */
+  private static final int REPAIR_MIN_INTERVAL_DIVISOR = 12;
+
+  /**
    * A contact just entered our routing table: it gets the values we hold whose key it is closer to than we are, if it
    * is now among the key's k closest we know (Kademlia: a node learning of a new node transfers what it should hold).
    */
   private void handOff(Contact contact, long now) {
     for (RecordStore.Republish held : store.heldCloserTo(contact.id(), self.id(), now, replicationBatch())) {
       NodeId keyId = held.key().toNodeId();
-      List<Contact> closest = table.closest(keyId, table.currentK());
+      List<Contact> closest = table.closest(keyId, replicationFactor());
       if (closest.stream().anyMatch(c -> c.id().equals(contact.id()))) {
         counters.increment("replication.handed_off");
         counters.increment("replication.messages");
@@ -461,6 +493,15 @@ public final class Dht {
     return tuning;
   }
 
+  /**
+   * A FindNode with the strict rule (β = k): every contact in its result answered, so replicas go to live nodes only,
+   * never to dead contacts other tables still name (which the β rule's heard-of tail may list).
+   */
+  private LookupState replicaTargetsState(NodeId target) {
+    return new LookupState(target, settings.resultSize(), alpha.current(), table.closest(target, settings.resultSize()),
+        self.id(), this::tierOf, null, lookupTuning().withResiliency(settings.resultSize()));
+  }
+
   /** A FindValue that gathers every valid copy from the k closest (see {@link LookupState#collecting}). */
   private LookupState collectingState(NodeId target, Predicate<byte[]> validValue) {
     return LookupState.collecting(target, settings.resultSize(), alpha.current(),
@@ -516,9 +557,9 @@ public final class Dht {
    * {accepted, attempted}.
    */
   private void replicate(Key key, byte[] value, long ttlMillis, java.util.function.BiConsumer<Integer, int[]> then) {
-    startLookup(findNodeState(key.toNodeId()), finished -> {
+    startLookup(replicaTargetsState(key.toNodeId()), finished -> {
       List<Contact> targets = finished.result().closest();
-      targets = targets.subList(0, Math.min(targets.size(), table.currentK()));
+      targets = targets.subList(0, Math.min(targets.size(), replicationFactor()));
       int lookupMessages = finished.result().stats().messagesSent();
       storeAt(targets, key, value, ttlMillis, result -> then.accept(lookupMessages, result));
     });
@@ -583,9 +624,9 @@ public final class Dht {
     byte[] bytes = record.toBytes();
     long ttl = records.ttl().toMillis();
     store.storeReplacing(self.id(), record.storageKey().bytes(), bytes, ttl, now);
-    startLookup(findNodeState(record.storageKey().toNodeId()), finished -> {
+    startLookup(replicaTargetsState(record.storageKey().toNodeId()), finished -> {
       List<Contact> targets = finished.result().closest();
-      storeAt(targets.subList(0, Math.min(targets.size(), table.currentK())), record.storageKey(), bytes, ttl,
+      storeAt(targets.subList(0, Math.min(targets.size(), replicationFactor())), record.storageKey(), bytes, ttl,
           result -> then.accept(record));
     });
   }

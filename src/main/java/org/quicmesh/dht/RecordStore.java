@@ -50,7 +50,8 @@ import org.quicmesh.wire.Rejected.Reason;
  * entries not refreshed by a Store (from anyone) for a republish interval, so the holder stores them again at the
  * current k closest; a Store received within the interval means another holder just did it (the paper's
  * optimisation: usually one holder per interval republishes). {@link #heldCloserTo} names what a newly learned contact
- * closer to a key than we are should get. Both hand back at most a caller's limit per call, so replication traffic
+ * closer to a key than we are should get; {@link #heldForRepair} what to store again at once when a contact that was
+ * among a key's closest fails. Both hand back at most a caller's limit per call, so replication traffic
  * stays within the receivers' per-peer rate limits; copies keep their remaining lifetime (only the publisher extends
  * it).
  *
@@ -324,6 +325,28 @@ public final class RecordStore {
         break;
       }
       if (e.expiresAt > nowMillis && nowMillis - Math.max(e.refreshedAt, e.republishedAt) >= intervalMillis) {
+        e.republishedAt = nowMillis;
+        due.add(new Republish(e.key, e.value.clone(), e.expiresAt - nowMillis));
+      }
+    }
+    return due;
+  }
+
+  /**
+   * Remote entries to store again now because {@code lost}, a contact that just failed, was closer to their key than
+   * {@code self} and {@code wasAmongClosest} says it was among the key's k closest (so a replica is likely gone): at
+   * most {@code limit}, each only if no Store refreshed it and we did not republish it for {@code minIntervalMillis}
+   * (as for {@link #heldDueForRepublish}, the first holder to notice repairs and the others see its Store).
+   */
+  public List<Republish> heldForRepair(NodeId lost, NodeId self, java.util.function.Predicate<Key> wasAmongClosest,
+      long nowMillis, long minIntervalMillis, int limit) {
+    List<Republish> due = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      if (due.size() >= limit) {
+        break;
+      }
+      if (e.expiresAt > nowMillis && nowMillis - Math.max(e.refreshedAt, e.republishedAt) >= minIntervalMillis
+          && e.key.toNodeId().compareDistance(lost, self) < 0 && wasAmongClosest.test(e.key)) {
         e.republishedAt = nowMillis;
         due.add(new Republish(e.key, e.value.clone(), e.expiresAt - nowMillis));
       }

