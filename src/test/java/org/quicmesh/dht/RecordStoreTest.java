@@ -386,6 +386,29 @@ class RecordStoreTest {
     assertTrue(s.holds(heldKey) && s.holds(Key.forContent(own)));
   }
 
+  @Test
+  void aFailedContactAmongAKeysClosestTriggersOneRepairPerMinimumInterval() {
+    RecordStore s = new RecordStore(StoreSettings.defaults(), T0);
+    byte[] held = value(10);
+    assertStored(put(s, alice, held, T0));
+    Key key = Key.forContent(held);
+    NodeId lost = key.toNodeId();
+    NodeId self = flipFirstBit(lost);
+    long fiveMinutes = 5 * MINUTE;
+    assertEquals(List.of(), s.heldForRepair(lost, self, k -> true, T0 + MINUTE, fiveMinutes, 10),
+        "a Store a minute ago: another holder just placed it");
+    assertEquals(List.of(), s.heldForRepair(lost, self, k -> false, T0 + HOUR, fiveMinutes, 10),
+        "the lost contact was not among the key's closest");
+    assertEquals(List.of(), s.heldForRepair(self, lost, k -> true, T0 + HOUR, fiveMinutes, 10),
+        "the lost contact was farther from the key than we are");
+    List<RecordStore.Republish> repair = s.heldForRepair(lost, self, k -> true, T0 + HOUR, fiveMinutes, 10);
+    assertEquals(List.of(key), repair.stream().map(RecordStore.Republish::key).toList());
+    assertEquals(List.of(), s.heldForRepair(lost, self, k -> true, T0 + HOUR + MINUTE, fiveMinutes, 10),
+        "repaired a minute ago");
+    assertEquals(List.of(), s.heldDueForRepublish(T0 + HOUR + 30 * MINUTE, HOUR, 10),
+        "a repair counts as a republish");
+  }
+
   private static NodeId flipFirstBit(NodeId id) {
     byte[] b = id.toBytes();
     b[0] ^= (byte) 0x80;
