@@ -122,6 +122,7 @@ public final class Dht {
   private final Map<Long, Consumer<Lookup.Finished>> continuations = new HashMap<>();
   private final BootstrapState bootstrap;
   private final EndpointRecords records;
+  private final Replication replication;
   private final ActorRef<Lookup.Finished> finishedAdapter;
   private final ActorRef<Lookup.Answered> answeredAdapter;
   private final ActorRef<Lookup.Failed> failedAdapter;
@@ -147,6 +148,7 @@ public final class Dht {
     this.table = new RoutingTable(self.id(), settings.routing(), now);
     this.store = new RecordStore(settings.store(), now);
     this.tiers = new LatencyTiers(settings.tiers());
+    this.replication = new Replication(self.id(), store, table, settings);
     this.alpha = AdaptiveAlpha.fromSettings(settings.lookup());
     this.finishedAdapter = context.messageAdapter(Lookup.Finished.class, LookupFinished::new);
     this.answeredAdapter = context.messageAdapter(Lookup.Answered.class, LookupAnswered::new);
@@ -303,13 +305,9 @@ public final class Dht {
     }
     tiers.prune(now);
     store.sweep(now);
-    long interval = settings.republishInterval().toMillis();
-    for (RecordStore.Republish due : store.dueForRepublish(now, interval)) {
-      republish(due, "replication.republished_own");
-    }
-    for (RecordStore.Republish due : store.heldDueForRepublish(now, interval, replicationBatch())) {
-      republish(due, "replication.republished_held");
-    }
+    Replication.Due due = replication.dueForRepublish(now);
+    due.own().forEach(own -> republish(own, "replication.republished_own"));
+    due.held().forEach(held -> republish(held, "replication.republished_held"));
     if (records.dueForRepublish(now)) {
       publish(record -> { });
     }
@@ -319,24 +317,6 @@ public final class Dht {
     return Behaviors.same();
   }
 
-  /**
-   * Nodes a value is stored at: the adaptive k, but never fewer than the result size (20). A quiet table shrinks k
-   * towards k-min, yet a value's durability must not depend on how much churn the one node storing it happened to
-   * see: measured in the store simulation (a quarter of the holders crashing every 20 minutes), storing at k = 10..14
-   * left holders 4-6 below the result size after each republish.
-   */
-  private int replicationFactor() {
-    return Math.max(table.currentK(), settings.resultSize());
-  }
-
-  /**
-   * Keys replicated per maintenance tick, and values handed to one new contact: half a peer's store rate limit, so
-   * replication alone never gets us rate-limited by a receiver.
-   */
-  private int replicationBatch() {
-    return Math.max(1, settings.store().perPeerStoresPerMinute() / 2);
-  }
-
   /** Stores a value we hold (ours or a peer's) again at the current k closest; its traffic is counted. */
   private void republish(RecordStore.Republish due, String counter) {
     counters.increment(counter);
@@ -344,40 +324,20 @@ public final class Dht {
         counters.add("replication.messages", lookupMessages + result[1]));
   }
 
-  /**
-   * A contact failed: the values we hold whose key it was among the k closest of (by our table, checked before it
-   * leaves) lost a replica, so they are stored again at the current k closest, at most once per
-   * {@link #REPAIR_MIN_INTERVAL_DIVISOR}th of the republish interval per value (the first holder to notice repairs; its
-   * Stores keep the other holders from repeating it). Between republish intervals this is what keeps a value's
-   * holders near k when many of them fail.
-   */
+  /** A contact failed: the values it was among the closest holders of are stored again (see {@link Replication}). */
   private void repairAfterLoss(NodeId lost) {
-    long now = clock.millis();
-    long minInterval = settings.republishInterval().toMillis() / REPAIR_MIN_INTERVAL_DIVISOR;
-    for (RecordStore.Republish due : store.heldForRepair(lost, self.id(),
-        key -> table.closest(key.toNodeId(), replicationFactor()).stream().anyMatch(c -> c.id().equals(lost)),
-        now, minInterval, replicationBatch())) {
+    for (RecordStore.Republish due : replication.afterLoss(lost, clock.millis())) {
       republish(due, "replication.repaired");
     }
   }
 
-  /** A value is repaired after a loss at most every (republish interval / this): 5 minutes at the default 1 h. */
-  private static final int REPAIR_MIN_INTERVAL_DIVISOR = 12;
-
-  /**
-   * A contact just entered our routing table: it gets the values we hold whose key it is closer to than we are, if it
-   * is now among the key's k closest we know (Kademlia: a node learning of a new node transfers what it should hold).
-   */
+  /** A contact just entered our routing table: it gets the values it is now among the closest holders of. */
   private void handOff(Contact contact, long now) {
-    for (RecordStore.Republish held : store.heldCloserTo(contact.id(), self.id(), now, replicationBatch())) {
-      NodeId keyId = held.key().toNodeId();
-      List<Contact> closest = table.closest(keyId, replicationFactor());
-      if (closest.stream().anyMatch(c -> c.id().equals(contact.id()))) {
-        counters.increment("replication.handed_off");
-        counters.increment("replication.messages");
-        transport.request(contact, new Store(self, held.key().bytes(), held.value(), held.ttlMillis()),
-            settings.rpcTimeout());
-      }
+    for (RecordStore.Republish held : replication.forNewContact(contact, now)) {
+      counters.increment("replication.handed_off");
+      counters.increment("replication.messages");
+      transport.request(contact, new Store(self, held.key().bytes(), held.value(), held.ttlMillis()),
+          settings.rpcTimeout());
     }
   }
 
@@ -559,7 +519,7 @@ public final class Dht {
   private void replicate(Key key, byte[] value, long ttlMillis, java.util.function.BiConsumer<Integer, int[]> then) {
     startLookup(replicaTargetsState(key.toNodeId()), finished -> {
       List<Contact> targets = finished.result().closest();
-      targets = targets.subList(0, Math.min(targets.size(), replicationFactor()));
+      targets = targets.subList(0, Math.min(targets.size(), replication.factor()));
       int lookupMessages = finished.result().stats().messagesSent();
       storeAt(targets, key, value, ttlMillis, result -> then.accept(lookupMessages, result));
     });
@@ -626,7 +586,7 @@ public final class Dht {
     store.storeReplacing(self.id(), record.storageKey().bytes(), bytes, ttl, now);
     startLookup(replicaTargetsState(record.storageKey().toNodeId()), finished -> {
       List<Contact> targets = finished.result().closest();
-      storeAt(targets.subList(0, Math.min(targets.size(), replicationFactor())), record.storageKey(), bytes, ttl,
+      storeAt(targets.subList(0, Math.min(targets.size(), replication.factor())), record.storageKey(), bytes, ttl,
           result -> then.accept(record));
     });
   }
