@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How a node joins the mesh, as a plain state machine: ping every seed; once all have answered or failed, look up our
- * own id if any seed answered, else retry after a backoff that doubles from 1 s up to {@code retryMax}. The owning actor
- * does the I/O and reports each seed's outcome with the attempt number it was started under, so answers to an attempt
+ * How a node joins the mesh, as a plain state machine: ping every seed; once all have answered or failed, look up
+ * our own id if any seed answered, else retry after a backoff that doubles from 1 s up to {@code retryMax}. The owning
+ * actor does the I/O and reports each seed's outcome with the attempt number it was started under, so answers to an attempt
  * that was superseded (a new {@link #start}, e.g. a re-bootstrap after a restart) are ignored.
  */
 final class BootstrapState {

@@ -71,7 +71,7 @@ public final class Dht {
   /** Finds a value by key, locally or by an iterative FindValue. */
   public record Get(Key key, ActorRef<StatusReply<byte[]>> replyTo) implements Command {}
 
-  /** Whether the store holds {@code key} (our original or a peer's unexpired copy); no network query. */
+  /** Whether the store holds {@code key} (our original or a peer's copy, see {@link RecordStore#holds}); no query. */
   public record Holds(Key key, ActorRef<StatusReply<Boolean>> replyTo) implements Command {}
 
   /**

@@ -62,8 +62,8 @@ public final class StoreSimulation {
    * @param holdersP50 median of those counts over all values and rounds
    * @param k the bucket size in force: the largest median (over live nodes) of the adaptive k seen at any round
    * @param replicasAtPut replicas the puts reported, smallest
-   * @param republishMsgsPerNodeHour replication messages (republish and repair lookups and stores, hand-offs to new contacts)
-   *     per live node and virtual hour
+   * @param republishMsgsPerNodeHour replication messages (republish and repair lookups and stores, hand-offs to new
+   *     contacts) per live node and virtual hour
    * @param getFailures failed gets by error message
    * @param replication the nodes' {@code replication.*} counters summed (what was republished, repaired, handed off)
    */

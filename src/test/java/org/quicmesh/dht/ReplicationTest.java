@@ -13,7 +13,7 @@ import org.quicmesh.identity.Key;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.wire.Contact;
 
-/** Which held values go where after republish intervals, new contacts and lost contacts, over a real table and store. */
+/** Which held values go where after republish intervals, new and lost contacts, over a real table and store. */
 class ReplicationTest {
   private static final long T0 = 1_000_000_000L;
   private static final long HOUR = 3_600_000;
