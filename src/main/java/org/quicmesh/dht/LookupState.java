@@ -39,8 +39,7 @@ import org.quicmesh.wire.Contact;
  * holds (so the caller can choose the newest of several versions, e.g. the highest endpoint-record sequence).
  *
  * <p><b>Termination of a FindNode (resiliency β, {@link LookupTuning#resiliency()}).</b> A contact is
- * <i>responsive</i> unless it
- * failed, timed out, or is past its soft timeout without an answer. The lookup is finished when a valid value was
+ * <i>responsive</i> unless it failed, timed out, or is past its soft timeout without an answer. The lookup is finished when a valid value was
  * found (FindValue), or when the β closest responsive contacts known have all answered: then nothing closer is
  * unqueried or in flight, except silent contacts, which the lookup does not wait for (so a silent peer costs at most
  * its soft timeout, never its per-RPC timeout). When fewer than β responsive contacts exist, the lookup finishes once
