@@ -85,7 +85,8 @@ final class Json {
   }
 
   static ObjectNode put(PutResult put) {
-    return object().put("key", put.key().toHex()).put("replicas", put.replicas()).put("attempted", put.attempted());
+    return object().put("key", put.key().toHex()).put("replicas", put.replicas()).put("attempted", put.attempted())
+        .put("local_only", put.localOnly());
   }
 
   static ObjectNode record(EndpointRecord record) {

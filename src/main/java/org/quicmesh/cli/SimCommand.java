@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /** {@code quicmesh sim}: whole networks of real node behaviors in one JVM, on virtual time. */
 @Command(name = "sim", mixinStandardHelpOptions = true,
     description = "Run a simulated network of nodes in virtual time (deterministic for a seed).",
-    subcommands = {SimCommand.Ping.class, SimCommand.Dht.class, SimCommand.Gossip.class, SimCommand.Nat.class})
+    subcommands = {SimCommand.Ping.class, SimCommand.Dht.class, SimCommand.Gossip.class, SimCommand.Store.class,
+        SimCommand.Nat.class})
 final class SimCommand implements Runnable {
 
   @picocli.CommandLine.Spec
@@ -99,6 +100,53 @@ final class SimCommand implements Runnable {
             result.accuracyMean(), result.accuracyMin(), result.roundsP50(), result.roundsP95(),
             result.messagesPerLookup(), result.latencyMsP50(), result.latencyMsP95(), result.latencyMsMax(),
             result.medianLinkRttMs(), result.heapBytesPerNode(), result.wallS()));
+    }
+  }
+
+  @Command(name = "store", mixinStandardHelpOptions = true,
+      description = "Values under churn: N nodes join, V values are put from random nodes, then every 20 virtual "
+          + "minutes a fraction of each value's holders crash and J nodes join, with 40 gets per value per round; "
+          + "prints get success, live holders after each crash wave (min, median) against k, replication traffic.")
+  static final class Store implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    SimOptions sim = new SimOptions();
+
+    @Option(names = "--nodes", defaultValue = "60", description = "Nodes (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--values", defaultValue = "2", description = "Values put (default: ${DEFAULT-VALUE}).")
+    int values;
+
+    @Option(names = "--hours", defaultValue = "8", description = "Virtual hours of churn (default: ${DEFAULT-VALUE}).")
+    double hours;
+
+    @Option(names = "--churn-holders", defaultValue = "0.25",
+        description = "Fraction of each value's current holders that crash every round (default: ${DEFAULT-VALUE}).")
+    double churnHolders;
+
+    @Option(names = "--joins-per-round", defaultValue = "5",
+        description = "New nodes joining every round (default: ${DEFAULT-VALUE}).")
+    int joinsPerRound;
+
+    @Option(names = "--publisher-leaves", description = "Each value's publisher crashes right after its put.")
+    boolean publisherLeaves;
+
+    @Override
+    public Integer call() {
+      if (nodes < 2 || values < 1 || values > nodes || hours <= 0 || churnHolders < 0 || churnHolders >= 1
+          || joinsPerRound < 0) {
+        System.err.println("need --nodes >= 2, 1 <= --values <= --nodes, --hours > 0, 0 <= --churn-holders < 1, "
+            + "--joins-per-round >= 0");
+        return 2;
+      }
+      var r = org.quicmesh.simulation.StoreSimulation.run(org.quicmesh.simulation.StoreSimulation.Settings.of(
+          nodes, values, hours, churnHolders, joinsPerRound, publisherLeaves, sim.latency, sim.seed,
+          sim.settingOverrides()), System.err::println);
+      return sim.print(r, () -> String.format(
+          "nodes %d (live min %d, end %d), values %d, %d rounds: gets %d, success %.4f; holders after each crash "
+                + "wave min %d, p50 %.0f (k %d); replicas at put %d; replication %.1f msgs/node/hour; wall %.1f s",
+            r.nodes(), r.liveNodesMin(), r.liveNodesEnd(), r.values(), r.rounds(), r.gets(), r.getSuccessRatio(),
+            r.holdersMin(), r.holdersP50(), r.k(), r.replicasAtPut(), r.republishMsgsPerNodeHour(), r.wallS()));
     }
   }
 

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +25,6 @@ import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.identity.Key;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
-import org.quicmesh.identity.RecordRejectedException;
 import org.quicmesh.actor.Counters;
 import org.quicmesh.transport.InboundRequest;
 import org.quicmesh.transport.Reply;
@@ -74,6 +72,9 @@ public final class Dht {
   /** Finds a value by key, locally or by an iterative FindValue. */
   public record Get(Key key, ActorRef<StatusReply<byte[]>> replyTo) implements Command {}
 
+  /** Whether the store holds {@code key} (our original or a peer's copy, see {@link RecordStore#holds}); no query. */
+  public record Holds(Key key, ActorRef<StatusReply<Boolean>> replyTo) implements Command {}
+
   /**
    * Signs our endpoint record (our current addresses) and stores it at the nodes closest to its key; it is then
    * republished at half its lifetime and whenever our addresses change.
@@ -98,13 +99,12 @@ public final class Dht {
 
   private record Probed(Bucket.ProbeResult result) implements Command {}
 
-  private record SeedAnswered(InetSocketAddress seed, Reply reply, Throwable failure) implements Command {}
+  private record SeedAnswered(int attempt, InetSocketAddress seed, Reply reply, Throwable failure)
+      implements Command {}
 
   private record StoresDone(Runnable then) implements Command {}
 
   private enum Tick implements Command { MAINTENANCE, TIERS, BOOTSTRAP_RETRY }
-
-  private static final int MAX_TRACKED_SEQUENCES = 10_000;
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -121,28 +121,17 @@ public final class Dht {
   private final Counters counters = new Counters();
   private final Map<Integer, ActorRef<Bucket.Command>> buckets = new HashMap<>();
   private final Map<Long, Consumer<Lookup.Finished>> continuations = new HashMap<>();
+  private final BootstrapState bootstrap;
+  private final EndpointRecords records;
+  private final Replication replication;
   private final ActorRef<Lookup.Finished> finishedAdapter;
   private final ActorRef<Lookup.Answered> answeredAdapter;
   private final ActorRef<Lookup.Failed> failedAdapter;
   private final ActorRef<Bucket.ProbeResult> probeAdapter;
-  /** Highest endpoint-record sequence seen per node: a lower one is a replay. */
-  private final Map<NodeId, Long> sequences = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<NodeId, Long> eldest) {
-      return size() > MAX_TRACKED_SEQUENCES;
-    }
-  };
   private Map<NodeId, Integer> tierSnapshot = Map.of();
   private Map<NodeId, Long> slowAfterSnapshot = Map.of();
   private int contactsAtLastTiers;
   private long nextLookupId;
-  private List<InetSocketAddress> seeds = List.of();
-  private int seedsPending;
-  private boolean seedAnswered;
-  private Duration bootstrapBackoff = Duration.ofSeconds(1);
-  private String bootstrapState = "not started";
-  private EndpointRecord published;
-  private List<InetSocketAddress> addresses;
 
   private Dht(ActorContext<Command> context, TimerScheduler<Command> timers, DhtSettings settings, Transport transport,
       Keypair keypair, Contact self, Clock clock, Random random) {
@@ -154,11 +143,13 @@ public final class Dht {
     this.self = self;
     this.clock = clock;
     this.random = random;
-    this.addresses = List.of(self.socketAddress());
+    this.bootstrap = new BootstrapState(settings.bootstrapRetryMax());
+    this.records = new EndpointRecords(keypair, List.of(self.socketAddress()), settings.recordTtl(), counters);
     long now = clock.millis();
     this.table = new RoutingTable(self.id(), settings.routing(), now);
     this.store = new RecordStore(settings.store(), now);
     this.tiers = new LatencyTiers(settings.tiers());
+    this.replication = new Replication(self.id(), store, table, settings);
     this.alpha = AdaptiveAlpha.fromSettings(settings.lookup());
     this.finishedAdapter = context.messageAdapter(Lookup.Finished.class, LookupFinished::new);
     this.answeredAdapter = context.messageAdapter(Lookup.Answered.class, LookupAnswered::new);
@@ -187,6 +178,10 @@ public final class Dht {
         .onMessage(Locate.class, this::onLocate)
         .onMessage(Put.class, this::onPut)
         .onMessage(Get.class, this::onGet)
+        .onMessage(Holds.class, m -> {
+          m.replyTo().tell(StatusReply.success(store.holds(m.key())));
+          return Behaviors.same();
+        })
         .onMessage(PublishAddress.class, this::onPublishAddress)
         .onMessage(AddressesChanged.class, this::onAddressesChanged)
         .onMessage(Resolve.class, this::onResolve)
@@ -201,6 +196,7 @@ public final class Dht {
           // Lookup RPC failures count against the contact like any other: after max-consecutive-failures in a row
           // (an answer resets the count) it leaves the table for a waiting replacement, so dead contacts stop being
           // handed out.
+          repairAfterLoss(m.failed().contact().id());
           if (table.markFailed(m.failed().contact().id(), clock.millis())) {
             tiers.forget(m.failed().contact().id());
             counters.increment("table.dropped_failed");
@@ -217,7 +213,7 @@ public final class Dht {
           recomputeTiers();
           return Behaviors.same();
         })
-        .onMessageEquals(Tick.BOOTSTRAP_RETRY, () -> onBootstrap(new Bootstrap(seeds)))
+        .onMessageEquals(Tick.BOOTSTRAP_RETRY, () -> bootstrapNext(bootstrap.retry()))
         .onSignal(PreRestart.class, signal -> reseedAfterRestart())
         .build();
   }
@@ -231,8 +227,8 @@ public final class Dht {
     for (Contact contact : table.contacts()) {
       context.getSelf().tell(new Observed(contact, null));
     }
-    context.getSelf().tell(seeds.isEmpty()
-        ? new FindClosest(self.id(), context.getSystem().ignoreRef()) : new Bootstrap(seeds));
+    context.getSelf().tell(bootstrap.seeds().isEmpty()
+        ? new FindClosest(self.id(), context.getSystem().ignoreRef()) : new Bootstrap(bootstrap.seeds()));
     return Behaviors.same();
   }
 
@@ -268,7 +264,7 @@ public final class Dht {
   private Response storeFromPeer(NodeId peer, Store request, long now) {
     byte[] key = request.key();
     if (!Key.forContent(request.value()).equals(Key.of(key))) {
-      Optional<EndpointRecord> record = endpointRecordFor(key, request.value(), now);
+      Optional<EndpointRecord> record = records.acceptForStore(key, request.value(), now);
       if (record.isPresent()) {
         StoreResult result = store.storeReplacing(peer, key, request.value(), request.ttlMillis(), now);
         return result instanceof StoreResult.Rejected rejected ? rejected.toWire() : new Ack();
@@ -276,22 +272,6 @@ public final class Dht {
     }
     StoreResult result = store.store(peer, key, request.value(), request.ttlMillis(), now);
     return result instanceof StoreResult.Rejected rejected ? rejected.toWire() : new Ack();
-  }
-
-  /** The value as a valid, fresh endpoint record stored under its own key, if it is one. */
-  private Optional<EndpointRecord> endpointRecordFor(byte[] key, byte[] value, long now) {
-    try {
-      EndpointRecord record = EndpointRecord.fromBytes(value);
-      if (!record.storageKey().equals(Key.of(key))) {
-        return Optional.empty();
-      }
-      record.verify(record.nodeId(), now, sequences.getOrDefault(record.nodeId(), -1L) - 1);
-      sequences.merge(record.nodeId(), record.sequence(), Math::max);
-      return Optional.of(record);
-    } catch (RecordRejectedException | IllegalArgumentException e) {
-      counters.increment("records.rejected");
-      return Optional.empty();
-    }
   }
 
   // ---- routing table upkeep ----
@@ -302,7 +282,9 @@ public final class Dht {
       tiers.record(contact.id(), rtt.toNanos() / 1e6, now);
     }
     ObserveResult result = table.observe(contact, now);
-    if (result instanceof ObserveResult.PingBeforeEvict probe) {
+    if (result instanceof ObserveResult.Added) {
+      handOff(contact, now);
+    } else if (result instanceof ObserveResult.PingBeforeEvict probe) {
       int index = self.id().bucketIndex(contact.id());
       bucket(index).tell(new Bucket.Probe(probe.leastRecentlySeen()));
       counters.increment("table.probes");
@@ -321,6 +303,7 @@ public final class Dht {
     if (probed.result().alive()) {
       table.probeAnswered(probed.result().contact(), now);
     } else {
+      repairAfterLoss(probed.result().contact());
       table.probeFailed(probed.result().contact(), now);
       tiers.forget(probed.result().contact());
       counters.increment("table.evicted");
@@ -338,16 +321,40 @@ public final class Dht {
     }
     tiers.prune(now);
     store.sweep(now);
-    for (RecordStore.Republish due : store.dueForRepublish(now, settings.republishInterval().toMillis())) {
-      replicate(Key.of(due.key().bytes()), due.value(), due.ttlMillis(), replicas -> { });
-    }
-    if (published != null && now - published.sequence() > settings.recordTtl().toMillis() / 2) {
+    Replication.Due due = replication.dueForRepublish(now);
+    due.own().forEach(own -> republish(own, "replication.republished_own"));
+    due.held().forEach(held -> republish(held, "replication.republished_held"));
+    if (records.dueForRepublish(now)) {
       publish(record -> { });
     }
     if (table.size() >= 2 * Math.max(1, contactsAtLastTiers)) {
       recomputeTiers();
     }
     return Behaviors.same();
+  }
+
+  /** Stores a value we hold (ours or a peer's) again at the current k closest; its traffic is counted. */
+  private void republish(RecordStore.Republish due, String counter) {
+    counters.increment(counter);
+    replicate(due.key(), due.value(), due.ttlMillis(), (lookupMessages, result) ->
+        counters.add("replication.messages", lookupMessages + result[1]));
+  }
+
+  /** A contact failed: the values it was among the closest holders of are stored again (see {@link Replication}). */
+  private void repairAfterLoss(NodeId lost) {
+    for (RecordStore.Republish due : replication.afterLoss(lost, clock.millis())) {
+      republish(due, "replication.repaired");
+    }
+  }
+
+  /** A contact just entered our routing table: it gets the values it is now among the closest holders of. */
+  private void handOff(Contact contact, long now) {
+    for (RecordStore.Republish held : replication.forNewContact(contact, now)) {
+      counters.increment("replication.handed_off");
+      counters.increment("replication.messages");
+      transport.request(contact, new Store(self, held.key().bytes(), held.value(), held.ttlMillis()),
+          settings.rpcTimeout());
+    }
   }
 
   private void recomputeTiers() {
@@ -371,50 +378,42 @@ public final class Dht {
 
   // ---- bootstrap ----
 
-  private Behavior<Command> onBootstrap(Bootstrap bootstrap) {
-    seeds = List.copyOf(bootstrap.seeds());
-    if (seeds.isEmpty()) {
-      bootstrapState = "no seeds: this node starts a new mesh";
-      return Behaviors.same();
-    }
-    bootstrapState = "contacting " + seeds.size() + " seed(s)";
-    seedsPending = seeds.size();
-    seedAnswered = false;
-    for (InetSocketAddress seed : seeds) {
-      context.pipeToSelf(transport.request(seed, new Ping(self), settings.rpcTimeout()),
-          (reply, failure) -> new SeedAnswered(seed, reply, failure));
-    }
-    return Behaviors.same();
+  private Behavior<Command> onBootstrap(Bootstrap command) {
+    return bootstrapNext(bootstrap.start(command.seeds()));
   }
 
   private Behavior<Command> onSeedAnswered(SeedAnswered answer) {
-    seedsPending--;
     if (answer.failure() == null) {
-      seedAnswered = true;
       observe(Contact.of(answer.reply().peer(), answer.reply().address()), answer.reply().rtt());
     } else {
       counters.increment("bootstrap.seed_failed");
       context.getLog().warn("bootstrap: seed {} did not answer: {}", Addresses.format(answer.seed()),
           org.quicmesh.actor.Failures.message(answer.failure()));
     }
-    if (seedsPending > 0) {
-      return Behaviors.same();
+    return bootstrapNext(bootstrap.seedOutcome(answer.attempt(), answer.failure() == null));
+  }
+
+  /** Does what the bootstrap state machine asks for next. */
+  private Behavior<Command> bootstrapNext(BootstrapState.Next next) {
+    switch (next) {
+      case PING_SEEDS -> {
+        int attempt = bootstrap.attempt();
+        for (InetSocketAddress seed : bootstrap.seeds()) {
+          context.pipeToSelf(transport.request(seed, new Ping(self), settings.rpcTimeout()),
+              (reply, failure) -> new SeedAnswered(attempt, seed, reply, failure));
+        }
+      }
+      case RETRY_LATER -> {
+        context.getLog().error("bootstrap: no seed answered ({}); retrying in {} s", bootstrap.seeds(),
+            bootstrap.retryDelay().toSeconds());
+        timers.startSingleTimer(Tick.BOOTSTRAP_RETRY, bootstrap.retryDelay());
+      }
+      case LOOK_UP_SELF -> startLookup(lookupState(self.id(), null), finished -> {
+        bootstrap.joined(table.size());
+        recomputeTiers();
+      });
+      case START_NEW_MESH, WAIT -> { }
     }
-    if (!seedAnswered) {
-      bootstrapState = "failed: no seed answered; retrying in " + bootstrapBackoff.toSeconds() + " s";
-      context.getLog().error("bootstrap: no seed answered ({}); retrying in {} s", seeds, bootstrapBackoff.toSeconds());
-      timers.startSingleTimer(Tick.BOOTSTRAP_RETRY, bootstrapBackoff);
-      Duration doubled = bootstrapBackoff.multipliedBy(2);
-      bootstrapState = bootstrapState.trim();
-      bootstrapBackoff = doubled.compareTo(settings.bootstrapRetryMax()) > 0 ? settings.bootstrapRetryMax() : doubled;
-      return Behaviors.same();
-    }
-    bootstrapBackoff = Duration.ofSeconds(1);
-    bootstrapState = "looking up own id";
-    startLookup(lookupState(self.id(), null), finished -> {
-          bootstrapState = "joined: " + table.size() + " contacts";
-          recomputeTiers();
-        });
     return Behaviors.same();
   }
 
@@ -457,13 +456,32 @@ public final class Dht {
 
   /** A lookup from our k closest contacts with the current α; a FindValue when {@code validValue} is given. */
   private LookupState lookupState(NodeId target, Predicate<byte[]> validValue) {
+    return new LookupState(target, settings.resultSize(), alpha.current(), table.closest(target, settings.resultSize()),
+        self.id(), this::tierOf, validValue, lookupTuning());
+  }
+
+  private LookupTuning lookupTuning() {
     LookupTuning tuning = settings.lookup().tuning();
     if (alpha.failureSignal() > STRICT_ABOVE_FAILURE_SIGNAL) {
       tuning = tuning.withResiliency(settings.resultSize());
       counters.increment("lookups.strict");
     }
+    return tuning;
+  }
+
+  /**
+   * A FindNode with the strict rule (β = k): every contact in its result answered, so replicas go to live nodes only,
+   * never to dead contacts other tables still name (which the β rule's heard-of tail may list).
+   */
+  private LookupState replicaTargetsState(NodeId target) {
     return new LookupState(target, settings.resultSize(), alpha.current(), table.closest(target, settings.resultSize()),
-        self.id(), this::tierOf, validValue, tuning);
+        self.id(), this::tierOf, null, lookupTuning().withResiliency(settings.resultSize()));
+  }
+
+  /** A FindValue that gathers every valid copy from the k closest (see {@link LookupState#collecting}). */
+  private LookupState collectingState(NodeId target, Predicate<byte[]> validValue) {
+    return LookupState.collecting(target, settings.resultSize(), alpha.current(),
+        table.closest(target, settings.resultSize()), self.id(), this::tierOf, validValue, lookupTuning());
   }
 
   private Behavior<Command> onFindClosest(FindClosest find) {
@@ -501,17 +519,25 @@ public final class Dht {
       return Behaviors.same();
     }
     Key key = store.putLocal(put.value(), ttl, now);
-    replicate(key, put.value(), ttl,
-        result -> put.replyTo().tell(StatusReply.success(new PutResult(key, result[0], result[1]))));
+    replicate(key, put.value(), ttl, (lookupMessages, result) -> {
+      if (result[0] == 0) {
+        counters.increment("store.put_local_only");
+      }
+      put.replyTo().tell(StatusReply.success(new PutResult(key, result[0], result[1])));
+    });
     return Behaviors.same();
   }
 
-  /** Looks up the closest nodes to the key and stores the value at the k closest; reports {accepted, attempted}. */
-  private void replicate(Key key, byte[] value, long ttlMillis, Consumer<int[]> then) {
-    startLookup(findNodeState(key.toNodeId()), finished -> {
+  /**
+   * Looks up the closest nodes to the key and stores the value at the k closest; reports the lookup's messages and
+   * {accepted, attempted}.
+   */
+  private void replicate(Key key, byte[] value, long ttlMillis, java.util.function.BiConsumer<Integer, int[]> then) {
+    startLookup(replicaTargetsState(key.toNodeId()), finished -> {
       List<Contact> targets = finished.result().closest();
-      targets = targets.subList(0, Math.min(targets.size(), table.currentK()));
-      storeAt(targets, key, value, ttlMillis, then);
+      targets = targets.subList(0, Math.min(targets.size(), replication.factor()));
+      int lookupMessages = finished.result().stats().messagesSent();
+      storeAt(targets, key, value, ttlMillis, result -> then.accept(lookupMessages, result));
     });
   }
 
@@ -562,12 +588,7 @@ public final class Dht {
   }
 
   private Behavior<Command> onAddressesChanged(AddressesChanged changed) {
-    if (changed.addresses().isEmpty() || changed.addresses().equals(addresses)) {
-      return Behaviors.same();
-    }
-    addresses = List.copyOf(changed.addresses());
-    if (published != null) {
-      counters.increment("records.republished_on_change");
+    if (records.addressesChanged(changed.addresses())) {
       publish(record -> { });
     }
     return Behaviors.same();
@@ -575,50 +596,47 @@ public final class Dht {
 
   private void publish(Consumer<EndpointRecord> then) {
     long now = clock.millis();
-    // The sequence is a timestamp, so a restarted node (same key, no memory) still outranks its old records.
-    long sequence = Math.max(now, published == null ? 0 : published.sequence() + 1);
-    List<String> formatted = addresses.stream().map(Addresses::format).distinct().limit(16).toList();
-    EndpointRecord record = EndpointRecord.sign(keypair, formatted, List.of(), sequence,
-        now + settings.recordTtl().toMillis());
-    published = record;
+    EndpointRecord record = records.signNext(now);
     byte[] bytes = record.toBytes();
-    store.storeReplacing(self.id(), record.storageKey().bytes(), bytes, settings.recordTtl().toMillis(), now);
-    counters.increment("records.published");
-    startLookup(findNodeState(record.storageKey().toNodeId()), finished -> {
+    long ttl = records.ttl().toMillis();
+    store.storeReplacing(self.id(), record.storageKey().bytes(), bytes, ttl, now);
+    startLookup(replicaTargetsState(record.storageKey().toNodeId()), finished -> {
       List<Contact> targets = finished.result().closest();
-      storeAt(targets.subList(0, Math.min(targets.size(), table.currentK())), record.storageKey(), bytes,
-          settings.recordTtl().toMillis(), result -> then.accept(record));
+      storeAt(targets.subList(0, Math.min(targets.size(), replication.factor())), record.storageKey(), bytes, ttl,
+          result -> then.accept(record));
     });
   }
 
+  /**
+   * Collects the record from the closest nodes that hold it and answers with the highest valid sequence: after a
+   * partial update some close nodes still hold an older one. Holders of an older copy get the newest.
+   */
   private Behavior<Command> onResolve(Resolve resolve) {
-    Key key = Key.forEndpointRecord(resolve.node());
+    NodeId node = resolve.node();
+    Key key = Key.forEndpointRecord(node);
     long now = clock.millis();
-    Predicate<byte[]> valid = bytes -> verifiedRecord(resolve.node(), bytes, now).isPresent();
-    Optional<byte[]> local = store.get(key, now).filter(valid);
-    if (local.isPresent()) {
-      resolve.replyTo().tell(StatusReply.success(verifiedRecord(resolve.node(), local.get(), now).orElseThrow()));
-      return Behaviors.same();
-    }
-    findValue(key, valid, found -> resolve.replyTo().tell(found
-        .flatMap(bytes -> verifiedRecord(resolve.node(), bytes, clock.millis()))
-        .map(record -> {
-          sequences.merge(record.nodeId(), record.sequence(), Math::max);
-          return StatusReply.success(record);
-        })
-        .orElseGet(() -> StatusReply.error("no valid endpoint record for " + resolve.node().toHex()))));
+    Predicate<byte[]> valid = records.validator(node, clock);
+    List<byte[]> local = store.get(key, now).filter(valid).map(List::of).orElse(List.of());
+    startLookup(collectingState(key.toNodeId(), valid), finished -> {
+      List<byte[]> copies = new ArrayList<>(local);
+      finished.result().values().forEach(v -> copies.add(v.value()));
+      Optional<EndpointRecord> newest = records.newest(node, copies, clock.millis());
+      newest.ifPresent(record -> refreshOutdated(record, finished.result().values()));
+      resolve.replyTo().tell(newest.map(StatusReply::success)
+          .orElseGet(() -> StatusReply.error("no valid endpoint record for " + node.toHex())));
+    });
     return Behaviors.same();
   }
 
-  /** The record if it is well-formed, signed by {@code node}'s key, unexpired, and not older than one seen before. */
-  private Optional<EndpointRecord> verifiedRecord(NodeId node, byte[] bytes, long now) {
-    try {
-      EndpointRecord record = EndpointRecord.fromBytes(bytes);
-      record.verify(node, now, sequences.getOrDefault(node, -1L) - 1);
-      return Optional.of(record);
-    } catch (RecordRejectedException e) {
-      counters.increment("records.rejected." + e.reason().name().toLowerCase(java.util.Locale.ROOT));
-      return Optional.empty();
+  /** Stores {@code newest} at the holders that returned an older copy (read repair). */
+  private void refreshOutdated(EndpointRecord newest, List<LookupResult.FoundValue> copies) {
+    byte[] bytes = newest.toBytes();
+    List<Contact> outdated = copies.stream().filter(c -> !java.util.Arrays.equals(c.value(), bytes))
+        .map(LookupResult.FoundValue::from).toList();
+    if (!outdated.isEmpty()) {
+      counters.add("records.read_repaired", outdated.size());
+      long ttl = Math.max(1, newest.expiresAt() - clock.millis());
+      storeAt(outdated, newest.storageKey(), bytes, ttl, result -> { });
     }
   }
 
@@ -639,7 +657,8 @@ public final class Dht {
     Map<String, Long> all = new java.util.TreeMap<>(counters.snapshot());
     store.rejections().forEach((reason, count) -> all.put("store.rejected." + reason, count));
     get.replyTo().tell(new DhtStatus(table.size(), table.currentK(), alpha.current(), table.churnPerMinute(now),
-        alpha.failureSignal(), tiers.model().centersMillis(), store.size(), store.storedBytes(), bootstrapState, all));
+        alpha.failureSignal(), tiers.model().centersMillis(), store.size(), store.storedBytes(), bootstrap.describe(),
+        all));
     return Behaviors.same();
   }
 }

@@ -10,7 +10,8 @@ import java.time.Duration;
  *     quiet network with k = 10 still finds the 20 closest)
  * @param rpcTimeout per-request timeout of DHT RPCs
  * @param maintenanceInterval how often k adapts, buckets are checked for refresh, samples pruned and the store swept
- * @param republishInterval how often our own values are stored again (at most half their TTL)
+ * @param republishInterval how often our own values are stored again (at most half their TTL), and how often held
+ *     copies are, unless a Store refreshed them within it
  * @param recordTtl lifetime of our published endpoint records
  * @param bootstrapRetryMax longest wait between bootstrap attempts when no seed answers (backoff doubles from 1 s)
  */

@@ -19,6 +19,8 @@ import org.quicmesh.wire.Contact;
  * @param cacheAt for a FindValue lookup that found a value: the answered contact closest to the target that did not
  *     have it (where Kademlia caches the value); empty otherwise
  * @param stats counters
+ * @param values for a FindValue lookup that collects ({@link LookupState#collecting}): every valid value returned,
+ *     closest holder first; otherwise the found value alone, if any
  */
 public record LookupResult(
     NodeId target,
@@ -26,7 +28,14 @@ public record LookupResult(
     List<Contact> answered,
     Optional<FoundValue> found,
     Optional<Contact> cacheAt,
-    LookupStats stats) {
+    LookupStats stats,
+    List<FoundValue> values) {
+
+  /** A result with at most the one found value. */
+  public LookupResult(NodeId target, List<Contact> closest, List<Contact> answered, Optional<FoundValue> found,
+      Optional<Contact> cacheAt, LookupStats stats) {
+    this(target, closest, answered, found, cacheAt, stats, found.map(List::of).orElse(List.of()));
+  }
 
   public LookupResult {
     Objects.requireNonNull(target, "target");
@@ -35,6 +44,7 @@ public record LookupResult(
     Objects.requireNonNull(found, "found");
     Objects.requireNonNull(cacheAt, "cacheAt");
     Objects.requireNonNull(stats, "stats");
+    values = List.copyOf(values);
   }
 
   /**

@@ -32,8 +32,14 @@ import org.quicmesh.wire.Contact;
  * (XOR distances of distinct ids never tie, so "prefer lower tiers among equally close candidates" is read as
  * "among the next few closest".)
  *
- * <p><b>Termination (resiliency β, {@link LookupTuning#resiliency()}).</b> A contact is <i>responsive</i> unless it
- * failed, timed out, or is past its soft timeout without an answer. The lookup is finished when a valid value was
+ * <p><b>Termination of a FindValue.</b> A FindValue ends when a valid value was found, or by the strict rule: the k
+ * closest responsive contacts known have all answered. The β rule below suits FindNode but not values: under churn
+ * newly joined nodes closer to the key answer first without the value, while the holders sit a little further out.
+ * A {@link #collecting} FindValue does not stop at the first value: it gathers every valid value until the strict rule
+ * holds (so the caller can choose the newest of several versions, e.g. the highest endpoint-record sequence).
+ *
+ * <p><b>Termination of a FindNode (resiliency β, {@link LookupTuning#resiliency()}).</b> A contact is
+ * <i>responsive</i> unless it failed, timed out, or is past its soft timeout without an answer. The lookup is finished when a valid value was
  * found (FindValue), or when the β closest responsive contacts known have all answered: then nothing closer is
  * unqueried or in flight, except silent contacts, which the lookup does not wait for (so a silent peer costs at most
  * its soft timeout, never its per-RPC timeout). When fewer than β responsive contacts exist, the lookup finishes once
@@ -88,6 +94,8 @@ public final class LookupState {
   private final int candidateCap;
   private final boolean finalBurst;
   private final int beta;
+  private final boolean collectAll;
+  private final List<LookupResult.FoundValue> values = new ArrayList<>();
   // Ordered by XOR distance to the target; distinct ids have distinct distances, so the order is total.
   private final TreeMap<NodeId, Entry> entries;
 
@@ -120,6 +128,12 @@ public final class LookupState {
    */
   public LookupState(NodeId target, int k, int alpha, Collection<Contact> initial, NodeId self,
       ToIntFunction<NodeId> tier, Predicate<byte[]> valueValidator, LookupTuning tuning) {
+    this(target, k, alpha, initial, self, tier, valueValidator, tuning, false);
+  }
+
+  private LookupState(NodeId target, int k, int alpha, Collection<Contact> initial, NodeId self,
+      ToIntFunction<NodeId> tier, Predicate<byte[]> valueValidator, LookupTuning tuning, boolean collectAll) {
+    this.collectAll = collectAll;
     this.target = Objects.requireNonNull(target, "target");
     this.self = Objects.requireNonNull(self, "self");
     this.tier = Objects.requireNonNull(tier, "tier");
@@ -152,6 +166,16 @@ public final class LookupState {
       ToIntFunction<NodeId> tier, Predicate<byte[]> valueValidator) {
     return new LookupState(target, k, alpha, initial, self, tier, Objects.requireNonNull(valueValidator, "validator"),
         LookupTuning.DEFAULT);
+  }
+
+  /**
+   * A FindValue that collects every valid value from the k closest contacts instead of stopping at the first; the
+   * values are in {@link LookupResult#values()}, closest holder first.
+   */
+  public static LookupState collecting(NodeId target, int k, int alpha, Collection<Contact> initial, NodeId self,
+      ToIntFunction<NodeId> tier, Predicate<byte[]> valueValidator, LookupTuning tuning) {
+    return new LookupState(target, k, alpha, initial, self, tier, Objects.requireNonNull(valueValidator, "validator"),
+        tuning, true);
   }
 
   public NodeId target() {
@@ -262,9 +286,17 @@ public final class LookupState {
     }
     markAnswered(e, nowMillis);
     e.hadValue = true;
-    found = new LookupResult.FoundValue(e.contact, value);
-    foundAt = e;
-    finished = true;
+    LookupResult.FoundValue returned = new LookupResult.FoundValue(e.contact, value);
+    values.add(returned);
+    if (found == null) {
+      found = returned;
+      foundAt = e;
+    }
+    if (collectAll) {
+      updateFinished();
+    } else {
+      finished = true;
+    }
   }
 
   /** The request to {@code contact} failed with an error; the contact is excluded from this lookup. */
@@ -345,8 +377,10 @@ public final class LookupState {
     long elapsed = startedAt < 0 ? 0 : lastEventAt - startedAt;
     LookupStats stats = new LookupStats(rounds, messagesSent, answered, failures, timeouts, slow, silent,
         ignoredReplies, elapsed);
+    List<LookupResult.FoundValue> byDistance = new ArrayList<>(values);
+    byDistance.sort((a, b) -> target.compareDistance(a.from().id(), b.from().id()));
     return new LookupResult(target, closest, answeredAll, Optional.ofNullable(found),
-        found == null ? Optional.empty() : Optional.ofNullable(cacheAt), stats);
+        found == null ? Optional.empty() : Optional.ofNullable(cacheAt), stats, byDistance);
   }
 
   private Entry pendingEntry(Contact contact) {
@@ -410,8 +444,9 @@ public final class LookupState {
       return;
     }
     // Once a request failed or went silent, the network evidently holds dead contacts, and heard-of contacts (which
-    // the result may list) can no longer be trusted: every one of the k closest must then answer or fail.
-    int needed = failures + timeouts + slow > 0 ? k : beta;
+    // the result may list) can no longer be trusted: every one of the k closest must then answer or fail. A FindValue
+    // always waits for the k closest: the holders may sit behind closer newcomers that lack the value.
+    int needed = valueValidator != null || failures + timeouts + slow > 0 ? k : beta;
     int answeredInFront = 0;
     boolean silentPending = false;
     for (Entry e : entries.values()) {

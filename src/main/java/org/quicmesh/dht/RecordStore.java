@@ -45,6 +45,16 @@ import org.quicmesh.wire.Rejected.Reason;
  * {@link #get} hits decayed with {@code popularity-half-life}, so one recent read outweighs both other terms; among
  * equally popular entries those near expiry and those of peers holding the most of their quota go first.
  *
+ * <h2>Re-replication by holders</h2>
+ * Kademlia keeps a value alive by its holders, not only its publisher: {@link #heldDueForRepublish} hands back remote
+ * entries not refreshed by a Store (from anyone) for a republish interval, so the holder stores them again at the
+ * current k closest; a Store received within the interval means another holder just did it (the paper's
+ * optimisation: usually one holder per interval republishes). {@link #heldCloserTo} names what a newly learned contact
+ * closer to a key than we are should get; {@link #heldForRepair} what to store again at once when a contact that was
+ * among a key's closest fails. Both hand back at most a caller's limit per call, so replication traffic
+ * stays within the receivers' per-peer rate limits; copies keep their remaining lifetime (only the publisher extends
+ * it).
+ *
  * <h2>Own originals</h2>
  * Values this node published with {@link #putLocal}. They are not subject to remote quotas, budgets or eviction (the
  * application owns them) and live until {@link #removeLocal}; {@link #dueForRepublish} hands them back for
@@ -161,6 +171,7 @@ public final class RecordStore {
         return reject(Reason.KEY_MISMATCH, "key does not match the value");
       }
       existing.expiresAt = Math.max(existing.expiresAt, expiresAt);
+      existing.refreshedAt = nowMillis;
       refreshed++;
       return new StoreResult.Stored(true, existing.expiresAt);
     }
@@ -220,6 +231,14 @@ public final class RecordStore {
     e.popularityAt = nowMillis;
     hits++;
     return Optional.of(e.value.clone());
+  }
+
+  /**
+   * Whether {@code key} is held (our original or a remote entry). Unlike {@link #get} it neither counts nor touches the
+   * LRU order, so an entry that expired since the last {@link #sweep} still counts.
+   */
+  public boolean holds(Key key) {
+    return originals.containsKey(key) || entries.containsKey(key);
   }
 
   /**
@@ -293,6 +312,69 @@ public final class RecordStore {
 
   /** One of our originals to publish again at the k closest nodes to {@code key}. */
   public record Republish(Key key, byte[] value, long ttlMillis) {}
+
+  /**
+   * Remote entries (values we hold for others) that no Store refreshed, and that we did not republish, for
+   * {@code intervalMillis}: at most {@code limit}, which this call marks as republished at {@code nowMillis}. Each
+   * comes with its remaining lifetime.
+   */
+  public List<Republish> heldDueForRepublish(long nowMillis, long intervalMillis, int limit) {
+    List<Republish> due = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      if (due.size() >= limit) {
+        break;
+      }
+      if (e.expiresAt > nowMillis && nowMillis - Math.max(e.refreshedAt, e.republishedAt) >= intervalMillis) {
+        e.republishedAt = nowMillis;
+        due.add(new Republish(e.key, e.value.clone(), e.expiresAt - nowMillis));
+      }
+    }
+    return due;
+  }
+
+  /**
+   * Remote entries to store again now because {@code lost}, a contact that just failed, was closer to their key than
+   * {@code self} and {@code wasAmongClosest} says it was among the key's k closest (so a replica is likely gone): at
+   * most {@code limit}, each only if no Store refreshed it and we did not republish it for {@code minIntervalMillis}
+   * (as for {@link #heldDueForRepublish}, the first holder to notice repairs and the others see its Store).
+   */
+  public List<Republish> heldForRepair(NodeId lost, NodeId self, java.util.function.Predicate<Key> wasAmongClosest,
+      long nowMillis, long minIntervalMillis, int limit) {
+    List<Republish> due = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      if (due.size() >= limit) {
+        break;
+      }
+      if (e.expiresAt > nowMillis && nowMillis - Math.max(e.refreshedAt, e.republishedAt) >= minIntervalMillis
+          && e.key.toNodeId().compareDistance(lost, self) < 0 && wasAmongClosest.test(e.key)) {
+        e.republishedAt = nowMillis;
+        due.add(new Republish(e.key, e.value.clone(), e.expiresAt - nowMillis));
+      }
+    }
+    return due;
+  }
+
+  /**
+   * Up to {@code limit} values we hold (our originals first, then remote entries, unexpired) whose key {@code contact}
+   * is closer to than {@code self}: a newly learned contact that may now be among a key's k closest.
+   */
+  public List<Republish> heldCloserTo(NodeId contact, NodeId self, long nowMillis, int limit) {
+    List<Republish> closer = new ArrayList<>();
+    for (Map.Entry<Key, Original> me : originals.entrySet()) {
+      if (closer.size() < limit && me.getKey().toNodeId().compareDistance(contact, self) < 0) {
+        closer.add(new Republish(me.getKey(), me.getValue().value.clone(), me.getValue().ttlMillis));
+      }
+    }
+    for (Entry e : entries.values()) {
+      if (closer.size() >= limit) {
+        break;
+      }
+      if (e.expiresAt > nowMillis && e.key.toNodeId().compareDistance(contact, self) < 0) {
+        closer.add(new Republish(e.key, e.value.clone(), e.expiresAt - nowMillis));
+      }
+    }
+    return closer;
+  }
 
   /** Refusals so far by wire reason name (every reason the store can give, zeros included). */
   public Map<String, Long> rejections() {
@@ -429,6 +511,10 @@ public final class RecordStore {
     long expiresAt;
     double popularity;
     long popularityAt;
+    /** Last Store of this value received (the first one included). */
+    long refreshedAt;
+    /** Last time we republished it ourselves (0: never). */
+    long republishedAt;
 
     Entry(Key key, byte[] value, NodeId storer, long storedAt, long expiresAt) {
       this.key = key;
@@ -437,6 +523,7 @@ public final class RecordStore {
       this.storedAt = storedAt;
       this.expiresAt = expiresAt;
       this.popularityAt = storedAt;
+      this.refreshedAt = storedAt;
     }
   }
 

@@ -24,8 +24,8 @@ public final class MeshNode {
 
   /** Everything a user may send to a node. */
   public sealed interface Command extends NodeGuardian.Message
-      permits Ping, GetStatus, FindNode, Put, Get, PublishAddress, Resolve, Subscribe, Unsubscribe, Publish,
-      WhenTopicReady, SubscriberDropped, Nat, Stop {}
+      permits Ping, GetStatus, FindNode, Put, Get, HoldsValue, PublishAddress, Resolve, Subscribe, Unsubscribe,
+      Publish, WhenTopicReady, SubscriberDropped, Nat, Stop {}
 
   /** A command answered with a {@link StatusReply}: a node that cannot serve it answers with an error. */
   public interface WithStatusReply<T> {
@@ -51,13 +51,20 @@ public final class MeshNode {
   public record FindNode(NodeId target, ActorRef<StatusReply<LookupResult>> replyTo)
       implements Command, WithStatusReply<LookupResult> {}
 
-  /** Stores a value under its BLAKE3 key at the closest nodes; replies with the key and the replica count. */
+  /**
+   * Stores a value under its BLAKE3 key at the closest nodes; replies with the key and the replica count. A reply with
+   * 0 replicas ({@link PutResult#localOnly()}) means no peer was reachable: the value lives only on this node.
+   */
   public record Put(byte[] value, ActorRef<StatusReply<PutResult>> replyTo)
       implements Command, WithStatusReply<PutResult> {}
 
   /** Fetches a value by key (fails with "not found" when no node has it). */
   public record Get(Key key, ActorRef<StatusReply<byte[]>> replyTo)
       implements Command, WithStatusReply<byte[]> {}
+
+  /** Whether this node holds the value under {@code key} itself (its own or a peer's copy; no network query). */
+  public record HoldsValue(Key key, ActorRef<StatusReply<Boolean>> replyTo)
+      implements Command, WithStatusReply<Boolean> {}
 
   /** Publishes our signed endpoint record (listen and observed addresses) into the DHT. */
   public record PublishAddress(ActorRef<StatusReply<EndpointRecord>> replyTo)

@@ -281,6 +281,7 @@ final class NodeGuardian {
         .onMessage(MeshNode.FindNode.class, m -> forward(new Dht.FindClosest(m.target(), m.replyTo())))
         .onMessage(MeshNode.Put.class, m -> forward(new Dht.Put(m.value(), m.replyTo())))
         .onMessage(MeshNode.Get.class, m -> forward(new Dht.Get(m.key(), m.replyTo())))
+        .onMessage(MeshNode.HoldsValue.class, m -> forward(new Dht.Holds(m.key(), m.replyTo())))
         .onMessage(MeshNode.PublishAddress.class, m -> forward(new Dht.PublishAddress(m.replyTo())))
         .onMessage(MeshNode.Resolve.class, m -> forward(new Dht.Resolve(m.node(), m.replyTo())))
         .onMessage(MeshNode.Nat.class, m -> {

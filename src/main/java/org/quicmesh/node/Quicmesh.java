@@ -76,7 +76,10 @@ public final class Quicmesh {
     return askWithStatus(replyTo -> new MeshNode.FindNode(target, replyTo), lookupTimeout());
   }
 
-  /** Stores a value at the closest nodes under its BLAKE3 key. */
+  /**
+   * Stores a value at the closest nodes under its BLAKE3 key. The result's {@link PutResult#localOnly()} is true when
+   * no peer accepted it (none reachable): the value then lives only on this node.
+   */
   public CompletionStage<PutResult> put(byte[] value) {
     return askWithStatus(replyTo -> new MeshNode.Put(value, replyTo), lookupTimeout());
   }

@@ -198,9 +198,7 @@ public final class DhtSimulation {
       churnCredit += settings.churnPerMinute() * settings.nodes() / 60.0;
       while (churnCredit >= 1 && live.size() > 2) {
         churnCredit -= 1;
-        SimulatedMesh.Member victim = live.remove(random.nextInt(live.size()));
-        mesh.network().crash(victim.address());
-        ctx.stop(victim.node());
+        mesh.crash(ctx, live.remove(random.nextInt(live.size())));
         mesh.join(ctx, config, live);
         tally.replaced++;
       }

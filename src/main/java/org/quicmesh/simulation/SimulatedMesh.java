@@ -63,6 +63,12 @@ public final class SimulatedMesh {
     return member;
   }
 
+  /** Crashes a member silently (its address stops answering) and stops its actor: how scenarios remove nodes. */
+  public void crash(ActorContext<?> context, Member member) {
+    network.crash(member.address());
+    context.stop(member.node());
+  }
+
   /** Spawns one more node (a fresh identity at the next simulated address). */
   public Member spawn(ActorContext<?> context, MeshConfig config) {
     byte[] secret = new byte[32];

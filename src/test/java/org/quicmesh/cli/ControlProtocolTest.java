@@ -106,6 +106,7 @@ class ControlProtocolTest {
     assertTrue(put.get("ok").asBoolean(), put.toString());
     String key = put.get("result").get("key").asText();
     assertEquals(1, put.get("result").get("replicas").asInt());
+    assertFalse(put.get("result").get("local_only").asBoolean());
     assertEquals(data, call("{\"id\":3,\"op\":\"get\",\"key\":\"" + key + "\"}").get("result").get("data")
         .asText());
     JsonNode missing = call("{\"id\":4,\"op\":\"get\",\"key\":\"" + "ab".repeat(32) + "\"}");
@@ -120,6 +121,19 @@ class ControlProtocolTest {
         + "\"}");
     assertEquals(record.get("addrs"), resolved.get("result").get("addrs"));
     assertTrue(call("{\"id\":8,\"op\":\"put\",\"data\":\"***\"}").get("error").asText().contains("base64"));
+  }
+
+  @Test
+  void aPutWithoutAnyReachablePeerSaysTheValueLivesOnlyHere() throws Exception {
+    String data = java.util.Base64.getEncoder().encodeToString("alone".getBytes(StandardCharsets.UTF_8));
+    JsonNode put = call("{\"id\":1,\"op\":\"put\",\"data\":\"" + data + "\"}");
+    assertTrue(put.get("ok").asBoolean(), put.toString());
+    assertEquals(0, put.get("result").get("replicas").asInt());
+    assertTrue(put.get("result").get("local_only").asBoolean(), put.toString());
+    // The facade says the same: the other node knows no peer either.
+    var result = other.put(new byte[] {7}).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(0, result.replicas());
+    assertTrue(result.localOnly());
   }
 
   @Test

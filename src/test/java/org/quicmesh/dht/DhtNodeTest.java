@@ -144,6 +144,46 @@ class DhtNodeTest {
   }
 
   @Test
+  void afterAPartialUpdateResolveAnswersWithTheHighestSequenceAndRepairsOlderCopies() {
+    Member owner = nodes.get(6);
+    EndpointRecord published = cluster.ask(owner.node(), MeshNode.PublishAddress::new);
+    Key key = Key.forEndpointRecord(owner.keypair().nodeId());
+    List<Member> byDistance = new java.util.ArrayList<>(nodes);
+    byDistance.remove(owner);
+    byDistance.sort((a, b) -> key.toNodeId().compareDistance(a.keypair().nodeId(), b.keypair().nodeId()));
+    // The update reaches only the 4th to 8th closest nodes: the three closest still hold the old sequence.
+    EndpointRecord newer = EndpointRecord.sign(owner.keypair(), List.of("127.9.9.9:4000"), List.of(),
+        published.sequence() + 10, published.expiresAt());
+    Keypair courier = Keypair.generate();
+    SimTransport raw = rawPeer(courier);
+    Contact from = Contact.of(courier.nodeId(), raw.listenAddresses().get(0));
+    for (Member holder : byDistance.subList(3, 8)) {
+      Response stored = send(raw, Contact.of(holder.keypair().nodeId(), holder.address()),
+          new Store(from, key.bytes(), newer.toBytes(), 60_000));
+      assertInstanceOf(org.quicmesh.wire.Ack.class, stored);
+    }
+    Member resolver = byDistance.get(byDistance.size() - 1);
+    EndpointRecord resolved = cluster.ask(resolver.node(), r -> new MeshNode.Resolve(owner.keypair().nodeId(), r));
+    assertEquals(newer.sequence(), resolved.sequence());
+    assertEquals(List.of("127.9.9.9:4000"), resolved.addresses());
+    assertTrue(status(resolver).telemetry().dht().counters().getOrDefault("records.read_repaired", 0L) >= 3,
+        "the holders of the old sequence were given the new one");
+    Member closest = byDistance.get(0);
+    EndpointRecord fromClosest = cluster.ask(closest.node(), r -> new MeshNode.Resolve(owner.keypair().nodeId(), r));
+    assertEquals(newer.sequence(), fromClosest.sequence());
+  }
+
+  @Test
+  void aPutWithoutAnyReachablePeerSaysTheValueLivesOnlyHere() {
+    Member lonely = cluster.spawn(MeshConfig.load());
+    PutResult put = cluster.ask(lonely.node(), r -> new MeshNode.Put(new byte[] {1, 2}, r));
+    assertEquals(0, put.replicas());
+    assertTrue(put.localOnly());
+    assertEquals(1L, status(lonely).telemetry().dht().counters().get("store.put_local_only"));
+    assertTrue(cluster.<Boolean>ask(lonely.node(), r -> new MeshNode.HoldsValue(put.key(), r)));
+  }
+
+  @Test
   void storeRequestsWithAWrongKeyOrTooFastAreRejectedWithTheirReason() {
     Keypair peer = Keypair.generate();
     SimTransport raw = rawPeer(peer);

@@ -396,4 +396,66 @@ class LookupStateTest {
     s.onResponse(c(1), List.of(), 1300);
     assertEquals(1, s.result().stats().ignoredReplies(), "an answer after the end is ignored by the state");
   }
+
+  @Test
+  void findValueDoesNotStopOnTheBetaRuleWhenCloserNewcomersLackTheValue() {
+    byte[] value = {1, 2, 3};
+    // β = 3, k = 6: the three closest (newcomers) answer without the value; the holder is the 5th closest.
+    LookupState s = new LookupState(TARGET, 6, 3, cs(1, 2, 3, 4, 5, 6), SELF, NO_TIERS, v -> Arrays.equals(v, value),
+        LookupTuning.DEFAULT.withFinalBurst(false).withResiliency(3));
+    assertEquals(cs(1, 2, 3), s.next(0));
+    s.onResponse(c(1), List.of(), 1);
+    s.onResponse(c(2), List.of(), 2);
+    s.onResponse(c(3), List.of(), 3);
+    assertFalse(s.isFinished(), "a FindValue waits for the k closest, not the β closest");
+    assertEquals(cs(4, 5, 6), s.next(4));
+    s.onResponse(c(4), List.of(), 5);
+    s.onValue(c(5), value, 6);
+    assertTrue(s.isFinished());
+    assertEquals(c(5), s.result().found().orElseThrow().from());
+
+    LookupState findNode = withBeta(6, 3, 3, cs(1, 2, 3, 4, 5, 6));
+    findNode.next(0);
+    findNode.onResponse(c(1), List.of(), 1);
+    findNode.onResponse(c(2), List.of(), 2);
+    findNode.onResponse(c(3), List.of(), 3);
+    assertTrue(findNode.isFinished(), "the same answers end a FindNode on the β rule");
+  }
+
+  @Test
+  void findValueWithoutAnyHolderEndsOnlyOnceTheKClosestAnswered() {
+    LookupState s = new LookupState(TARGET, 4, 2, cs(1, 2, 3, 4, 5), SELF, NO_TIERS, v -> true,
+        LookupTuning.DEFAULT.withFinalBurst(false).withResiliency(1));
+    assertEquals(cs(1, 2), s.next(0));
+    s.onResponse(c(1), List.of(), 1);
+    s.onResponse(c(2), List.of(), 2);
+    assertFalse(s.isFinished(), "β = 1 would have ended here");
+    assertEquals(cs(3, 4), s.next(3));
+    s.onResponse(c(3), List.of(), 4);
+    assertFalse(s.isFinished());
+    s.onResponse(c(4), List.of(), 5);
+    assertTrue(s.isFinished());
+    assertEquals(4, s.result().stats().messagesSent(), "5 is outside the k closest and never asked");
+  }
+
+  @Test
+  void aCollectingFindValueGathersEveryValidCopyFromTheKClosest() {
+    LookupState s = LookupState.collecting(TARGET, 4, 4, cs(1, 2, 3, 4, 5), SELF, NO_TIERS, v -> v.length == 1,
+        LookupTuning.DEFAULT.withFinalBurst(false));
+    assertEquals(cs(1, 2, 3, 4), s.next(0));
+    s.onValue(c(3), new byte[] {3}, 1);
+    assertFalse(s.isFinished(), "one copy is not enough: a closer holder may have a newer one");
+    s.onValue(c(1), new byte[] {1}, 2);
+    s.onValue(c(2), new byte[] {7, 7}, 3); // invalid: a failure of 2
+    assertFalse(s.isFinished());
+    s.onResponse(c(4), List.of(), 4);
+    assertFalse(s.isFinished(), "2 failed, so 5 is now among the 4 closest responsive");
+    assertEquals(cs(5), s.next(5));
+    s.onResponse(c(5), List.of(), 6);
+    assertTrue(s.isFinished());
+    LookupResult r = s.result();
+    assertEquals(cs(1, 3), r.values().stream().map(LookupResult.FoundValue::from).toList(), "closest holder first");
+    assertArrayEquals(new byte[] {1}, r.values().get(0).value());
+    assertEquals(c(4), r.cacheAt().orElseThrow());
+  }
 }

@@ -336,4 +336,82 @@ class RecordStoreTest {
     assertEquals(1, s.dueForRepublish(T0 + 12 * HOUR, 48 * HOUR).size());
     assertTrue(s.removeLocal(Key.forContent(new byte[0])) == false);
   }
+
+  @Test
+  void heldValuesAreDueForRepublishUnlessAStoreRefreshedThemWithinTheInterval() {
+    RecordStore s = new RecordStore(StoreSettings.defaults(), T0);
+    byte[] quiet = value(10);
+    byte[] refreshed = value(10);
+    assertStored(put(s, alice, quiet, T0));
+    assertStored(put(s, alice, refreshed, T0));
+    assertEquals(List.of(), s.heldDueForRepublish(T0 + HOUR - 1, HOUR, 10), "not yet an interval old");
+    assertStored(put(s, bob, refreshed, T0 + 30 * MINUTE)); // another holder republished it to us
+    List<RecordStore.Republish> due = s.heldDueForRepublish(T0 + HOUR, HOUR, 10);
+    assertEquals(List.of(Key.forContent(quiet)), due.stream().map(RecordStore.Republish::key).toList());
+    assertEquals(23 * HOUR, due.get(0).ttlMillis(), "a copy keeps its remaining lifetime");
+    assertEquals(List.of(), s.heldDueForRepublish(T0 + HOUR + MINUTE, HOUR, 10), "marked as republished");
+    assertEquals(2, s.heldDueForRepublish(T0 + 3 * HOUR, HOUR, 10).size());
+  }
+
+  @Test
+  void heldRepublishIsCappedPerCallAndTheRestComesNextTime() {
+    RecordStore s = new RecordStore(StoreSettings.defaults(), T0);
+    for (int i = 0; i < 5; i++) {
+      assertStored(put(s, alice, value(8), T0 + i * TOKEN));
+    }
+    assertEquals(3, s.heldDueForRepublish(T0 + 2 * HOUR, HOUR, 3).size());
+    assertEquals(2, s.heldDueForRepublish(T0 + 2 * HOUR, HOUR, 3).size());
+    assertEquals(0, s.heldDueForRepublish(T0 + 2 * HOUR, HOUR, 3).size());
+  }
+
+  @Test
+  void aContactCloserToAKeyThanUsIsNamedForTheValuesWeHold() {
+    RecordStore s = new RecordStore(StoreSettings.defaults(), T0);
+    byte[] held = value(10);
+    byte[] own = value(10);
+    assertStored(put(s, alice, held, T0));
+    s.putLocal(own, 24 * HOUR, T0);
+    Key heldKey = Key.forContent(held);
+    NodeId onTheKey = heldKey.toNodeId();
+    NodeId self = flipFirstBit(onTheKey);
+    List<RecordStore.Republish> closer = s.heldCloserTo(onTheKey, self, T0 + HOUR, 10);
+    assertTrue(closer.stream().anyMatch(r -> r.key().equals(heldKey)), "the contact sits on the key");
+    assertEquals(23 * HOUR, closer.stream().filter(r -> r.key().equals(heldKey)).findFirst().orElseThrow()
+        .ttlMillis());
+    assertTrue(s.heldCloserTo(self, onTheKey, T0, 10).stream().noneMatch(r -> r.key().equals(heldKey)),
+        "we are closer than that contact");
+    assertEquals(1, s.heldCloserTo(onTheKey, self, T0, 1).size(), "capped");
+    assertTrue(s.heldCloserTo(onTheKey, self, T0 + 25 * HOUR, 10).stream().noneMatch(r -> r.key().equals(heldKey)),
+        "expired copies are not handed on");
+    assertTrue(s.holds(heldKey) && s.holds(Key.forContent(own)));
+  }
+
+  @Test
+  void aFailedContactAmongAKeysClosestTriggersOneRepairPerMinimumInterval() {
+    RecordStore s = new RecordStore(StoreSettings.defaults(), T0);
+    byte[] held = value(10);
+    assertStored(put(s, alice, held, T0));
+    Key key = Key.forContent(held);
+    NodeId lost = key.toNodeId();
+    NodeId self = flipFirstBit(lost);
+    long fiveMinutes = 5 * MINUTE;
+    assertEquals(List.of(), s.heldForRepair(lost, self, k -> true, T0 + MINUTE, fiveMinutes, 10),
+        "a Store a minute ago: another holder just placed it");
+    assertEquals(List.of(), s.heldForRepair(lost, self, k -> false, T0 + HOUR, fiveMinutes, 10),
+        "the lost contact was not among the key's closest");
+    assertEquals(List.of(), s.heldForRepair(self, lost, k -> true, T0 + HOUR, fiveMinutes, 10),
+        "the lost contact was farther from the key than we are");
+    List<RecordStore.Republish> repair = s.heldForRepair(lost, self, k -> true, T0 + HOUR, fiveMinutes, 10);
+    assertEquals(List.of(key), repair.stream().map(RecordStore.Republish::key).toList());
+    assertEquals(List.of(), s.heldForRepair(lost, self, k -> true, T0 + HOUR + MINUTE, fiveMinutes, 10),
+        "repaired a minute ago");
+    assertEquals(List.of(), s.heldDueForRepublish(T0 + HOUR + 30 * MINUTE, HOUR, 10),
+        "a repair counts as a republish");
+  }
+
+  private static NodeId flipFirstBit(NodeId id) {
+    byte[] b = id.toBytes();
+    b[0] ^= (byte) 0x80;
+    return NodeId.of(b);
+  }
 }

@@ -1,0 +1,162 @@
+package org.quicmesh.dht;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.quicmesh.actor.Counters;
+import org.quicmesh.identity.EndpointRecord;
+import org.quicmesh.identity.Key;
+import org.quicmesh.identity.Keypair;
+import org.quicmesh.identity.NodeId;
+import org.quicmesh.identity.RecordRejectedException;
+import org.quicmesh.wire.Contact.Addresses;
+
+/**
+ * Signed endpoint records as one node handles them, without I/O: our own record (signing, when to republish), the
+ * verification of records others store here or we resolve (signature, expiry, replay against the highest sequence seen
+ * per node), and the choice among several copies found in the network (the highest valid sequence wins).
+ * Not thread-safe: the owning actor serialises calls; time is passed in.
+ */
+final class EndpointRecords {
+  static final int MAX_TRACKED_SEQUENCES = 10_000;
+  static final int MAX_ADDRESSES = 16;
+
+  private final Keypair keypair;
+  private final Duration ttl;
+  private final Counters counters;
+  /** Highest endpoint-record sequence seen per node (bounded, least recently used dropped): a lower one is a replay. */
+  private final Map<NodeId, Long> sequences = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<NodeId, Long> eldest) {
+      return size() > MAX_TRACKED_SEQUENCES;
+    }
+  };
+  private EndpointRecord published;
+  private List<InetSocketAddress> addresses;
+
+  EndpointRecords(Keypair keypair, List<InetSocketAddress> addresses, Duration ttl, Counters counters) {
+    this.keypair = keypair;
+    this.addresses = List.copyOf(addresses);
+    this.ttl = ttl;
+    this.counters = counters;
+  }
+
+  // ---- our own record ----
+
+  /**
+   * Signs a new record of our current addresses and remembers it as published. The sequence is a timestamp, so a
+   * restarted node (same key, no memory) still outranks its old records.
+   */
+  EndpointRecord signNext(long nowMillis) {
+    long sequence = Math.max(nowMillis, published == null ? 0 : published.sequence() + 1);
+    List<String> formatted = addresses.stream().map(Addresses::format).distinct().limit(MAX_ADDRESSES).toList();
+    published = EndpointRecord.sign(keypair, formatted, List.of(), sequence, nowMillis + ttl.toMillis());
+    counters.increment("records.published");
+    return published;
+  }
+
+  /** Records our new addresses; true if a record was published before and must be republished with them. */
+  boolean addressesChanged(List<InetSocketAddress> changed) {
+    if (changed.isEmpty() || changed.equals(addresses)) {
+      return false;
+    }
+    addresses = List.copyOf(changed);
+    if (published == null) {
+      return false;
+    }
+    counters.increment("records.republished_on_change");
+    return true;
+  }
+
+  /** True once half our published record's lifetime has passed (never before a first publication). */
+  boolean dueForRepublish(long nowMillis) {
+    return published != null && nowMillis - published.sequence() > ttl.toMillis() / 2;
+  }
+
+  Duration ttl() {
+    return ttl;
+  }
+
+  // ---- records of others ----
+
+  /**
+   * The value as a valid, fresh endpoint record stored under its own key, if it is one (a peer's Store): it then
+   * replaces an older copy held here, and its sequence becomes the highest seen.
+   */
+  Optional<EndpointRecord> acceptForStore(byte[] key, byte[] value, long nowMillis) {
+    try {
+      EndpointRecord record = EndpointRecord.fromBytes(value);
+      if (!record.storageKey().equals(Key.of(key))) {
+        return Optional.empty();
+      }
+      record.verify(record.nodeId(), nowMillis, lastSeen(record.nodeId()));
+      seen(record);
+      return Optional.of(record);
+    } catch (RecordRejectedException | IllegalArgumentException e) {
+      counters.increment("records.rejected");
+      return Optional.empty();
+    }
+  }
+
+  /** The record if it is well-formed, signed by {@code node}'s key, unexpired, and not older than one seen before. */
+  Optional<EndpointRecord> verified(NodeId node, byte[] bytes, long nowMillis) {
+    try {
+      EndpointRecord record = EndpointRecord.fromBytes(bytes);
+      record.verify(node, nowMillis, lastSeen(node));
+      return Optional.of(record);
+    } catch (RecordRejectedException e) {
+      counters.increment("records.rejected." + e.reason().name().toLowerCase(Locale.ROOT));
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * A check that a value is a valid record of {@code node} for a lookup actor to run: it touches none of this object's
+   * state (the replay bound is the one known now), so it is safe on another actor's thread.
+   */
+  Predicate<byte[]> validator(NodeId node, Clock clock) {
+    long bound = lastSeen(node);
+    return bytes -> {
+      try {
+        EndpointRecord.fromBytes(bytes).verify(node, clock.millis(), bound);
+        return true;
+      } catch (RecordRejectedException | IllegalArgumentException e) {
+        return false;
+      }
+    };
+  }
+
+  /**
+   * The newest valid record of {@code node} among copies collected from several holders (after a partial update some
+   * hold an older sequence); it becomes the highest sequence seen, so older copies count as replays from then on.
+   */
+  Optional<EndpointRecord> newest(NodeId node, Collection<byte[]> copies, long nowMillis) {
+    EndpointRecord best = null;
+    for (byte[] bytes : copies) {
+      Optional<EndpointRecord> record = verified(node, bytes, nowMillis);
+      if (record.isPresent() && (best == null || record.get().sequence() > best.sequence())) {
+        best = record.get();
+      }
+    }
+    if (best != null) {
+      seen(best);
+    }
+    return Optional.ofNullable(best);
+  }
+
+  private void seen(EndpointRecord record) {
+    sequences.merge(record.nodeId(), record.sequence(), Math::max);
+  }
+
+  /** The sequence below which a record of {@code node} is a replay: equal to the highest seen is still accepted. */
+  private long lastSeen(NodeId node) {
+    return sequences.getOrDefault(node, -1L) - 1;
+  }
+}

@@ -1,0 +1,100 @@
+package org.quicmesh.dht;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.quicmesh.actor.Counters;
+import org.quicmesh.identity.EndpointRecord;
+import org.quicmesh.identity.Keypair;
+
+/** Our own endpoint record and the verification and choice of others' records, without actors or network. */
+class EndpointRecordsTest {
+  private static final long NOW = 1_000_000_000L;
+  private static final Duration TTL = Duration.ofHours(1);
+  private static final InetSocketAddress ADDR = new InetSocketAddress("10.0.0.1", 4000);
+  private final Keypair them = keypair(2);
+  private final Counters counters = new Counters();
+  private final EndpointRecords records = new EndpointRecords(keypair(1), List.of(ADDR), TTL, counters);
+
+  private static Keypair keypair(int n) {
+    byte[] secret = new byte[32];
+    secret[0] = (byte) n;
+    return Keypair.fromSecret(secret);
+  }
+
+  private EndpointRecord theirs(long sequence) {
+    return EndpointRecord.sign(them, List.of("10.0.0.2:" + (4000 + sequence % 1000)), List.of(), sequence,
+        NOW + TTL.toMillis());
+  }
+
+  @Test
+  void ourRecordCarriesOurAddressesAndAStrictlyRisingTimestampSequence() {
+    EndpointRecord first = records.signNext(NOW);
+    assertEquals(List.of("10.0.0.1:4000"), first.addresses());
+    assertEquals(NOW, first.sequence());
+    assertEquals(NOW + TTL.toMillis(), first.expiresAt());
+    assertEquals(NOW + 1, records.signNext(NOW).sequence(), "same millisecond: still newer");
+    assertEquals(2, counters.get("records.published"));
+  }
+
+  @Test
+  void republishIsDueAtHalfTheLifetimeAndOnAddressChangeOnlyOncePublished() {
+    InetSocketAddress moved = new InetSocketAddress("10.0.0.9", 4000);
+    assertFalse(records.dueForRepublish(NOW + TTL.toMillis()), "never published");
+    assertFalse(records.addressesChanged(List.of(moved)), "nothing published to update");
+    EndpointRecord record = records.signNext(NOW);
+    assertEquals(List.of("10.0.0.9:4000"), record.addresses(), "the change was remembered");
+    assertFalse(records.dueForRepublish(NOW + TTL.toMillis() / 2));
+    assertTrue(records.dueForRepublish(NOW + TTL.toMillis() / 2 + 1));
+    assertFalse(records.addressesChanged(List.of(moved)), "unchanged");
+    assertFalse(records.addressesChanged(List.of()), "no addresses is not a change");
+    assertTrue(records.addressesChanged(List.of(ADDR)));
+  }
+
+  @Test
+  void aStoredRecordMustSitUnderItsOwnKeyAndNotBeOlderThanOneSeen() {
+    EndpointRecord newer = theirs(NOW + 5);
+    byte[] key = newer.storageKey().bytes();
+    assertTrue(records.acceptForStore(key, newer.toBytes(), NOW).isPresent());
+    assertTrue(records.acceptForStore(key, newer.toBytes(), NOW).isPresent(), "the same sequence again is fine");
+    assertTrue(records.acceptForStore(key, theirs(NOW + 1).toBytes(), NOW).isEmpty(), "replayed");
+    assertTrue(records.acceptForStore(new byte[32], theirs(NOW + 9).toBytes(), NOW).isEmpty(), "wrong key");
+    assertTrue(records.acceptForStore(key, new byte[] {1, 2}, NOW).isEmpty(), "not a record");
+    assertTrue(records.acceptForStore(key, theirs(NOW + 9).toBytes(), NOW + TTL.toMillis()).isEmpty(), "expired");
+    assertEquals(3, counters.get("records.rejected"), "replayed, not a record, expired (a foreign key is no record)");
+  }
+
+  @Test
+  void theNewestOfSeveralCollectedCopiesWinsAndOlderOnesBecomeReplays() {
+    EndpointRecord old = theirs(NOW + 1);
+    EndpointRecord newest = theirs(NOW + 3);
+    byte[] forged = theirs(NOW + 7).toBytes();
+    forged[forged.length - 1] ^= 1;
+    EndpointRecord resolved = records.newest(them.nodeId(),
+        List.of(old.toBytes(), newest.toBytes(), forged, theirs(NOW + 2).toBytes()), NOW).orElseThrow();
+    assertEquals(NOW + 3, resolved.sequence());
+    assertTrue(records.verified(them.nodeId(), old.toBytes(), NOW).isEmpty(), "older than the one resolved");
+    assertEquals(1, counters.get("records.rejected.replayed"));
+    assertTrue(records.newest(them.nodeId(), List.of(forged), NOW).isEmpty());
+  }
+
+  @Test
+  void theLookupValidatorIsFixedWhenMadeAndCountsNothing() {
+    Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
+    records.newest(them.nodeId(), List.of(theirs(NOW + 3).toBytes()), NOW);
+    var valid = records.validator(them.nodeId(), clock);
+    assertTrue(valid.test(theirs(NOW + 3).toBytes()));
+    assertFalse(valid.test(theirs(NOW + 2).toBytes()), "replayed");
+    assertFalse(records.validator(keypair(3).nodeId(), clock).test(theirs(NOW + 4).toBytes()), "someone else's");
+    assertFalse(valid.test(new byte[] {1}));
+    assertEquals(0, counters.snapshot().keySet().stream().filter(k -> k.startsWith("records.rejected")).count());
+  }
+}
