@@ -14,7 +14,7 @@ package org.quicmesh.dht;
  *
  * <p>Pure logic, not thread-safe: one actor owns it.
  */
-public final class AdaptiveAlpha {
+final class AdaptiveAlpha {
   private final int min;
   private final int max;
   private final int initial;

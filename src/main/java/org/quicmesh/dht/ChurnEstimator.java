@@ -14,7 +14,7 @@ import java.time.Duration;
  *
  * <p>Memory is constant: the window is a ring of {@value #SLOTS} counters. Time is passed in by the caller.
  */
-public final class ChurnEstimator {
+final class ChurnEstimator {
   static final int SLOTS = 60;
 
   private final long windowMillis;

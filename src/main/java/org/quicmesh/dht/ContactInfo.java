@@ -10,4 +10,4 @@ import org.quicmesh.wire.Contact;
  * @param lastSeenMillis when it last answered us (buckets order contacts by this, least recent first)
  * @param failures consecutive failed RPCs since it last answered
  */
-public record ContactInfo(Contact contact, long firstSeenMillis, long lastSeenMillis, int failures) {}
+record ContactInfo(Contact contact, long firstSeenMillis, long lastSeenMillis, int failures) {}

@@ -16,7 +16,7 @@ import org.quicmesh.wire.Contact;
  * bucket's actor or the routing table's owner) calls it. Sizes are small (k &lt;= 30, cache &lt;= a few dozen), so
  * lists with linear scans beat hashing here.
  */
-public final class KBucket {
+final class KBucket {
   private final int replacementCacheSize;
   private final int maxConsecutiveFailures;
   private final long probeExpiryMillis;

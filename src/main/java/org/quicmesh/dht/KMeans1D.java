@@ -7,7 +7,7 @@ import java.util.Random;
  * Lloyd's k-means on one-dimensional data with k-means++ seeding. Deterministic for a given {@link Random} state:
  * all randomness (seeding of each restart) comes from the argument.
  */
-public final class KMeans1D {
+final class KMeans1D {
   /** Lloyd iterations per restart; 1-D k-means with k ≤ 7 converges in a handful. */
   static final int MAX_ITERATIONS = 100;
   /** Restarts per call; the lowest-SSE result wins (k-means++ seeding can still land in a poor local optimum). */

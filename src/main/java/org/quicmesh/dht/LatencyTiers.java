@@ -28,7 +28,7 @@ import org.quicmesh.identity.NodeId;
  * {@value #MIN_CENTER_RATIO} apart are not considered (such tiers would only split measurement noise). The lowest
  * score wins; ties go to fewer tiers.
  */
-public final class LatencyTiers {
+final class LatencyTiers {
   /** Samples kept per contact. */
   public static final int WINDOW = 8;
   /** Measurement noise floor, as a standard deviation of ln(RTT). */

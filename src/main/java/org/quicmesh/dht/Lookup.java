@@ -29,7 +29,7 @@ import org.quicmesh.wire.Value;
  * the finished result, and lingers until its last request has completed so late answers still reach the routing table
  * and failures are still reported against their contacts.
  */
-public final class Lookup {
+final class Lookup {
 
   /** What the lookup reports when it finishes, with the round-trip times of the peers that answered. */
   public record Finished(long id, LookupResult result, Map<NodeId, Duration> rtts) {}

@@ -21,7 +21,7 @@ import java.util.OptionalDouble;
  * @param slowRttFactor soft timeout of a contact with a known RTT, as a multiple of that RTT
  * @param slowMin the soft timeout is never shorter than this
  */
-public record LookupSettings(
+record LookupSettings(
     int alphaInitial,
     int alphaMin,
     int alphaMax,

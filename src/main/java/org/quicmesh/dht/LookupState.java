@@ -65,7 +65,7 @@ import org.quicmesh.wire.Contact;
  *
  * <p>Not thread-safe: one actor owns it.
  */
-public final class LookupState {
+final class LookupState {
   private enum Phase { CANDIDATE, IN_FLIGHT, SLOW, ANSWERED, FAILED }
 
   private static final class Entry {

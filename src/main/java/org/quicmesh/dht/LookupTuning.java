@@ -14,7 +14,7 @@ package org.quicmesh.dht;
  *     termination rule of go-libp2p-kad-dht); {@code β ≥ k} gives the strict rule of the Kademlia paper (all k
  *     closest answered), which costs about k/α sequential round trips more
  */
-public record LookupTuning(int tierWindowFactor, int candidateFactor, boolean finalBurst, int resiliency) {
+record LookupTuning(int tierWindowFactor, int candidateFactor, boolean finalBurst, int resiliency) {
   /** Window 2α, 3k candidates, final burst on, β = 3. */
   public static final LookupTuning DEFAULT = new LookupTuning(2, 3, true, 3);
 

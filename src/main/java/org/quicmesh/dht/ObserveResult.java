@@ -6,7 +6,7 @@ import org.quicmesh.wire.Contact;
  * What {@link KBucket#observe} / {@link RoutingTable#observe} did with a verified contact, and whether the caller must
  * probe someone.
  */
-public sealed interface ObserveResult {
+sealed interface ObserveResult {
 
   /** The contact was new and the bucket had room: it is now the most recently seen entry. */
   record Added(Contact contact) implements ObserveResult {}

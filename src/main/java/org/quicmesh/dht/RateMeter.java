@@ -4,7 +4,7 @@ package org.quicmesh.dht;
  * Events per second as an exponentially weighted moving average with time constant {@code tauMillis}: a steady
  * stream of r events/s reads as r, a burst fades with e^(-t/tau). O(1) memory, no timers; time is passed in.
  */
-public final class RateMeter {
+final class RateMeter {
   private final double tauMillis;
   private double level;
   private long last;

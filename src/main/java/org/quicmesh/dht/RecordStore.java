@@ -60,7 +60,7 @@ import org.quicmesh.wire.Rejected.Reason;
  * application owns them) and live until {@link #removeLocal}; {@link #dueForRepublish} hands them back for
  * re-publication before remote copies expire.
  */
-public final class RecordStore {
+final class RecordStore {
   /** Estimated heap bytes per entry beyond the value itself (map node, key, entry object, array headers). */
   public static final int ENTRY_OVERHEAD_BYTES = 192;
   /** Time constant of the request-rate average. */

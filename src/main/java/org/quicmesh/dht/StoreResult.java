@@ -3,7 +3,7 @@ package org.quicmesh.dht;
 import org.quicmesh.wire.Rejected.Reason;
 
 /** The outcome of {@link RecordStore#store}: the value is held, or the request was refused for a wire reason. */
-public sealed interface StoreResult {
+sealed interface StoreResult {
 
   /**
    * The value is held until {@code expiresAtMillis}.

@@ -20,7 +20,7 @@ import java.time.Duration;
  * @param maxStoreRequestsPerSecond request-rate budget ({@code max-store-requests-per-second})
  * @param popularityHalfLife decay half-life of FindValue hit counts ({@code popularity-half-life})
  */
-public record StoreSettings(
+record StoreSettings(
     Duration valueTtl,
     int maxValueBytes,
     int maxEntries,

@@ -8,7 +8,7 @@ import java.util.List;
  * centres, i.e. the midpoint on the log scale the clustering works on). An RTT equal to a boundary belongs to the
  * slower tier.
  */
-public record TierModel(List<Double> centersMillis, List<Double> boundariesMillis) {
+record TierModel(List<Double> centersMillis, List<Double> boundariesMillis) {
   /** One tier and no centre: the model before any samples exist. */
   public static final TierModel SINGLE = new TierModel(List.of(), List.of());
 

@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param sampleMaxAge RTT samples older than this are dropped by {@link LatencyTiers#prune} ({@code rtt-sample-max-age})
  * @param maxContacts contacts with samples kept; the least recently sampled goes first ({@code rtt-max-contacts})
  */
-public record TierSettings(int maxTiers, Duration tierInterval, Duration sampleMaxAge, int maxContacts) {
+record TierSettings(int maxTiers, Duration tierInterval, Duration sampleMaxAge, int maxContacts) {
   public TierSettings {
     if (maxTiers < 1 || tierInterval.toMillis() <= 0 || sampleMaxAge.toMillis() <= 0 || maxContacts < 1) {
       throw new IllegalArgumentException("max-tiers, tier-interval, rtt-sample-max-age and rtt-max-contacts must be "

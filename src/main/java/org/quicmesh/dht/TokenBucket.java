@@ -6,7 +6,7 @@ package org.quicmesh.dht;
  *
  * <p>Time is passed in; a clock that goes backwards refills nothing (it never yields extra tokens).
  */
-public final class TokenBucket {
+final class TokenBucket {
   private final double capacity;
   private final double refillPerMilli;
   private double tokens;

@@ -25,7 +25,7 @@ public final class MeshNode {
   /** Everything a user may send to a node. */
   public sealed interface Command extends NodeGuardian.Message
       permits Ping, GetStatus, FindNode, Put, Get, HoldsValue, PublishAddress, Resolve, Subscribe, Unsubscribe,
-      Publish, WhenTopicReady, SubscriberDropped, Nat, Stop {}
+      Publish, WhenTopicReady, Nat, Stop {}
 
   /** A command answered with a {@link StatusReply}: a node that cannot serve it answers with an error. */
   public interface WithStatusReply<T> {
@@ -91,9 +91,6 @@ public final class MeshNode {
 
   /** Replies when the topic's mesh has reached D_low peers. */
   public record WhenTopicReady(String topic, ActorRef<Done> replyTo) implements Command {}
-
-  /** A local subscriber's buffer was full: one message of {@code topic} was dropped for it (counted in telemetry). */
-  public record SubscriberDropped(String topic) implements Command {}
 
   /** Closes every connection and the socket, replies, then stops the node actor. */
   public record Stop(ActorRef<Done> replyTo) implements Command {}

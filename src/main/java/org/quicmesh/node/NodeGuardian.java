@@ -58,7 +58,13 @@ import org.quicmesh.wire.Response;
 final class NodeGuardian {
 
   /** Everything the guardian receives: the public commands plus its own internal messages. */
-  sealed interface Message permits MeshNode.Command, Internal, InjectFailure {}
+  sealed interface Message permits MeshNode.Command, Internal, InjectFailure, SubscriberDropped {}
+
+  /**
+   * From the facade's stream subscribers, not part of the public protocol: a local subscriber's buffer was full and
+   * one message of {@code topic} was dropped for it (counted in telemetry).
+   */
+  record SubscriberDropped(String topic) implements Message {}
 
   private sealed interface Internal extends Message {}
 
@@ -293,7 +299,7 @@ final class NodeGuardian {
         .onMessage(MeshNode.Publish.class,
             m -> toGossip(new GossipRouter.PublishMessage(m.topic(), m.data(), m.replyTo())))
         .onMessage(MeshNode.WhenTopicReady.class, m -> toGossip(new GossipRouter.WhenReady(m.topic(), m.replyTo())))
-        .onMessage(MeshNode.SubscriberDropped.class, m -> toGossip(new GossipRouter.SubscriberDropped(m.topic())))
+        .onMessage(SubscriberDropped.class, m -> toGossip(new GossipRouter.SubscriberDropped(m.topic())))
         .onMessage(MeshNode.Stop.class, stop -> stopping(stop.replyTo()))
         .onMessage(ChildStarted.class, this::onChildStarted)
         .onMessage(ChildStopped.class, this::onChildStopped)

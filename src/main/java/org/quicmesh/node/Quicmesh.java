@@ -116,7 +116,8 @@ public final class Quicmesh {
     return Source.<ReceivedMessage>queue(bufferSize)
         .mapMaterializedValue(queue -> {
           ActorRef<Object> subscriber = system.systemActorOf(StreamSubscriber.create(queue,
-                  dropped -> node.tell(new MeshNode.SubscriberDropped(dropped.topic()))),
+                  dropped -> node.<NodeGuardian.Message>unsafeUpcast()
+                      .tell(new NodeGuardian.SubscriberDropped(dropped.topic()))),
               "subscriber-" + SUBSCRIBERS.incrementAndGet(), Props.empty());
           node.tell(new MeshNode.Subscribe(topic, subscriber.narrow()));
           return subscriber;

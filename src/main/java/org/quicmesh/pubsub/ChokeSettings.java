@@ -16,7 +16,7 @@ import com.typesafe.config.Config;
  *     peer whose IHaves announced at least this share first is unchoked ({@code first-share})
  * @param churn most chokes, and most unchokes, per topic per decision ({@code churn})
  */
-public record ChokeSettings(boolean enabled, int dNonChoke, int intervalTicks, int minMessages, double firstShare,
+record ChokeSettings(boolean enabled, int dNonChoke, int intervalTicks, int minMessages, double firstShare,
     int churn) {
 
   public ChokeSettings {

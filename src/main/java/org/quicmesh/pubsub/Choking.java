@@ -23,7 +23,7 @@ import org.quicmesh.identity.NodeId;
  * window are judged. When the mesh loses unchoked peers, choked ones are unchoked at once. Plain logic, owned by the
  * topic actor.
  */
-public final class Choking {
+final class Choking {
 
   /** What a heartbeat decided: send each of these peers a Choke, resp. an Unchoke. */
   public record Decision(List<NodeId> choke, List<NodeId> unchoke) {

@@ -3,7 +3,7 @@ package org.quicmesh.pubsub;
 import org.quicmesh.identity.NodeId;
 
 /** The answer to a peer's Graft: it joined our mesh, or it gets a Prune back. */
-public sealed interface GraftDecision {
+sealed interface GraftDecision {
   /** The peer is (now) in our mesh; nothing to send. */
   record Accepted(NodeId peer) implements GraftDecision {}
 

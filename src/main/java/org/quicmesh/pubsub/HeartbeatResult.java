@@ -13,7 +13,7 @@ import org.quicmesh.identity.NodeId;
  * @param fanoutAdded peers added to the fanout to refill it to D
  * @param fanoutExpired the fanout was dropped: no publish for the fanout TTL
  */
-public record HeartbeatResult(
+record HeartbeatResult(
     List<MeshAction.SendGraft> grafts,
     List<MeshAction.SendPrune> prunes,
     List<MeshAction.SendGossip> gossip,

@@ -16,7 +16,7 @@ import org.quicmesh.identity.NodeId;
  * ids than the remaining budget, a random subset is asked (as in go-libp2p), so the advertiser cannot choose which.
  * Not thread-safe (owned by one actor).
  */
-public final class IHaveBudget {
+final class IHaveBudget {
   /** GossipSub v1.1 default {@code GossipSubMaxIHaveMessages}. */
   public static final int DEFAULT_MAX_IHAVE_MESSAGES = 10;
   /** GossipSub v1.1 default {@code GossipSubMaxIHaveLength}. */

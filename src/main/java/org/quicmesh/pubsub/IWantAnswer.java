@@ -11,7 +11,7 @@ import org.quicmesh.wire.Publish;
  * @param overRetransmissionLimit ids already sent to this peer the maximum number of times
  * @param overPeerBudget ids refused because the peer used up its answers for this heartbeat
  */
-public record IWantAnswer(List<Publish> messages, int unknown, int overRetransmissionLimit, int overPeerBudget) {
+record IWantAnswer(List<Publish> messages, int unknown, int overRetransmissionLimit, int overPeerBudget) {
   public IWantAnswer {
     messages = List.copyOf(messages);
   }

@@ -8,7 +8,7 @@ import org.quicmesh.wire.Prune;
  * A decision of a {@link TopicMesh} that the topic actor carries out: each names the peer and, for control messages,
  * the ready-built wire message, so the actor only sends.
  */
-public sealed interface MeshAction {
+sealed interface MeshAction {
   /** The peer the action is about. */
   NodeId peer();
 

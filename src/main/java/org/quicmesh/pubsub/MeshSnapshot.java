@@ -22,7 +22,7 @@ import org.quicmesh.identity.NodeId;
  * @param slowPeersPruned mesh peers pruned because their outbound queue was full
  * @param opportunisticGrafts peers grafted because they were faster than the mesh's median round-trip time
  */
-public record MeshSnapshot(
+record MeshSnapshot(
     String topic,
     boolean subscribed,
     boolean ready,

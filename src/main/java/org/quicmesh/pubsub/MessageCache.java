@@ -23,7 +23,7 @@ import org.quicmesh.wire.Publish;
  * validated, first-seen messages) plus per-message counters of the peers they were sent to and one budget counter per
  * peer that asked since the last shift. Not thread-safe (owned by one actor).
  */
-public final class MessageCache {
+final class MessageCache {
   /** GossipSub default {@code mcache_len}. */
   public static final int DEFAULT_HISTORY_LENGTH = 5;
   /** GossipSub default {@code mcache_gossip}. */

@@ -18,7 +18,7 @@ import org.quicmesh.identity.NodeId;
  * which id it must answer to escape the penalty. Expiry walks promises in deadline order, O(1) amortised.
  * Not thread-safe (owned by one actor).
  */
-public final class PromiseTracker {
+final class PromiseTracker {
   /** GossipSub v1.1 default {@code GossipSubIWantFollowupTime}: 3 s. */
   public static final long DEFAULT_FOLLOWUP_MILLIS = 3_000;
 

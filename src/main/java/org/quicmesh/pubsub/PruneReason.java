@@ -1,7 +1,7 @@
 package org.quicmesh.pubsub;
 
 /** Why the local node prunes a peer from a topic mesh (telemetry and logs; not sent on the wire). */
-public enum PruneReason {
+enum PruneReason {
   /** We left the topic. */
   LEAVE,
   /** The heartbeat trimmed a mesh above D_high back to D. */

@@ -13,7 +13,7 @@ import java.util.Map;
  * <p>Entries sit in insertion order, which is also expiry order while time does not go backwards, so expiry and
  * eviction only ever look at the head: O(1) amortised per call. Not thread-safe (owned by one actor).
  */
-public final class SeenCache {
+final class SeenCache {
   /** GossipSub default: 2 minutes. */
   public static final long DEFAULT_TTL_MILLIS = 120_000;
   /** Quicmesh default bound. */

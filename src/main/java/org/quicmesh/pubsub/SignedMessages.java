@@ -25,7 +25,7 @@ import org.quicmesh.wire.Publish;
  * A signature therefore covers the whole message and can never be moved to another topic, payload, seqno or origin,
  * nor be confused with an endpoint-record signature of the same key.
  */
-public final class SignedMessages {
+final class SignedMessages {
   public static final String SIGNATURE_DOMAIN = "quicmesh/pubsub/publish/v1";
 
   private static final byte[] DOMAIN_BYTES = (SIGNATURE_DOMAIN + "\0").getBytes(StandardCharsets.US_ASCII);

@@ -29,7 +29,7 @@ import org.quicmesh.wire.Prune;
  * <p>Memory is bounded by the peers the node is connected to: known peers, mesh and fanout hold only peers that
  * announced the topic over a live connection, and backoffs are dropped by the heartbeat once they expire.
  */
-public final class TopicMesh {
+final class TopicMesh {
   private final String topic;
   private final NodeId self;
   private final PubSubSettings settings;

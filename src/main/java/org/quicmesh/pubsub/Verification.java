@@ -3,7 +3,7 @@ package org.quicmesh.pubsub;
 import org.quicmesh.identity.NodeId;
 
 /** The outcome of {@link SignedMessages#verify}: a message that may be delivered and forwarded, or why not. */
-public sealed interface Verification {
+sealed interface Verification {
 
   /** True only for {@link Valid}. */
   default boolean isValid() {
