@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** How a STUN Binding transaction ended: the reflexive address a server saw, or why there is none. */
-public sealed interface BindingOutcome {
+sealed interface BindingOutcome {
   InetSocketAddress server();
 
   /**

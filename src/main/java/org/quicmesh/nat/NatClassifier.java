@@ -14,7 +14,7 @@ import org.quicmesh.nat.NatEvidence.ProbeSource;
  * mapping behaviour from the addresses different destinations saw for the same socket, filtering behaviour from
  * which answers sent from addresses we never contacted arrived. Pure: the detector gathers, this decides.
  */
-public final class NatClassifier {
+final class NatClassifier {
   private NatClassifier() {}
 
   public static NatClassification classify(NatEvidence evidence) {

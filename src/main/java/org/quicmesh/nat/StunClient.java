@@ -30,7 +30,7 @@ import org.quicmesh.transport.DatagramPlane;
  * retransmits on the RFC 8489 schedule, matches answers by transaction id, and replies once per {@link Bind}. A thin
  * behaviour around {@link StunTransactions}; STUN datagrams reach it from the transport's thread as messages.
  */
-public final class StunClient extends AbstractBehavior<StunClient.Command> {
+final class StunClient extends AbstractBehavior<StunClient.Command> {
 
   public sealed interface Command {}
 
