@@ -48,6 +48,8 @@ final class Json {
     node.set("listen", addresses(status.listen()));
     node.set("observed", addresses(status.observed()));
     node.put("peers", status.peers().size());
+    node.put("nat", status.nat().map(n -> n.type().name().toLowerCase(java.util.Locale.ROOT)).orElse("unknown"));
+    node.set("mapped", addresses(status.nat().map(NatClassification::mapped).orElse(List.of())));
     node.set("telemetry", MAPPER.valueToTree(status.telemetry()));
     return node;
   }

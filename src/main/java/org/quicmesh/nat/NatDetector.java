@@ -5,8 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -36,10 +38,12 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
   /** Replies with the last verdict (if any) and the detector's counters. */
   public record GetStatus(ActorRef<NatStatus> replyTo) implements Command {}
 
-  /** The last verdict and how detection went so far. */
-  public record NatStatus(Optional<NatClassification> last, boolean running, java.util.Map<String, Long> counters) {}
+  /** The last verdict and how detection went so far (the detector's and its STUN client's counters). */
+  public record NatStatus(Optional<NatClassification> last, boolean running, Map<String, Long> counters) {}
 
   private record Outcome(NatDetection.Test test, BindingOutcome outcome) implements Command {}
+
+  private record ClientCounters(Map<String, Long> counters, ActorRef<NatStatus> replyTo) implements Command {}
 
   private enum Tick implements Command { INSTANCE }
 
@@ -80,7 +84,15 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
         })
         .onMessage(Outcome.class, this::onOutcome)
         .onMessage(GetStatus.class, get -> {
-          get.replyTo().tell(new NatStatus(Optional.ofNullable(last), run != null, counters.snapshot()));
+          client.tell(new StunClient.GetCounters(Replies.once(getContext(), Duration.ofSeconds(2),
+              (Map<String, Long> m) -> new ClientCounters(m, get.replyTo()),
+              () -> new ClientCounters(Map.of(), get.replyTo()))));
+          return this;
+        })
+        .onMessage(ClientCounters.class, client -> {
+          Map<String, Long> all = new TreeMap<>(counters.snapshot());
+          all.putAll(client.counters());
+          client.replyTo().tell(new NatStatus(Optional.ofNullable(last), run != null, all));
           return this;
         })
         .build();

@@ -35,6 +35,7 @@ import org.quicmesh.identity.Keypair;
 import org.quicmesh.nat.HostAddresses;
 import org.quicmesh.nat.NatDetector;
 import org.quicmesh.nat.NatSettings;
+import org.quicmesh.nat.NatTelemetry;
 import org.quicmesh.nat.StunServer;
 import org.quicmesh.nat.stun.StunServerAddresses;
 import org.quicmesh.pubsub.GossipRouter;
@@ -76,7 +77,7 @@ final class NodeGuardian {
 
   /** Status is gathered in three asks; each step carries what the earlier ones returned. */
   private record StatusStep(Endpoint.Snapshot endpoint, List<PeerInfo> peers, DhtStatus dht, PubSubStatus pubsub,
-      Throwable failure, ActorRef<StatusReply<NodeStatus>> replyTo) implements Internal {}
+      NatDetector.NatStatus nat, Throwable failure, ActorRef<StatusReply<NodeStatus>> replyTo) implements Internal {}
 
   private record ShutdownDone(List<ActorRef<Done>> replyTo) implements Internal {}
 
@@ -393,13 +394,13 @@ final class NodeGuardian {
 
   private Behavior<Message> onGetStatus(MeshNode.GetStatus get) {
     endpoint.tell(new Endpoint.GetSnapshot(Replies.once(context, ASK_TIMEOUT,
-        snapshot -> new StatusStep(snapshot, null, null, null, null, get.replyTo()),
+        snapshot -> new StatusStep(snapshot, null, null, null, null, null, get.replyTo()),
         () -> timedOut(get.replyTo()))));
     return Behaviors.same();
   }
 
   private static StatusStep timedOut(ActorRef<StatusReply<NodeStatus>> replyTo) {
-    return new StatusStep(null, null, null, null,
+    return new StatusStep(null, null, null, null, null,
         new java.util.concurrent.TimeoutException("a node actor did not answer"), replyTo);
   }
 
@@ -408,16 +409,22 @@ final class NodeGuardian {
       step.replyTo().tell(StatusReply.error("status unavailable: " + Failures.message(step.failure())));
     } else if (step.peers() == null) {
       dht.tell(new Dht.GetPeers(Replies.once(context, ASK_TIMEOUT,
-          (List<PeerInfo> peers) -> new StatusStep(step.endpoint(), peers, null, null, null, step.replyTo()),
+          (List<PeerInfo> peers) -> new StatusStep(step.endpoint(), peers, null, null, null, null, step.replyTo()),
           () -> timedOut(step.replyTo()))));
     } else if (step.dht() == null) {
       dht.tell(new Dht.GetStatus(Replies.once(context, ASK_TIMEOUT,
-          (DhtStatus status) -> new StatusStep(step.endpoint(), step.peers(), status, null, null, step.replyTo()),
+          (DhtStatus status) -> new StatusStep(step.endpoint(), step.peers(), status, null, null, null,
+              step.replyTo()),
           () -> timedOut(step.replyTo()))));
     } else if (step.pubsub() == null) {
       gossip.tell(new GossipRouter.GetStatus(Replies.once(context, ASK_TIMEOUT,
-          (PubSubStatus status) -> new StatusStep(step.endpoint(), step.peers(), step.dht(), status, null,
+          (PubSubStatus status) -> new StatusStep(step.endpoint(), step.peers(), step.dht(), status, null, null,
               step.replyTo()),
+          () -> timedOut(step.replyTo()))));
+    } else if (step.nat() == null) {
+      nat.tell(new NatDetector.GetStatus(Replies.once(context, ASK_TIMEOUT,
+          (NatDetector.NatStatus status) -> new StatusStep(step.endpoint(), step.peers(), step.dht(), step.pubsub(),
+              status, null, step.replyTo()),
           () -> timedOut(step.replyTo()))));
     } else {
       long uptime = Duration.between(startedAt, environment.clock().instant()).toMillis();
@@ -427,9 +434,10 @@ final class NodeGuardian {
           counters.put("restarts." + child.actorName, (long) count - 1);
         }
       });
-      Telemetry telemetry = new Telemetry(uptime, transport.stats(), step.dht(), step.pubsub(), counters);
+      Telemetry telemetry = new Telemetry(uptime, transport.stats(), step.dht(), step.pubsub(),
+          NatTelemetry.of(step.nat(), stun.stats()), counters);
       step.replyTo().tell(StatusReply.success(new NodeStatus(
-          keypair.nodeId(), listen, step.endpoint().observed(), step.peers(), telemetry)));
+          keypair.nodeId(), listen, step.endpoint().observed(), step.peers(), telemetry, step.nat().last())));
     }
     return Behaviors.same();
   }
