@@ -49,7 +49,11 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
 
   private final NatSettings settings;
   private final List<InetSocketAddress> local;
-  private final ActorRef<StunClient.Command> client;
+  private final DatagramPlane plane;
+  private final Clock clock;
+  private final Random random;
+  /** Spawned with the first run: a node without STUN servers (most simulated ones) carries no client. */
+  private ActorRef<StunClient.Command> client;
   private final Counters counters = new Counters();
   private final List<ActorRef<StatusReply<NatClassification>>> waiting = new ArrayList<>();
   private NatDetection run;
@@ -66,7 +70,9 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
     super(ctx);
     this.settings = settings;
     this.local = List.copyOf(local);
-    this.client = ctx.spawn(StunClient.create(plane, clock, random), "stun-client");
+    this.plane = plane;
+    this.clock = clock;
+    this.random = random;
     if (!settings.stunServers().isEmpty()) {
       timers.startSingleTimer(Tick.INSTANCE, settings.firstRunAfter());
       timers.startTimerWithFixedDelay("periodic", Tick.INSTANCE, settings.firstRunAfter().plus(settings.interval()),
@@ -84,9 +90,13 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
         })
         .onMessage(Outcome.class, this::onOutcome)
         .onMessage(GetStatus.class, get -> {
-          client.tell(new StunClient.GetCounters(Replies.once(getContext(), Duration.ofSeconds(2),
-              (Map<String, Long> m) -> new ClientCounters(m, get.replyTo()),
-              () -> new ClientCounters(Map.of(), get.replyTo()))));
+          if (client == null) {
+            getContext().getSelf().tell(new ClientCounters(Map.of(), get.replyTo()));
+          } else {
+            client.tell(new StunClient.GetCounters(Replies.once(getContext(), Duration.ofSeconds(2),
+                (Map<String, Long> m) -> new ClientCounters(m, get.replyTo()),
+                () -> new ClientCounters(Map.of(), get.replyTo()))));
+          }
           return this;
         })
         .onMessage(ClientCounters.class, client -> {
@@ -136,8 +146,15 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
       ActorRef<BindingOutcome> replyTo = Replies.once(getContext(), patience,
           (BindingOutcome o) -> new Outcome(bind.test(), o),
           () -> new Outcome(bind.test(), new BindingOutcome.Failure(bind.server(), "STUN client did not answer")));
-      client.tell(new StunClient.Bind(bind.server(), bind.attributes(), bind.schedule(), replyTo));
+      client().tell(new StunClient.Bind(bind.server(), bind.attributes(), bind.schedule(), replyTo));
     }
+  }
+
+  private ActorRef<StunClient.Command> client() {
+    if (client == null) {
+      client = getContext().spawn(StunClient.create(plane, clock, random), "stun-client");
+    }
+    return client;
   }
 
   private void finish(NatClassification verdict) {
