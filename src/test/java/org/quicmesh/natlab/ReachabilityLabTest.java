@@ -110,7 +110,7 @@ class ReachabilityLabTest {
           assertEquals(expected.get(host), nat.get("result").get("type").asText(), host + ": " + nat);
           JsonNode status = node.call("s", "{\"id\":\"s\",\"op\":\"status\"}").get("result");
           assertEquals(expected.get(host), status.get("nat").asText(), host + " status: " + status);
-          assertTrue(status.get("telemetry").get("nat").get("detector").get("stun.transactions").asLong() >= 3,
+          assertTrue(status.get("telemetry").get("nat").get("detector").get("stun.transactions").asLong() >= 1,
               host + " telemetry: " + status.get("telemetry").get("nat"));
           if (!host.equals("h-none")) {
             assertTrue(nat.get("result").get("mapped").get(0).asText().startsWith(lab.publicAddr(host) + ":"),
