@@ -34,6 +34,19 @@ public final class HostAddresses {
     return List.copyOf(result);
   }
 
+  /**
+   * The address to name in our own contact: the first that others can reach (not loopback, not link-local), or the
+   * first of all when there is none (a loopback-only test mesh).
+   */
+  public static InetSocketAddress preferred(List<InetSocketAddress> hostAddresses) {
+    if (hostAddresses.isEmpty()) {
+      throw new IllegalArgumentException("no host address");
+    }
+    return hostAddresses.stream()
+        .filter(a -> !a.getAddress().isLoopbackAddress() && !a.getAddress().isLinkLocalAddress())
+        .findFirst().orElse(hostAddresses.get(0));
+  }
+
   private static List<InetAddress> interfaceAddresses() {
     List<InetAddress> addresses = new ArrayList<>();
     try {

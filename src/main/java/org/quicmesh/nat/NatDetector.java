@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -50,6 +51,7 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
   private final NatSettings settings;
   private final List<InetSocketAddress> local;
   private final DatagramPlane plane;
+  private final Consumer<List<InetSocketAddress>> onMapped;
   private final Clock clock;
   private final Random random;
   /** Spawned with the first run: a node without STUN servers (most simulated ones) carries no client. */
@@ -59,15 +61,21 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
   private NatDetection run;
   private NatClassification last;
 
+  /**
+   * @param onMapped told the addresses observers saw us at after each run that found any (the node adds them to its
+   *     reachable addresses and endpoint record); called on this actor's thread
+   */
   public static Behavior<Command> create(DatagramPlane plane, List<InetSocketAddress> local, NatSettings settings,
-      Clock clock, Random random) {
+      Clock clock, Random random, Consumer<List<InetSocketAddress>> onMapped) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new NatDetector(ctx, timers, plane, local, settings, clock, random)));
+        new NatDetector(ctx, timers, plane, local, settings, clock, random, onMapped)));
   }
 
   private NatDetector(ActorContext<Command> ctx, TimerScheduler<Command> timers, DatagramPlane plane,
-      List<InetSocketAddress> local, NatSettings settings, Clock clock, Random random) {
+      List<InetSocketAddress> local, NatSettings settings, Clock clock, Random random,
+      Consumer<List<InetSocketAddress>> onMapped) {
     super(ctx);
+    this.onMapped = onMapped;
     this.settings = settings;
     this.local = List.copyOf(local);
     this.plane = plane;
@@ -164,6 +172,9 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
     if (last.type() != NatType.UNKNOWN) {
       getContext().getLog().debug("NAT detected: {} (mapping {}, filtering {}, mapped {})", verdict.type(),
           verdict.mapping(), verdict.filtering(), verdict.mapped());
+    }
+    if (!verdict.mapped().isEmpty() && verdict.type() != NatType.NONE) {
+      onMapped.accept(verdict.mapped());
     }
     waiting.forEach(ref -> ref.tell(StatusReply.success(verdict)));
     waiting.clear();

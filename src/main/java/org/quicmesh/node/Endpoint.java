@@ -56,6 +56,9 @@ public final class Endpoint extends AbstractBehavior<Endpoint.Command> {
 
   public record GetSnapshot(ActorRef<Snapshot> replyTo) implements Command {}
 
+  /** NAT detection's observers saw us at these addresses (server-reflexive): they join the observed ones. */
+  public record Mapped(List<InetSocketAddress> addresses) implements Command {}
+
   /** The addresses peers saw us at (newest first) and this endpoint's counters. */
   public record Snapshot(List<InetSocketAddress> observed, Map<String, Long> counters) {}
 
@@ -101,6 +104,10 @@ public final class Endpoint extends AbstractBehavior<Endpoint.Command> {
             transport.request(ping.contact(), new Ping(self), requestTimeout), ping.replyTo()))
         .onMessage(PingDone.class, this::onPingDone)
         .onMessage(AddressReported.class, this::onAddressReported)
+        .onMessage(Mapped.class, mapped -> {
+          mapped.addresses().forEach(this::learned);
+          return this;
+        })
         .onMessage(GetSnapshot.class, get -> {
           get.replyTo().tell(new Snapshot(List.copyOf(observed), counters.snapshot()));
           return this;
@@ -151,7 +158,12 @@ public final class Endpoint extends AbstractBehavior<Endpoint.Command> {
     if (reported.failure() != null || !(reported.reply().response() instanceof YourAddr yourAddr)) {
       return this;
     }
-    InetSocketAddress address = Addresses.parse(yourAddr.address());
+    learned(Addresses.parse(yourAddr.address()));
+    return this;
+  }
+
+  /** A peer or an observer saw us at {@code address}; a new one changes our reachable addresses. */
+  private void learned(InetSocketAddress address) {
     boolean isNew = !observed.contains(address);
     observed.remove(address);
     observed.addFirst(address);
@@ -163,6 +175,5 @@ public final class Endpoint extends AbstractBehavior<Endpoint.Command> {
       observed.stream().filter(a -> !reachable.contains(a)).forEach(reachable::add);
       dht.tell(new Dht.AddressesChanged(reachable));
     }
-    return this;
   }
 }

@@ -123,6 +123,8 @@ final class NodeGuardian {
   private final Transport transport;
   private final Instant startedAt;
   private List<InetSocketAddress> listen = List.of();
+  /** The listen addresses with a wildcard expanded to this host's interface addresses: what peers can be told. */
+  private List<InetSocketAddress> hostAddresses = List.of();
   // Read by the transport's threads in the inbound handler.
   private volatile ActorRef<Endpoint.Command> endpoint;
   private volatile ActorRef<Dht.Command> dht;
@@ -164,7 +166,8 @@ final class NodeGuardian {
         .onMessage(Started.class, started -> {
           listen = List.copyOf(started.addresses());
           stun = startStunServer(listen.get(0));
-          spawnChildren(Contact.of(keypair.nodeId(), listen.get(0)));
+          hostAddresses = HostAddresses.expand(listen);
+          spawnChildren(Contact.of(keypair.nodeId(), HostAddresses.preferred(hostAddresses)));
           context.getLog().debug("node {} listening on {}", keypair.nodeId().toHex(), listen);
           dht.tell(new Dht.Bootstrap(config.bootstrap()));
           return stash.unstashAll(running());
@@ -199,13 +202,15 @@ final class NodeGuardian {
     dht = spawnSupervised(Child.DHT, Dht.create(dhtSettings, transport, keypair, self, environment.clock(),
         environment.random())).narrow();
     endpoint = spawnSupervised(Child.ENDPOINT,
-        Endpoint.create(transport, self, listen, config.requestTimeout(), dht)).narrow();
+        Endpoint.create(transport, self, hostAddresses, config.requestTimeout(), dht)).narrow();
     gossip = spawnSupervised(Child.PUBSUB,
         GossipRouter.create(PubSubSettings.fromConfig(config.raw().getConfig("pubsub")), transport, keypair, self,
             dht, environment.clock(), new java.util.Random(environment.random().nextLong()))).narrow();
     NatSettings natSettings = NatSettings.fromConfig(config.raw().getConfig("nat"));
-    nat = spawnSupervised(Child.NAT, NatDetector.create(transport.datagrams(), HostAddresses.expand(listen),
-        natSettings, environment.clock(), new java.util.Random(environment.random().nextLong()))).narrow();
+    ActorRef<Endpoint.Command> endpointRef = endpoint;
+    nat = spawnSupervised(Child.NAT, NatDetector.create(transport.datagrams(), hostAddresses, natSettings,
+        environment.clock(), new java.util.Random(environment.random().nextLong()),
+        mapped -> endpointRef.tell(new Endpoint.Mapped(mapped)))).narrow();
   }
 
   private <T> ActorRef<Object> spawnSupervised(Child child, Behavior<T> behavior) {

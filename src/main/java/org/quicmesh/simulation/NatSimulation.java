@@ -155,7 +155,7 @@ public final class NatSimulation {
         Router router = tally.routers.get(i);
         SimTransport host = network.attach(Keypair.generate(), network.addNat(router.behavior));
         detectors.add(ctx.spawn(NatDetector.create(host.datagrams(), HostAddresses.expand(host.listenAddresses()),
-            natSettings, clock, new Random(random.nextLong())), "nat-" + i));
+            natSettings, clock, new Random(random.nextLong()), mapped -> { }), "nat-" + i));
         ctx.scheduleOnce(Duration.ofMillis((long) (random.nextDouble() * SPREAD.toMillis())), ctx.getSelf(),
             new Start(i));
       }

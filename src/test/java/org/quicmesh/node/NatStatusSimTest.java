@@ -12,12 +12,14 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.nat.NatClassification;
 import org.quicmesh.nat.NatType;
 import org.quicmesh.transport.sim.LatencyModel;
 import org.quicmesh.transport.sim.NatBehavior;
 import org.quicmesh.transport.sim.SimNetwork;
+import org.quicmesh.wire.Contact.Addresses;
 
 /** The node's NAT verdict and STUN counters in status and telemetry, over the simulated network. */
 class NatStatusSimTest {
@@ -54,6 +56,17 @@ class NatStatusSimTest {
     assertEquals(1L, status.telemetry().nat().detector().get("detections"));
     assertTrue(status.telemetry().nat().detector().get("stun.successes") >= 1, status.telemetry().nat().toString());
     assertEquals(1L, status(server).telemetry().nat().stunServer().requests(), "the peer's STUN server answered");
+
+    // The mapped address joins our reachable addresses: our endpoint record names it for peers to dial.
+    String mapped = Addresses.format(verdict.mapped().get(0));
+    TestProbe<StatusReply<EndpointRecord>> records = KIT.createTestProbe();
+    EndpointRecord record = null;
+    for (int attempt = 0; attempt < 50 && (record == null || !record.addresses().contains(mapped)); attempt++) {
+      natted.tell(new MeshNode.PublishAddress(records.ref()));
+      record = records.receiveMessage(Duration.ofSeconds(10)).getValue();
+    }
+    assertTrue(record.addresses().contains(mapped), record.addresses() + " should name " + mapped);
+    assertTrue(status(natted).observed().contains(verdict.mapped().get(0)));
   }
 
   private static NodeStatus status(ActorRef<MeshNode.Command> node) {
