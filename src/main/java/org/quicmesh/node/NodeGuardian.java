@@ -165,7 +165,14 @@ final class NodeGuardian {
     return Behaviors.receive(Message.class)
         .onMessage(Started.class, started -> {
           listen = List.copyOf(started.addresses());
-          stun = startStunServer(listen.get(0));
+          try {
+            stun = startStunServer(listen.get(0));
+          } catch (IllegalArgumentException misconfigured) {
+            String reason = "node failed to start: " + misconfigured.getMessage();
+            context.getLog().error(reason);
+            transport.shutdown();
+            return stash.unstashAll(failing(reason));
+          }
           hostAddresses = HostAddresses.expand(listen);
           spawnChildren(Contact.of(keypair.nodeId(), HostAddresses.preferred(hostAddresses)));
           context.getLog().debug("node {} listening on {}", keypair.nodeId().toHex(), listen);

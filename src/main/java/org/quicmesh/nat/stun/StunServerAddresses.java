@@ -20,6 +20,10 @@ public record StunServerAddresses(InetSocketAddress primary, Optional<InetAddres
     Objects.requireNonNull(primary, "primary");
     Objects.requireNonNull(alternateIp, "alternateIp");
     if (alternateIp.isPresent()) {
+      if (primary.getAddress().isAnyLocalAddress()) {
+        throw new IllegalArgumentException("an RFC 5780 STUN server needs a concrete primary IP, not " + primary
+            + " (its answers name the address they come from)");
+      }
       if (alternateIp.get().equals(primary.getAddress())) {
         throw new IllegalArgumentException("the alternate IP must differ from the primary one");
       }

@@ -108,6 +108,16 @@ class BindingResponderTest {
     assertEquals(List.of(IP1_P1), StunServerAddresses.single(IP1_P1).sockets());
   }
 
+  @Test
+  void aTwoAddressServerNeedsConcreteDistinctAddresses() {
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> StunServerAddresses.rfc5780(new InetSocketAddress(3478), IP2_P1.getAddress(), 3479));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> StunServerAddresses.rfc5780(IP1_P1, IP1_P1.getAddress(), 3479));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> StunServerAddresses.rfc5780(IP1_P1, IP2_P1.getAddress(), 3478));
+  }
+
   private InetSocketAddress answerFrom(InetSocketAddress receivedOn, boolean changeIp, boolean changePort) {
     StunMessage request = StunMessage.bindingRequest(TransactionId.random(random),
         new ChangeRequest(changeIp, changePort));
