@@ -147,8 +147,7 @@ public final class DhtSimulation {
       this.random = random;
       this.tally = tally;
       this.clock = SimDriver.of(ctx.getSystem()).clock();
-      SimNetwork network = new SimNetwork(ctx.getSystem(), clock,
-          LatencyModel.parse(settings.latency(), settings.seed()), settings.seed());
+      SimNetwork network = SimulatedMesh.network(ctx, clock, settings.latency(), settings.seed());
       this.mesh = new SimulatedMesh(network, clock, random);
       this.config = SimulatedMesh.config(settings.overrides());
     }

@@ -25,7 +25,6 @@ import org.quicmesh.nat.NatType;
 import org.quicmesh.nat.StunServer;
 import org.quicmesh.nat.stun.Retransmission;
 import org.quicmesh.nat.stun.StunServerAddresses;
-import org.quicmesh.transport.sim.LatencyModel;
 import org.quicmesh.transport.sim.NatBehavior;
 import org.quicmesh.transport.sim.SimNetwork;
 import org.quicmesh.transport.sim.SimTransport;
@@ -144,8 +143,7 @@ public final class NatSimulation {
   private static Behavior<Msg> scenario(Settings settings, Random random, Tally tally) {
     return Behaviors.setup(ctx -> {
       var clock = SimDriver.of(ctx.getSystem()).clock();
-      SimNetwork network = new SimNetwork(ctx.getSystem(), clock,
-          LatencyModel.parse(settings.latency(), settings.seed()), settings.seed());
+      SimNetwork network = SimulatedMesh.network(ctx, clock, settings.latency(), settings.seed());
       List<InetSocketAddress> observers = List.of(observer(network), observer(network));
       NatSettings natSettings = new NatSettings(observers, Duration.ofHours(1), Duration.ofHours(1),
           Retransmission.RFC_DEFAULTS, new Retransmission(Duration.ofMillis(250), 3, 4));

@@ -11,7 +11,6 @@ import org.quicmesh.node.MeshConfig;
 import org.quicmesh.node.MeshNode;
 import org.quicmesh.node.PeerTarget;
 import org.quicmesh.node.Pong;
-import org.quicmesh.transport.sim.LatencyModel;
 import org.quicmesh.virtualtime.SimDriver;
 import org.quicmesh.transport.sim.SimNetwork;
 import org.quicmesh.virtualtime.SimulationSystem;
@@ -68,8 +67,7 @@ public final class PingSimulation {
   private static Behavior<Msg> scenario(Settings settings, Random random, Tally tally) {
     return Behaviors.setup(ctx -> {
       var clock = SimDriver.of(ctx.getSystem()).clock();
-      SimNetwork network = new SimNetwork(ctx.getSystem(), clock,
-          LatencyModel.parse(settings.latency(), settings.seed()), settings.seed());
+      SimNetwork network = SimulatedMesh.network(ctx, clock, settings.latency(), settings.seed());
       SimulatedMesh mesh = SimulatedMesh.spawn(ctx, network, settings.nodes(), MeshConfig.load(), clock, random);
       @SuppressWarnings({"unchecked", "rawtypes"})
       ActorRef<StatusReply<Pong>> answers =

@@ -14,6 +14,7 @@ import org.quicmesh.node.MeshConfig;
 import org.quicmesh.node.MeshNode;
 import org.quicmesh.node.NodeEnvironment;
 import org.quicmesh.node.TransportFactory;
+import org.quicmesh.transport.sim.LatencyModel;
 import org.quicmesh.transport.sim.SimNetwork;
 
 /**
@@ -47,6 +48,11 @@ public final class SimulatedMesh {
   }
 
   /** Node settings for a scenario: the loaded config with {@code overrides} (dotted keys) on top. */
+  /** A simulated network on the actor system's scheduler, links per the latency spec ({@code uniform:20-200}, ...). */
+  public static SimNetwork network(ActorContext<?> context, Clock clock, String latency, long seed) {
+    return new SimNetwork(context.getSystem(), clock, LatencyModel.parse(latency, seed), seed);
+  }
+
   public static MeshConfig config(Map<String, Object> overrides) {
     return MeshConfig.fromConfig(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()));
   }

@@ -22,7 +22,6 @@ import org.quicmesh.identity.Key;
 import org.quicmesh.node.MeshConfig;
 import org.quicmesh.node.MeshNode;
 import org.quicmesh.node.NodeStatus;
-import org.quicmesh.transport.sim.LatencyModel;
 import org.quicmesh.transport.sim.SimNetwork;
 import org.quicmesh.virtualtime.SimDriver;
 import org.quicmesh.virtualtime.SimulationSystem;
@@ -180,8 +179,7 @@ public final class StoreSimulation {
       this.random = random;
       this.tally = tally;
       this.clock = SimDriver.of(ctx.getSystem()).clock();
-      SimNetwork network = new SimNetwork(ctx.getSystem(), clock,
-          LatencyModel.parse(settings.latency(), settings.seed()), settings.seed());
+      SimNetwork network = SimulatedMesh.network(ctx, clock, settings.latency(), settings.seed());
       this.mesh = new SimulatedMesh(network, clock, random);
       this.config = SimulatedMesh.config(settings.overrides());
       this.totalRounds = (int) Math.round(settings.hours() * 3_600_000 / settings.round().toMillis());
