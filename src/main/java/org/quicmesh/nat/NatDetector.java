@@ -4,10 +4,13 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -20,11 +23,17 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
 import org.quicmesh.actor.Counters;
 import org.quicmesh.actor.Replies;
+import org.quicmesh.dht.Dht;
+import org.quicmesh.dht.PeerInfo;
 import org.quicmesh.transport.DatagramPlane;
 
 /**
  * Finds out what NAT the node sits behind: runs {@link NatDetection} over its own {@link StunClient} shortly after
- * start, every {@code interval}, and on request, and keeps the last verdict with its evidence.
+ * start, every {@code interval}, and on request, and keeps the last verdict with its evidence. Observers are the
+ * configured STUN servers first (two-address ones give the full verdict), then up to {@code meshObservers} peers from
+ * the routing table (every node answers STUN on its port): with peers alone the node learns its mapped address and
+ * whether its mapping depends on the destination, though not its filtering. A run that met fewer than two observer
+ * IPs (the node has not joined yet) is tried again after {@code retryWithoutObservers}, backing off.
  */
 public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
 
@@ -46,12 +55,19 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
 
   private record ClientCounters(Map<String, Long> counters, ActorRef<NatStatus> replyTo) implements Command {}
 
+  private record PeersKnown(List<PeerInfo> peers) implements Command {}
+
   private enum Tick implements Command { INSTANCE }
 
   private final NatSettings settings;
   private final List<InetSocketAddress> local;
   private final DatagramPlane plane;
   private final Consumer<List<InetSocketAddress>> onMapped;
+  private final Optional<ActorRef<Dht.Command>> mesh;
+  private final TimerScheduler<Command> timers;
+  /** Asking the Dht for peers before a run: the run has begun. */
+  private boolean gathering;
+  private Duration retryDelay;
   private final Clock clock;
   private final Random random;
   /** Spawned with the first run: a node without STUN servers (most simulated ones) carries no client. */
@@ -65,23 +81,29 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
    * @param onMapped told the addresses observers saw us at after each run that found any (the node adds them to its
    *     reachable addresses and endpoint record); called on this actor's thread
    */
+  /**
+   * @param mesh the node's Dht, whose routing-table peers serve as observers; empty for a detector on its own
+   */
   public static Behavior<Command> create(DatagramPlane plane, List<InetSocketAddress> local, NatSettings settings,
-      Clock clock, Random random, Consumer<List<InetSocketAddress>> onMapped) {
+      Clock clock, Random random, Optional<ActorRef<Dht.Command>> mesh, Consumer<List<InetSocketAddress>> onMapped) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new NatDetector(ctx, timers, plane, local, settings, clock, random, onMapped)));
+        new NatDetector(ctx, timers, plane, local, settings, clock, random, mesh, onMapped)));
   }
 
   private NatDetector(ActorContext<Command> ctx, TimerScheduler<Command> timers, DatagramPlane plane,
       List<InetSocketAddress> local, NatSettings settings, Clock clock, Random random,
-      Consumer<List<InetSocketAddress>> onMapped) {
+      Optional<ActorRef<Dht.Command>> mesh, Consumer<List<InetSocketAddress>> onMapped) {
     super(ctx);
+    this.timers = timers;
+    this.mesh = mesh;
+    this.retryDelay = settings.retryWithoutObservers();
     this.onMapped = onMapped;
     this.settings = settings;
     this.local = List.copyOf(local);
     this.plane = plane;
     this.clock = clock;
     this.random = random;
-    if (!settings.stunServers().isEmpty()) {
+    if (!settings.stunServers().isEmpty() || mesh.isPresent()) {
       timers.startSingleTimer(Tick.INSTANCE, settings.firstRunAfter());
       timers.startTimerWithFixedDelay("periodic", Tick.INSTANCE, settings.firstRunAfter().plus(settings.interval()),
           settings.interval());
@@ -97,6 +119,11 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
           return this;
         })
         .onMessage(Outcome.class, this::onOutcome)
+        .onMessage(PeersKnown.class, known -> {
+          gathering = false;
+          startRun(observers(known.peers()));
+          return this;
+        })
         .onMessage(GetStatus.class, get -> {
           if (client == null) {
             getContext().getSelf().tell(new ClientCounters(Map.of(), get.replyTo()));
@@ -127,15 +154,41 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
   }
 
   private void startRun() {
-    if (run != null) {
+    if (run != null || gathering) {
       return;
     }
-    if (settings.stunServers().isEmpty()) {
+    if (mesh.isEmpty()) {
+      startRun(settings.stunServers());
+      return;
+    }
+    gathering = true;
+    mesh.get().tell(new Dht.GetPeers(Replies.once(getContext(), Duration.ofSeconds(5), PeersKnown::new,
+        () -> new PeersKnown(List.of()))));
+  }
+
+  /** The configured servers, then routing-table peers with IPs of their own (not ours), fastest first. */
+  private List<InetSocketAddress> observers(List<PeerInfo> peers) {
+    List<InetSocketAddress> observers = new ArrayList<>(settings.stunServers());
+    Set<java.net.InetAddress> ips = new HashSet<>();
+    observers.forEach(o -> ips.add(o.getAddress()));
+    local.forEach(a -> ips.add(a.getAddress()));
+    peers.stream()
+        .sorted(Comparator.comparingDouble(p -> p.rttMs().orElse(Double.MAX_VALUE)))
+        .map(p -> p.contact().socketAddress())
+        .filter(a -> !a.isUnresolved() && ips.add(a.getAddress()))
+        .limit(settings.meshObservers())
+        .forEach(observers::add);
+    return observers;
+  }
+
+  private void startRun(List<InetSocketAddress> observers) {
+    if (observers.isEmpty()) {
+      counters.increment("runs.without-observers");
       finish(NatClassifier.classify(new NatEvidence(local, List.of(), List.of())));
       return;
     }
     counters.increment("detections");
-    run = new NatDetection(local, settings.stunServers(), settings.mappingSchedule(), settings.filteringSchedule());
+    run = new NatDetection(local, observers, settings.mappingSchedule(), settings.filteringSchedule());
     send(run.start());
   }
 
@@ -158,6 +211,21 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
     }
   }
 
+  /**
+   * A node that has not met two observers with different IPs yet (it is still joining) tries again soon, backing off
+   * up to the regular interval, rather than keeping an undecided verdict for a whole interval.
+   */
+  private void retrySoonIfTooFewObservers(NatClassification verdict) {
+    long observerIps = verdict.evidence().mappings().stream().map(o -> o.observer().getAddress()).distinct().count();
+    if (mesh.isEmpty() || verdict.type() != NatType.UNKNOWN || observerIps >= 2) {
+      retryDelay = settings.retryWithoutObservers();
+      return;
+    }
+    timers.startSingleTimer(Tick.INSTANCE, retryDelay);
+    retryDelay = retryDelay.multipliedBy(2).compareTo(settings.interval()) > 0 ? settings.interval()
+        : retryDelay.multipliedBy(2);
+  }
+
   private ActorRef<StunClient.Command> client() {
     if (client == null) {
       client = getContext().spawn(StunClient.create(plane, clock, random), "stun-client");
@@ -168,6 +236,7 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
   private void finish(NatClassification verdict) {
     run = null;
     last = verdict;
+    retrySoonIfTooFewObservers(verdict);
     counters.increment("verdicts." + verdict.type().name().toLowerCase(java.util.Locale.ROOT));
     if (last.type() != NatType.UNKNOWN) {
       getContext().getLog().debug("NAT detected: {} (mapping {}, filtering {}, mapped {})", verdict.type(),

@@ -16,9 +16,13 @@ import org.quicmesh.wire.Contact.Addresses;
  * @param mappingSchedule retransmissions of requests that should be answered
  * @param filteringSchedule retransmissions of requests whose answer a NAT may filter: a missing answer is the
  *     evidence, so this one gives up sooner
+ * @param meshObservers routing-table peers asked besides the configured servers
+ * @param retryWithoutObservers a run that met fewer than two observer IPs (not joined yet) is tried again after this,
+ *     backing off to {@code interval}
  */
 public record NatSettings(List<InetSocketAddress> stunServers, Duration firstRunAfter, Duration interval,
-    Retransmission mappingSchedule, Retransmission filteringSchedule) {
+    Retransmission mappingSchedule, Retransmission filteringSchedule, int meshObservers,
+    Duration retryWithoutObservers) {
 
   public NatSettings {
     stunServers = List.copyOf(stunServers);
@@ -30,10 +34,13 @@ public record NatSettings(List<InetSocketAddress> stunServers, Duration firstRun
         nat.getDuration("detection.first-run-after"),
         nat.getDuration("detection.interval"),
         new Retransmission(nat.getDuration("detection.rto"), nat.getInt("detection.sends"), 16),
-        new Retransmission(nat.getDuration("detection.filtering-rto"), nat.getInt("detection.filtering-sends"), 4));
+        new Retransmission(nat.getDuration("detection.filtering-rto"), nat.getInt("detection.filtering-sends"), 4),
+        nat.getInt("detection.mesh-observers"),
+        nat.getDuration("detection.retry-without-observers"));
   }
 
   public NatSettings withStunServers(List<InetSocketAddress> servers) {
-    return new NatSettings(servers, firstRunAfter, interval, mappingSchedule, filteringSchedule);
+    return new NatSettings(servers, firstRunAfter, interval, mappingSchedule, filteringSchedule, meshObservers,
+        retryWithoutObservers);
   }
 }

@@ -216,7 +216,7 @@ final class NodeGuardian {
     NatSettings natSettings = NatSettings.fromConfig(config.raw().getConfig("nat"));
     ActorRef<Endpoint.Command> endpointRef = endpoint;
     nat = spawnSupervised(Child.NAT, NatDetector.create(transport.datagrams(), hostAddresses, natSettings,
-        environment.clock(), new java.util.Random(environment.random().nextLong()),
+        environment.clock(), new java.util.Random(environment.random().nextLong()), java.util.Optional.of(dht),
         mapped -> endpointRef.tell(new Endpoint.Mapped(mapped)))).narrow();
   }
 

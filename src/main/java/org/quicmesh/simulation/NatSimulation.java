@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -146,14 +147,15 @@ public final class NatSimulation {
       SimNetwork network = SimulatedMesh.network(ctx, clock, settings.latency(), settings.seed());
       List<InetSocketAddress> observers = List.of(observer(network), observer(network));
       NatSettings natSettings = new NatSettings(observers, Duration.ofHours(1), Duration.ofHours(1),
-          Retransmission.RFC_DEFAULTS, new Retransmission(Duration.ofMillis(250), 3, 4));
+          Retransmission.RFC_DEFAULTS, new Retransmission(Duration.ofMillis(250), 3, 4), 0, Duration.ofHours(1));
       tally.routers.addAll(assign(settings, random));
       List<ActorRef<NatDetector.Command>> detectors = new ArrayList<>();
       for (int i = 0; i < settings.nodes(); i++) {
         Router router = tally.routers.get(i);
         SimTransport host = network.attach(Keypair.generate(), network.addNat(router.behavior));
         detectors.add(ctx.spawn(NatDetector.create(host.datagrams(), HostAddresses.expand(host.listenAddresses()),
-            natSettings, clock, new Random(random.nextLong()), mapped -> { }), "nat-" + i));
+            natSettings, clock, new Random(random.nextLong()), Optional.empty(), mapped -> { }),
+            "nat-" + i));
         ctx.scheduleOnce(Duration.ofMillis((long) (random.nextDouble() * SPREAD.toMillis())), ctx.getSelf(),
             new Start(i));
       }
