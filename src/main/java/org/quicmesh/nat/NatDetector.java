@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -25,6 +26,7 @@ import org.quicmesh.actor.Counters;
 import org.quicmesh.actor.Replies;
 import org.quicmesh.dht.Dht;
 import org.quicmesh.dht.PeerInfo;
+import org.quicmesh.transport.DatagramKind;
 import org.quicmesh.transport.DatagramPlane;
 
 /**
@@ -59,6 +61,17 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
 
   private enum Tick implements Command { INSTANCE }
 
+  /** Binding upkeep: every keepalive interval while behind a NAT. */
+  private enum KeepaliveTick implements Command { INSTANCE }
+
+  private record KeepaliveTargets(List<PeerInfo> peers) implements Command {}
+
+  /** A peer's keepalive reached us (counted; it has done its work on the way, in the NATs it crossed). */
+  private enum KeepaliveReceived implements Command { INSTANCE }
+
+  /** Another probe: path probing is not built yet (issue 10), so it is counted and dropped. */
+  private enum ProbeIgnored implements Command { INSTANCE }
+
   private final NatSettings settings;
   private final List<InetSocketAddress> local;
   private final DatagramPlane plane;
@@ -68,6 +81,7 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
   /** Asking the Dht for peers before a run: the run has begun. */
   private boolean gathering;
   private Duration retryDelay;
+  private final DatagramPlane.Registration keepalives;
   private final Clock clock;
   private final Random random;
   /** Spawned with the first run: a node without STUN servers (most simulated ones) carries no client. */
@@ -97,6 +111,9 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
     this.timers = timers;
     this.mesh = mesh;
     this.retryDelay = settings.retryWithoutObservers();
+    ActorRef<Command> self = ctx.getSelf();
+    this.keepalives = plane.listen(DatagramKind.PROBE, datagram ->
+        self.tell(Keepalive.isKeepalive(datagram.payload()) ? KeepaliveReceived.INSTANCE : ProbeIgnored.INSTANCE));
     this.onMapped = onMapped;
     this.settings = settings;
     this.local = List.copyOf(local);
@@ -119,6 +136,24 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
           return this;
         })
         .onMessage(Outcome.class, this::onOutcome)
+        .onMessageEquals(KeepaliveTick.INSTANCE, () -> {
+          mesh.ifPresent(dht -> dht.tell(new Dht.GetPeers(Replies.once(getContext(), Duration.ofSeconds(5),
+              KeepaliveTargets::new, () -> new KeepaliveTargets(List.of())))));
+          return this;
+        })
+        .onMessage(KeepaliveTargets.class, this::onKeepaliveTargets)
+        .onMessageEquals(KeepaliveReceived.INSTANCE, () -> {
+          counters.increment("keepalives.received");
+          return this;
+        })
+        .onMessageEquals(ProbeIgnored.INSTANCE, () -> {
+          counters.increment("probes.ignored");
+          return this;
+        })
+        .onSignal(PostStop.class, stop -> {
+          keepalives.cancel();
+          return this;
+        })
         .onMessage(PeersKnown.class, known -> {
           gathering = false;
           startRun(observers(known.peers()));
@@ -226,6 +261,27 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
         : retryDelay.multipliedBy(2);
   }
 
+  /** Behind a translating NAT (mapped elsewhere than our own addresses), keep its bindings open. */
+  private void keepBindingsOpen(NatClassification verdict) {
+    boolean translated = verdict.mapped().stream().anyMatch(m -> !local.contains(m));
+    Duration every = settings.keepaliveInterval();
+    if (translated && mesh.isPresent() && !every.isZero() && !timers.isTimerActive(KeepaliveTick.INSTANCE)) {
+      timers.startTimerWithFixedDelay(KeepaliveTick.INSTANCE, every, every);
+    }
+  }
+
+  private Behavior<Command> onKeepaliveTargets(KeepaliveTargets known) {
+    Set<InetSocketAddress> own = new HashSet<>(local);
+    if (last != null) {
+      own.addAll(last.mapped());
+    }
+    for (InetSocketAddress peer : Keepalive.targets(known.peers(), own, settings.keepalivePeers())) {
+      plane.send(peer, Keepalive.bytes()); // a lost keepalive is replaced by the next one
+      counters.increment("keepalives.sent");
+    }
+    return this;
+  }
+
   private ActorRef<StunClient.Command> client() {
     if (client == null) {
       client = getContext().spawn(StunClient.create(plane, clock, random), "stun-client");
@@ -244,6 +300,7 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
     }
     if (!verdict.mapped().isEmpty() && verdict.type() != NatType.NONE) {
       onMapped.accept(verdict.mapped());
+      keepBindingsOpen(verdict);
     }
     waiting.forEach(ref -> ref.tell(StatusReply.success(verdict)));
     waiting.clear();

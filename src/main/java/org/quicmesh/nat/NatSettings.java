@@ -19,10 +19,12 @@ import org.quicmesh.wire.Contact.Addresses;
  * @param meshObservers routing-table peers asked besides the configured servers
  * @param retryWithoutObservers a run that met fewer than two observer IPs (not joined yet) is tried again after this,
  *     backing off to {@code interval}
+ * @param keepaliveInterval behind a NAT, a keepalive to each of {@code keepalivePeers} nearest peers this often (zero:
+ *     none)
  */
 public record NatSettings(List<InetSocketAddress> stunServers, Duration firstRunAfter, Duration interval,
     Retransmission mappingSchedule, Retransmission filteringSchedule, int meshObservers,
-    Duration retryWithoutObservers) {
+    Duration retryWithoutObservers, Duration keepaliveInterval, int keepalivePeers) {
 
   public NatSettings {
     stunServers = List.copyOf(stunServers);
@@ -36,11 +38,13 @@ public record NatSettings(List<InetSocketAddress> stunServers, Duration firstRun
         new Retransmission(nat.getDuration("detection.rto"), nat.getInt("detection.sends"), 16),
         new Retransmission(nat.getDuration("detection.filtering-rto"), nat.getInt("detection.filtering-sends"), 4),
         nat.getInt("detection.mesh-observers"),
-        nat.getDuration("detection.retry-without-observers"));
+        nat.getDuration("detection.retry-without-observers"),
+        nat.getDuration("keepalive.interval"),
+        nat.getInt("keepalive.peers"));
   }
 
   public NatSettings withStunServers(List<InetSocketAddress> servers) {
     return new NatSettings(servers, firstRunAfter, interval, mappingSchedule, filteringSchedule, meshObservers,
-        retryWithoutObservers);
+        retryWithoutObservers, keepaliveInterval, keepalivePeers);
   }
 }
