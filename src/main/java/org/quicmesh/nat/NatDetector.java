@@ -47,6 +47,13 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
    */
   public record Detect(boolean rerun, ActorRef<StatusReply<NatClassification>> replyTo) implements Command {}
 
+  /**
+   * A peer saw us at {@code address} (WhatIsMyAddr). An IP that is neither ours nor among the last run's mapped ones
+   * means the network changed (a new NAT, a new uplink): detection runs again, at least {@code minSpacing} after the
+   * last run ended (a run soon after another can misread a restricted cone).
+   */
+  public record PeerObserved(InetSocketAddress address) implements Command {}
+
   /** Replies with the last verdict (if any) and the detector's counters. */
   public record GetStatus(ActorRef<NatStatus> replyTo) implements Command {}
 
@@ -60,6 +67,9 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
   private record PeersKnown(List<PeerInfo> peers) implements Command {}
 
   private enum Tick implements Command { INSTANCE }
+
+  /** A run after the network changed (its own timer key, so the periodic and retry ticks do not cancel it). */
+  private enum Rerun implements Command { INSTANCE }
 
   /** Binding upkeep: every keepalive interval while behind a NAT. */
   private enum KeepaliveTick implements Command { INSTANCE }
@@ -82,7 +92,6 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
   private boolean gathering;
   private Duration retryDelay;
   private final DatagramPlane.Registration keepalives;
-  private final Clock clock;
   private final Random random;
   /** Spawned with the first run: a node without STUN servers (most simulated ones) carries no client. */
   private ActorRef<StunClient.Command> client;
@@ -90,6 +99,8 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
   private final List<ActorRef<StatusReply<NatClassification>>> waiting = new ArrayList<>();
   private NatDetection run;
   private NatClassification last;
+  private java.time.Instant lastRunEnded;
+  private final Clock clock;
 
   /**
    * @param onMapped told the addresses observers saw us at after each run that found any (the node adds them to its
@@ -131,6 +142,11 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Detect.class, this::onDetect)
+        .onMessage(PeerObserved.class, this::onPeerObserved)
+        .onMessageEquals(Rerun.INSTANCE, () -> {
+          startRun();
+          return this;
+        })
         .onMessageEquals(Tick.INSTANCE, () -> {
           startRun();
           return this;
@@ -185,6 +201,21 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
       waiting.add(detect.replyTo());
       startRun();
     }
+    return this;
+  }
+
+  private Behavior<Command> onPeerObserved(PeerObserved observed) {
+    java.net.InetAddress ip = observed.address().getAddress();
+    boolean known = local.stream().anyMatch(a -> a.getAddress().equals(ip))
+        || (last != null && last.mapped().stream().anyMatch(a -> a.getAddress().equals(ip)));
+    if (known || run != null || gathering || timers.isTimerActive(Rerun.INSTANCE)) {
+      return this;
+    }
+    counters.increment("reruns.address-changed");
+    Duration since = lastRunEnded == null ? settings.minSpacing()
+        : Duration.between(lastRunEnded, clock.instant());
+    Duration wait = since.compareTo(settings.minSpacing()) >= 0 ? Duration.ZERO : settings.minSpacing().minus(since);
+    timers.startSingleTimer(Rerun.INSTANCE, wait);
     return this;
   }
 
@@ -291,6 +322,7 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
 
   private void finish(NatClassification verdict) {
     run = null;
+    lastRunEnded = clock.instant();
     last = verdict;
     retrySoonIfTooFewObservers(verdict);
     counters.increment("verdicts." + verdict.type().name().toLowerCase(java.util.Locale.ROOT));

@@ -19,12 +19,13 @@ import org.quicmesh.wire.Contact.Addresses;
  * @param meshObservers routing-table peers asked besides the configured servers
  * @param retryWithoutObservers a run that met fewer than two observer IPs (not joined yet) is tried again after this,
  *     backing off to {@code interval}
+ * @param minSpacing a run triggered by a changed observed address waits until this long after the last one ended
  * @param keepaliveInterval behind a NAT, a keepalive to each of {@code keepalivePeers} nearest peers this often (zero:
  *     none)
  */
 public record NatSettings(List<InetSocketAddress> stunServers, Duration firstRunAfter, Duration interval,
     Retransmission mappingSchedule, Retransmission filteringSchedule, int meshObservers,
-    Duration retryWithoutObservers, Duration keepaliveInterval, int keepalivePeers) {
+    Duration retryWithoutObservers, Duration minSpacing, Duration keepaliveInterval, int keepalivePeers) {
 
   public NatSettings {
     stunServers = List.copyOf(stunServers);
@@ -39,12 +40,13 @@ public record NatSettings(List<InetSocketAddress> stunServers, Duration firstRun
         new Retransmission(nat.getDuration("detection.filtering-rto"), nat.getInt("detection.filtering-sends"), 4),
         nat.getInt("detection.mesh-observers"),
         nat.getDuration("detection.retry-without-observers"),
+        nat.getDuration("detection.min-spacing"),
         nat.getDuration("keepalive.interval"),
         nat.getInt("keepalive.peers"));
   }
 
   public NatSettings withStunServers(List<InetSocketAddress> servers) {
     return new NatSettings(servers, firstRunAfter, interval, mappingSchedule, filteringSchedule, meshObservers,
-        retryWithoutObservers, keepaliveInterval, keepalivePeers);
+        retryWithoutObservers, minSpacing, keepaliveInterval, keepalivePeers);
   }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -74,19 +75,24 @@ public final class Endpoint extends AbstractBehavior<Endpoint.Command> {
   private final List<InetSocketAddress> listen;
   private final Duration requestTimeout;
   private final ActorRef<Dht.Command> dht;
+  private final Consumer<InetSocketAddress> onPeerObserved;
   private final Counters counters = new Counters();
   private final ArrayDeque<InetSocketAddress> observed = new ArrayDeque<>();
   /** Peers already asked how they see us (bounded; oldest forgotten first). */
   private final Set<NodeId> asked = new LinkedHashSet<>();
 
+  /**
+   * @param onPeerObserved told every address a peer reports seeing us at (NAT detection re-runs when it is new)
+   */
   public static Behavior<Command> create(Transport transport, Contact self, List<InetSocketAddress> listen,
-      Duration requestTimeout, ActorRef<Dht.Command> dht) {
-    return Behaviors.setup(ctx -> new Endpoint(ctx, transport, self, listen, requestTimeout, dht));
+      Duration requestTimeout, ActorRef<Dht.Command> dht, Consumer<InetSocketAddress> onPeerObserved) {
+    return Behaviors.setup(ctx -> new Endpoint(ctx, transport, self, listen, requestTimeout, dht, onPeerObserved));
   }
 
   private Endpoint(ActorContext<Command> ctx, Transport transport, Contact self, List<InetSocketAddress> listen,
-      Duration timeout, ActorRef<Dht.Command> dht) {
+      Duration timeout, ActorRef<Dht.Command> dht, Consumer<InetSocketAddress> onPeerObserved) {
     super(ctx);
+    this.onPeerObserved = onPeerObserved;
     this.transport = transport;
     this.self = self;
     this.listen = List.copyOf(listen);
@@ -158,7 +164,9 @@ public final class Endpoint extends AbstractBehavior<Endpoint.Command> {
     if (reported.failure() != null || !(reported.reply().response() instanceof YourAddr yourAddr)) {
       return this;
     }
-    learned(Addresses.parse(yourAddr.address()));
+    InetSocketAddress address = Addresses.parse(yourAddr.address());
+    learned(address);
+    onPeerObserved.accept(address);
     return this;
   }
 

@@ -129,7 +129,8 @@ final class NodeGuardian {
   private volatile ActorRef<Endpoint.Command> endpoint;
   private volatile ActorRef<Dht.Command> dht;
   private volatile ActorRef<GossipRouter.Command> gossip;
-  private ActorRef<NatDetector.Command> nat;
+  // Read by the endpoint's callback, on the endpoint's thread.
+  private volatile ActorRef<NatDetector.Command> nat;
   /** Every node answers STUN on its own port; stateless, so it lives beside the actors, not under them. */
   private StunServer stun;
   /** The children as spawned, also accepting {@link FailureInjection.Fail} (test-only). */
@@ -209,7 +210,12 @@ final class NodeGuardian {
     dht = spawnSupervised(Child.DHT, Dht.create(dhtSettings, transport, keypair, self, environment.clock(),
         environment.random())).narrow();
     endpoint = spawnSupervised(Child.ENDPOINT,
-        Endpoint.create(transport, self, hostAddresses, config.requestTimeout(), dht)).narrow();
+        Endpoint.create(transport, self, hostAddresses, config.requestTimeout(), dht, address -> {
+          ActorRef<NatDetector.Command> detector = nat; // spawned right after the endpoint
+          if (detector != null) {
+            detector.tell(new NatDetector.PeerObserved(address));
+          }
+        })).narrow();
     gossip = spawnSupervised(Child.PUBSUB,
         GossipRouter.create(PubSubSettings.fromConfig(config.raw().getConfig("pubsub")), transport, keypair, self,
             dht, environment.clock(), new java.util.Random(environment.random().nextLong()))).narrow();

@@ -148,7 +148,7 @@ public final class NatSimulation {
       List<InetSocketAddress> observers = List.of(observer(network), observer(network));
       NatSettings natSettings = new NatSettings(observers, Duration.ofHours(1), Duration.ofHours(1),
           Retransmission.RFC_DEFAULTS, new Retransmission(Duration.ofMillis(250), 3, 4), 0, Duration.ofHours(1),
-          Duration.ZERO, 0);
+          Duration.ofHours(1), Duration.ZERO, 0);
       tally.routers.addAll(assign(settings, random));
       List<ActorRef<NatDetector.Command>> detectors = new ArrayList<>();
       for (int i = 0; i < settings.nodes(); i++) {
