@@ -15,7 +15,6 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -26,7 +25,6 @@ import org.quicmesh.actor.Counters;
 import org.quicmesh.actor.Replies;
 import org.quicmesh.dht.Dht;
 import org.quicmesh.dht.PeerInfo;
-import org.quicmesh.transport.DatagramKind;
 import org.quicmesh.transport.DatagramPlane;
 
 /**
@@ -35,7 +33,8 @@ import org.quicmesh.transport.DatagramPlane;
  * configured STUN servers first (two-address ones give the full verdict), then up to {@code meshObservers} peers from
  * the routing table (every node answers STUN on its port): with peers alone the node learns its mapped address and
  * whether its mapping depends on the destination, though not its filtering. A run that met fewer than two observer
- * IPs (the node has not joined yet) is tried again after {@code retryWithoutObservers}, backing off.
+ * IPs (the node has not joined yet) is tried again after {@code retryWithoutObservers}, backing off. Behind a
+ * translating NAT its child {@link BindingKeeper} keeps the NAT's bindings open.
  */
 public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
 
@@ -71,16 +70,9 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
   /** A run after the network changed (its own timer key, so the periodic and retry ticks do not cancel it). */
   private enum Rerun implements Command { INSTANCE }
 
-  /** Binding upkeep: every keepalive interval while behind a NAT. */
-  private enum KeepaliveTick implements Command { INSTANCE }
+  private record KeeperCounters(Map<String, Long> detector, Map<String, Long> keeper, ActorRef<NatStatus> replyTo)
+      implements Command {}
 
-  private record KeepaliveTargets(List<PeerInfo> peers) implements Command {}
-
-  /** A peer's keepalive reached us (counted; it has done its work on the way, in the NATs it crossed). */
-  private enum KeepaliveReceived implements Command { INSTANCE }
-
-  /** Another probe: path probing is not built yet (issue 10), so it is counted and dropped. */
-  private enum ProbeIgnored implements Command { INSTANCE }
 
   private final NatSettings settings;
   private final List<InetSocketAddress> local;
@@ -91,7 +83,7 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
   /** Asking the Dht for peers before a run: the run has begun. */
   private boolean gathering;
   private Duration retryDelay;
-  private final DatagramPlane.Registration keepalives;
+  private final ActorRef<BindingKeeper.Command> keeper;
   private final Random random;
   /** Spawned with the first run: a node without STUN servers (most simulated ones) carries no client. */
   private ActorRef<StunClient.Command> client;
@@ -122,9 +114,8 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
     this.timers = timers;
     this.mesh = mesh;
     this.retryDelay = settings.retryWithoutObservers();
-    ActorRef<Command> self = ctx.getSelf();
-    this.keepalives = plane.listen(DatagramKind.PROBE, datagram ->
-        self.tell(Keepalive.isKeepalive(datagram.payload()) ? KeepaliveReceived.INSTANCE : ProbeIgnored.INSTANCE));
+    this.keeper = ctx.spawn(BindingKeeper.create(plane, mesh, settings.keepaliveInterval(), settings.keepalivePeers()),
+        "bindings");
     this.onMapped = onMapped;
     this.settings = settings;
     this.local = List.copyOf(local);
@@ -152,24 +143,6 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
           return this;
         })
         .onMessage(Outcome.class, this::onOutcome)
-        .onMessageEquals(KeepaliveTick.INSTANCE, () -> {
-          mesh.ifPresent(dht -> dht.tell(new Dht.GetPeers(Replies.once(getContext(), Duration.ofSeconds(5),
-              KeepaliveTargets::new, () -> new KeepaliveTargets(List.of())))));
-          return this;
-        })
-        .onMessage(KeepaliveTargets.class, this::onKeepaliveTargets)
-        .onMessageEquals(KeepaliveReceived.INSTANCE, () -> {
-          counters.increment("keepalives.received");
-          return this;
-        })
-        .onMessageEquals(ProbeIgnored.INSTANCE, () -> {
-          counters.increment("probes.ignored");
-          return this;
-        })
-        .onSignal(PostStop.class, stop -> {
-          keepalives.cancel();
-          return this;
-        })
         .onMessage(PeersKnown.class, known -> {
           gathering = false;
           startRun(observers(known.peers()));
@@ -186,9 +159,17 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
           return this;
         })
         .onMessage(ClientCounters.class, client -> {
-          Map<String, Long> all = new TreeMap<>(counters.snapshot());
-          all.putAll(client.counters());
-          client.replyTo().tell(new NatStatus(Optional.ofNullable(last), run != null, all));
+          Map<String, Long> detector = new TreeMap<>(counters.snapshot());
+          detector.putAll(client.counters());
+          keeper.tell(new BindingKeeper.GetCounters(Replies.once(getContext(), Duration.ofSeconds(2),
+              (Map<String, Long> m) -> new KeeperCounters(detector, m, client.replyTo()),
+              () -> new KeeperCounters(detector, Map.of(), client.replyTo()))));
+          return this;
+        })
+        .onMessage(KeeperCounters.class, gathered -> {
+          Map<String, Long> all = new TreeMap<>(gathered.detector());
+          all.putAll(gathered.keeper());
+          gathered.replyTo().tell(new NatStatus(Optional.ofNullable(last), run != null, all));
           return this;
         })
         .build();
@@ -292,25 +273,13 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
         : retryDelay.multipliedBy(2);
   }
 
-  /** Behind a translating NAT (mapped elsewhere than our own addresses), keep its bindings open. */
+  /** Behind a translating NAT (mapped elsewhere than our own addresses), its bindings are kept open. */
   private void keepBindingsOpen(NatClassification verdict) {
-    boolean translated = verdict.mapped().stream().anyMatch(m -> !local.contains(m));
-    Duration every = settings.keepaliveInterval();
-    if (translated && mesh.isPresent() && !every.isZero() && !timers.isTimerActive(KeepaliveTick.INSTANCE)) {
-      timers.startTimerWithFixedDelay(KeepaliveTick.INSTANCE, every, every);
+    if (verdict.mapped().stream().anyMatch(m -> !local.contains(m))) {
+      Set<InetSocketAddress> own = new HashSet<>(local);
+      own.addAll(verdict.mapped());
+      keeper.tell(new BindingKeeper.BehindNat(own));
     }
-  }
-
-  private Behavior<Command> onKeepaliveTargets(KeepaliveTargets known) {
-    Set<InetSocketAddress> own = new HashSet<>(local);
-    if (last != null) {
-      own.addAll(last.mapped());
-    }
-    for (InetSocketAddress peer : Keepalive.targets(known.peers(), own, settings.keepalivePeers())) {
-      plane.send(peer, Keepalive.bytes()); // a lost keepalive is replaced by the next one
-      counters.increment("keepalives.sent");
-    }
-    return this;
   }
 
   private ActorRef<StunClient.Command> client() {
