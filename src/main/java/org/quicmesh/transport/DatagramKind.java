@@ -1,5 +1,6 @@
 package org.quicmesh.transport;
 
+import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
@@ -25,30 +26,36 @@ public enum DatagramKind {
 
   /** What {@code datagram} is, if it is one of these kinds. */
   public static Optional<DatagramKind> of(byte[] datagram) {
-    if (isStun(datagram)) {
+    return of(ByteBuffer.wrap(datagram));
+  }
+
+  /** What the datagram between {@code d}'s position and limit is (read without moving the position, no copy). */
+  public static Optional<DatagramKind> of(ByteBuffer d) {
+    if (isStun(d)) {
       return Optional.of(STUN);
     }
-    if (hasProbeMagic(datagram)) {
+    if (hasProbeMagic(d)) {
       return Optional.of(PROBE);
     }
     return Optional.empty();
   }
 
-  private static boolean isStun(byte[] d) {
-    if (d.length < STUN_HEADER_BYTES || (d[0] & 0xC0) != 0) {
+  private static boolean isStun(ByteBuffer d) {
+    int at = d.position();
+    int length = d.remaining();
+    if (length < STUN_HEADER_BYTES || (d.get(at) & 0xC0) != 0) {
       return false;
     }
-    int cookie = ((d[4] & 0xFF) << 24) | ((d[5] & 0xFF) << 16) | ((d[6] & 0xFF) << 8) | (d[7] & 0xFF);
-    int bodyLength = ((d[2] & 0xFF) << 8) | (d[3] & 0xFF);
-    return cookie == STUN_MAGIC_COOKIE && (bodyLength & 3) == 0 && bodyLength + STUN_HEADER_BYTES <= d.length;
+    int bodyLength = d.getShort(at + 2) & 0xFFFF;
+    return d.getInt(at + 4) == STUN_MAGIC_COOKIE && (bodyLength & 3) == 0 && bodyLength + STUN_HEADER_BYTES <= length;
   }
 
-  private static boolean hasProbeMagic(byte[] d) {
-    if (d.length < PROBE_MAGIC.length) {
+  private static boolean hasProbeMagic(ByteBuffer d) {
+    if (d.remaining() < PROBE_MAGIC.length) {
       return false;
     }
     for (int i = 0; i < PROBE_MAGIC.length; i++) {
-      if (d[i] != PROBE_MAGIC[i]) {
+      if (d.get(d.position() + i) != PROBE_MAGIC[i]) {
         return false;
       }
     }

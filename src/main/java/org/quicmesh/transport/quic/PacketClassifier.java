@@ -1,7 +1,6 @@
 package org.quicmesh.transport.quic;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import org.quicmesh.transport.DatagramKind;
 
 /**
@@ -38,8 +37,8 @@ public final class PacketClassifier {
       }
       return ConnectionIds.isClientId(packet.getByte(start + 1)) ? PacketClass.QUIC_CLIENT : PacketClass.QUIC_SERVER;
     }
-    // Not QUIC: rare and small, so a copy costs nothing that matters, and DatagramKind stays the one definition.
-    return DatagramKind.of(ByteBufUtil.getBytes(packet, start, length))
+    // Not QUIC: DatagramKind is the one definition, read in place (the listeners' copy is made once, at dispatch).
+    return DatagramKind.of(packet.nioBuffer(start, length))
         .map(kind -> kind == DatagramKind.STUN ? PacketClass.STUN : PacketClass.PROBE)
         .orElse(PacketClass.UNKNOWN);
   }
