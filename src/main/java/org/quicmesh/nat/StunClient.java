@@ -18,6 +18,7 @@ import org.quicmesh.nat.StunTransactions.Done;
 import org.quicmesh.nat.StunTransactions.Send;
 import org.quicmesh.nat.stun.Retransmission;
 import org.quicmesh.nat.stun.StunAttribute;
+import org.quicmesh.nat.stun.StunClass;
 import org.quicmesh.nat.stun.StunCodec;
 import org.quicmesh.nat.stun.StunFormatException;
 import org.quicmesh.nat.stun.TransactionId;
@@ -66,7 +67,12 @@ final class StunClient extends AbstractBehavior<StunClient.Command> {
     this.timers = timers;
     this.transactions = new StunTransactions<>(clock, random, counters);
     ActorRef<Command> self = ctx.getSelf();
-    this.registration = plane.listen(DatagramKind.STUN, datagram -> self.tell(new Received(datagram)));
+    this.registration = plane.listen(DatagramKind.STUN, datagram -> {
+      StunClass type = StunCodec.classOf(datagram.payload());
+      if (type == StunClass.SUCCESS_RESPONSE || type == StunClass.ERROR_RESPONSE) {
+        self.tell(new Received(datagram)); // requests are the server's
+      }
+    });
   }
 
   @Override
@@ -99,7 +105,7 @@ final class StunClient extends AbstractBehavior<StunClient.Command> {
       var message = StunCodec.decode(received.datagram().payload());
       transactions.received(message, received.datagram().sender()).ifPresent(this::perform);
     } catch (StunFormatException e) {
-      counters.increment("stun.malformed." + e.reason().counterName()); // the server counts these too, per socket
+      counters.increment("stun.malformed." + e.reason().counterName());
     }
     return this;
   }

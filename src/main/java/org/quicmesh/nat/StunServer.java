@@ -87,6 +87,9 @@ public final class StunServer implements DatagramPlane.DatagramListener, AutoClo
 
   @Override
   public void onDatagram(Datagram datagram) {
+    if (StunCodec.classOf(datagram.payload()) != StunClass.REQUEST) {
+      return; // answers and indications are the client's to decode (and count if malformed)
+    }
     StunMessage message;
     try {
       message = StunCodec.decode(datagram.payload());

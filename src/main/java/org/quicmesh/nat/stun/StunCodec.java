@@ -126,6 +126,14 @@ public final class StunCodec {
     return new StunMessage(StunClass.ofBits(classBits(type)), method(type), transactionId, attributes);
   }
 
+  /**
+   * The class of a datagram already known to be STUN ({@code DatagramKind.STUN}: at least a header), read from its
+   * type bits without decoding, so the server and the client each decode only what is theirs.
+   */
+  public static StunClass classOf(byte[] stunDatagram) {
+    return StunClass.ofBits(classBits(((stunDatagram[0] & 0xFF) << 8) | (stunDatagram[1] & 0xFF)));
+  }
+
   static int messageType(StunClass type, int method) {
     int c = type.bits();
     return (method & 0x000F) | ((method & 0x0070) << 1) | ((method & 0x0F80) << 2) | ((c & 1) << 4) | ((c & 2) << 7);

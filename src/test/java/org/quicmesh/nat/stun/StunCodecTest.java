@@ -95,6 +95,16 @@ class StunCodecTest {
   }
 
   @Test
+  void theClassIsReadFromTheTypeBitsWithoutDecoding() {
+    TransactionId id = TransactionId.random(new Random(6));
+    for (StunClass type : StunClass.values()) {
+      byte[] encoded = StunCodec.encode(new StunMessage(type, StunMessage.BINDING, id, List.of()));
+      assertEquals(type, StunCodec.classOf(encoded));
+    }
+    assertEquals(StunClass.SUCCESS_RESPONSE, StunCodec.classOf(RFC5769_IPV4_RESPONSE));
+  }
+
+  @Test
   void everyEncodedMessageEndsWithAValidFingerprint() throws Exception {
     byte[] encoded = StunCodec.encode(StunMessage.bindingRequest(TransactionId.random(new Random(2))));
     assertEquals(28, encoded.length);
