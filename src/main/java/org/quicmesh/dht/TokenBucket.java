@@ -6,7 +6,7 @@ package org.quicmesh.dht;
  *
  * <p>Time is passed in; a clock that goes backwards refills nothing (it never yields extra tokens).
  */
-final class TokenBucket {
+public final class TokenBucket {
   private final double capacity;
   private final double refillPerMilli;
   private double tokens;
@@ -34,10 +34,15 @@ final class TokenBucket {
 
   /** Takes one token if available: true if the operation may proceed. */
   public boolean tryTake(long nowMillis) {
+    return tryTake(1, nowMillis);
+  }
+
+  /** Takes {@code amount} tokens (e.g. bytes) if that many are available: true if the operation may proceed. */
+  public boolean tryTake(double amount, long nowMillis) {
     refill(nowMillis);
     // The epsilon absorbs floating-point drift of the refill (3000 ms x 1/3000 per ms must make one whole token).
-    if (tokens >= 1 - 1e-9) {
-      tokens = Math.max(0, tokens - 1);
+    if (tokens >= amount - 1e-9) {
+      tokens = Math.max(0, tokens - amount);
       return true;
     }
     return false;

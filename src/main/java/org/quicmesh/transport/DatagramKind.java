@@ -11,7 +11,9 @@ public enum DatagramKind {
   /** RFC 8489 STUN: first two bits 00, the magic cookie at bytes 4-7, a 4-byte aligned body filling the datagram. */
   STUN,
   /** Our own path probes and hole-punch packets: they start with {@link #PROBE_MAGIC}. */
-  PROBE;
+  PROBE,
+  /** A datagram travelling through a relay session, see {@link RelayFrame}. */
+  RELAY;
 
   public static final int STUN_MAGIC_COOKIE = 0x2112A442;
   static final int STUN_HEADER_BYTES = 20;
@@ -36,6 +38,9 @@ public enum DatagramKind {
     }
     if (hasProbeMagic(d)) {
       return Optional.of(PROBE);
+    }
+    if (RelayFrame.matches(d)) {
+      return Optional.of(RELAY);
     }
     return Optional.empty();
   }

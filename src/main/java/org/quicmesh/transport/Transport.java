@@ -50,6 +50,9 @@ public interface Transport extends AutoCloseable {
   /** Raw datagrams (STUN, probes) on the node's socket, beside the requests and streams. */
   DatagramPlane datagrams();
 
+  /** The routes of peers whose connections may move between paths (direct, relayed) without a new handshake. */
+  PathControl paths();
+
   /** Counters of what this transport did and rejected. */
   TransportStats stats();
 

@@ -16,6 +16,8 @@ public enum PacketClass {
   STUN(DatagramKind.STUN),
   /** Our own path probes and hole-punch packets, see {@link DatagramKind#PROBE}. */
   PROBE(DatagramKind.PROBE),
+  /** A relay frame: from a relay, for the path layer; towards a relay, for the relay's listener. */
+  RELAY(DatagramKind.RELAY),
   /** Anything else: dropped and counted. */
   UNKNOWN;
 

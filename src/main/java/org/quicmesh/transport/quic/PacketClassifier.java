@@ -39,7 +39,11 @@ public final class PacketClassifier {
     }
     // Not QUIC: DatagramKind is the one definition, read in place (the listeners' copy is made once, at dispatch).
     return DatagramKind.of(packet.nioBuffer(start, length))
-        .map(kind -> kind == DatagramKind.STUN ? PacketClass.STUN : PacketClass.PROBE)
+        .map(kind -> switch (kind) {
+          case STUN -> PacketClass.STUN;
+          case PROBE -> PacketClass.PROBE;
+          case RELAY -> PacketClass.RELAY;
+        })
         .orElse(PacketClass.UNKNOWN);
   }
 }

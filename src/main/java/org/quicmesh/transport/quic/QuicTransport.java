@@ -45,6 +45,7 @@ import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.identity.PeerIdentityException;
 import org.quicmesh.transport.InboundHandler;
+import org.quicmesh.transport.PathControl;
 import org.quicmesh.transport.Reply;
 import org.quicmesh.transport.Transport;
 import org.quicmesh.transport.TransportException;
@@ -83,6 +84,8 @@ public final class QuicTransport implements Transport {
   private final TransportCounters counters = new TransportCounters();
   private final Datagrams datagrams = new Datagrams(counters);
   private final ConnectionPool pool = new ConnectionPool(this::dial);
+  private final PathTable pathTable = new PathTable();
+  private final QuicPaths paths = new QuicPaths(pathTable, datagrams, this::closeConnectionsTo);
   private final Set<RpcCall> inFlight = ConcurrentHashMap.newKeySet();
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final CompletableFuture<Channel> bound = new CompletableFuture<>();
@@ -135,7 +138,8 @@ public final class QuicTransport implements Transport {
         .build();
     ChannelHandler clientCodec = transportParameters(new QuicClientCodecBuilder()).sslContext(clientTls).build();
     CodecBridge bridge = new CodecBridge();
-    DatagramDemux demux = new DatagramDemux(bridge, datagrams);
+    DatagramDemux demux = new DatagramDemux(bridge, datagrams, pathTable, counters);
+    PathRouter router = new PathRouter(pathTable);
 
     EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     group = loops;
@@ -149,7 +153,7 @@ public final class QuicTransport implements Transport {
         .handler(new ChannelInitializer<DatagramChannel>() {
           @Override
           protected void initChannel(DatagramChannel ch) {
-            ch.pipeline().addLast(demux, serverCodec, bridge, clientCodec);
+            ch.pipeline().addLast(router, demux, serverCodec, bridge, clientCodec);
           }
         })
         .bind(config.bindAddress());
@@ -203,6 +207,19 @@ public final class QuicTransport implements Transport {
   }
 
   @Override
+  public PathControl paths() {
+    return paths;
+  }
+
+  private void closeConnectionsTo(InetSocketAddress stable) {
+    for (QuicChannel channel : pool.channels()) {
+      if (stable.equals(channel.remoteSocketAddress())) {
+        channel.close();
+      }
+    }
+  }
+
+  @Override
   public CompletionStage<Reply> request(Contact to, Request request, Duration timeout) {
     Objects.requireNonNull(to, "to");
     return send(request, timeout, to.toString(), () -> pool.connect(to));
@@ -218,7 +235,7 @@ public final class QuicTransport implements Transport {
       Supplier<CompletableFuture<PeerConnection>> connection) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(timeout, "timeout");
-    RpcCall call = new RpcCall(request, target, counters);
+    RpcCall call = new RpcCall(request, target, counters, pathTable);
     counters.requestsSent.increment();
     if (state.get() != State.RUNNING || socket == null) {
       call.fail(Kind.CLOSED, "transport is not running", null);
@@ -259,8 +276,12 @@ public final class QuicTransport implements Transport {
     });
   }
 
-  /** Dials {@code address} from our socket and verifies who answered (against {@code expected} if not null). */
-  private CompletableFuture<PeerConnection> dial(InetSocketAddress address, NodeId expected) {
+  /**
+   * Dials {@code contactAddress} from our socket, or the peer's stable address when it has a route, and verifies who
+   * answered (against {@code expected} if not null).
+   */
+  private CompletableFuture<PeerConnection> dial(InetSocketAddress contactAddress, NodeId expected) {
+    InetSocketAddress address = expected == null ? contactAddress : pathTable.dialAddress(expected, contactAddress);
     Channel s = socket;
     if (s == null || state.get() != State.RUNNING) {
       return CompletableFuture.failedFuture(new TransportException(Kind.CLOSED, "transport is not running"));
@@ -399,7 +420,7 @@ public final class QuicTransport implements Transport {
         stream.pipeline().addLast(
             new RpcFrames.FrameReader(counters.bytesReceived::add),
             new RpcFrames.FrameWriter(counters.bytesSent::add),
-            new RpcServerHandler(inbound, counters));
+            new RpcServerHandler(inbound, counters, pathTable));
         // Created with AUTO_READ off like every inbound stream; a request stream is read eagerly.
         stream.config().setAutoRead(true);
         return;
@@ -429,6 +450,13 @@ public final class QuicTransport implements Transport {
           && ctx.channel() instanceof QuicChannel channel) {
         try {
           NodeId peer = QuicTls.peerId(channel);
+          PathTable.Route route = pathTable.byStable(channel.remoteSocketAddress());
+          if (route != null && !route.peer.equals(peer)) {
+            // Someone else came in over a path we opened for this peer (e.g. through its relay session).
+            counters.reject("path-identity-mismatch");
+            channel.close();
+            return;
+          }
           counters.handshakesAccepted.increment();
           pool.adopt(new PeerConnection(peer, channel));
         } catch (PeerIdentityException e) {

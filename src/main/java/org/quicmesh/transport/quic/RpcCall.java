@@ -33,14 +33,17 @@ final class RpcCall {
   private final AtomicBoolean finished = new AtomicBoolean();
   private volatile QuicStreamChannel stream;
   private volatile long startedNanos;
+  /** Replies name the real address of a routed connection's current path, not its stable one. */
+  private final PathTable paths;
   private volatile PeerConnection connection;
   /** Packets the connection had received when the request was written; -1 until known. */
   private volatile long packetsReceivedAtSend = -1;
 
-  RpcCall(Request request, String target, TransportCounters counters) {
+  RpcCall(Request request, String target, TransportCounters counters, PathTable paths) {
     this.request = request;
     this.target = target;
     this.counters = counters;
+    this.paths = paths;
   }
 
   CompletableFuture<Reply> result() {
@@ -154,7 +157,7 @@ final class RpcCall {
       }
       if (message instanceof Response response) {
         Duration rtt = Duration.ofNanos(System.nanoTime() - startedNanos);
-        InetSocketAddress address = (InetSocketAddress) connection.channel().remoteSocketAddress();
+        InetSocketAddress address = paths.real(connection.channel().remoteSocketAddress());
         succeed(new Reply(connection.peer(), address, response, rtt));
       } else {
         fail(Kind.MALFORMED, target + " answered with a request", null);

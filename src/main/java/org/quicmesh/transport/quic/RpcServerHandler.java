@@ -34,11 +34,14 @@ import org.quicmesh.wire.WireFormatException;
 final class RpcServerHandler extends ChannelInboundHandlerAdapter {
   private final InboundHandler handler;
   private final TransportCounters counters;
+  /** The observed address of a routed connection is its current path's, not its stable one. */
+  private final PathTable paths;
   private boolean received;
 
-  RpcServerHandler(InboundHandler handler, TransportCounters counters) {
+  RpcServerHandler(InboundHandler handler, TransportCounters counters, PathTable paths) {
     this.handler = handler;
     this.counters = counters;
+    this.paths = paths;
   }
 
   @Override
@@ -77,7 +80,7 @@ final class RpcServerHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     counters.requestsReceived.increment();
-    InetSocketAddress observed = (InetSocketAddress) stream.parent().remoteSocketAddress();
+    InetSocketAddress observed = paths.real(stream.parent().remoteSocketAddress());
     CompletionStage<Response> answer;
     try {
       answer = handler.onRequest(new InboundRequest(peer, observed, request));

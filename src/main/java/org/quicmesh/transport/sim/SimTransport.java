@@ -16,6 +16,7 @@ import org.quicmesh.identity.NodeId;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.transport.DatagramPlane;
 import org.quicmesh.transport.InboundHandler;
+import org.quicmesh.transport.PathControl;
 import org.quicmesh.transport.InboundRequest;
 import org.quicmesh.transport.Reply;
 import org.quicmesh.transport.Transport;
@@ -44,6 +45,7 @@ public final class SimTransport implements Transport {
   private final LongAdder failed = new LongAdder();
   private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
   private final SimDatagrams datagrams = new SimDatagrams(this);
+  private final SimPaths paths = new SimPaths(datagrams);
 
   SimTransport(SimNetwork network, InetSocketAddress address, Keypair keypair) {
     this.network = network;
@@ -88,7 +90,7 @@ public final class SimTransport implements Transport {
 
   @Override
   public CompletionStage<Reply> request(Contact to, Request request, Duration timeout) {
-    return send(to.socketAddress(), to.id(), request, timeout);
+    return send(paths.target(to.id(), to.socketAddress()), to.id(), request, timeout);
   }
 
   @Override
@@ -179,6 +181,11 @@ public final class SimTransport implements Transport {
   @Override
   public DatagramPlane datagrams() {
     return datagrams;
+  }
+
+  @Override
+  public PathControl paths() {
+    return paths;
   }
 
   SimDatagrams datagramPlane() {
