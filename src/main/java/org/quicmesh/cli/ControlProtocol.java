@@ -17,6 +17,11 @@ import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.quicmesh.connect.ConnectionEvent;
 import org.quicmesh.identity.Key;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.actor.Failures;
@@ -60,7 +65,22 @@ final class ControlProtocol {
     operations.put("unsubscribe", this::unsubscribe);
     operations.put("publish", request -> mesh.publish(topic(request), data(request))
         .thenApply(id -> Json.object().put("id", id.toHex())));
+    operations.put("connect", request -> mesh.connect(nodeId(request, "node")).thenApply(Json::connection));
+    operations.put("send", request -> mesh.send(nodeId(request, "node"), data(request))
+        .thenApply(done -> Json.object()));
+    operations.put("paths", request -> mesh.connections().thenApply(all -> {
+      ObjectNode result = Json.object();
+      ArrayNode paths = result.putArray("paths");
+      all.forEach(info -> paths.add(Json.connection(info)));
+      return result;
+    }));
     operations.put("shutdown", request -> mesh.shutdown().thenApply(done -> Json.object()));
+    // Path changes and received bytes become event lines.
+    mesh.watchConnections(mesh.system().systemActorOf(
+        Behaviors.<ConnectionEvent>receive((ctx, event) -> {
+          emit(Json.connectionEvent(event));
+          return Behaviors.same();
+        }), "control-connection-events-" + System.identityHashCode(this), Props.empty()));
   }
 
   /** Each received message becomes an event line; one stream per subscribed topic. */

@@ -119,6 +119,33 @@ final class Json {
     return node;
   }
 
+  /** {@code {node, path: "direct"|"relayed", remote, rtt_ms, relay?, path_changes}} */
+  static ObjectNode connection(org.quicmesh.connect.ConnectionInfo info) {
+    ObjectNode node = object().put("node", info.peer().toHex()).put("path", info.path())
+        .put("remote", Addresses.format(info.remote()));
+    if (Double.isNaN(info.rttMs())) {
+      node.putNull("rtt_ms");
+    } else {
+      node.put("rtt_ms", Math.round(info.rttMs() * 10) / 10.0);
+    }
+    if (info.relay() != null) {
+      node.put("relay", info.relay().toHex());
+    }
+    return node.put("path_changes", info.pathChanges());
+  }
+
+  /** A connection event line: {@code {"event":"path",...}} or {@code {"event":"data","from","seq","data"}}. */
+  static ObjectNode connectionEvent(org.quicmesh.connect.ConnectionEvent event) {
+    if (event instanceof org.quicmesh.connect.ConnectionEvent.PathChanged changed) {
+      ObjectNode node = object().put("event", "path");
+      node.setAll(connection(changed.connection()));
+      return node;
+    }
+    org.quicmesh.connect.ConnectionEvent.DataReceived data = (org.quicmesh.connect.ConnectionEvent.DataReceived) event;
+    return object().put("event", "data").put("from", data.from().toHex()).put("seq", data.seq())
+        .put("data", java.util.Base64.getEncoder().encodeToString(data.data()));
+  }
+
   static ObjectNode message(ReceivedMessage message) {
     return object().put("event", "message").put("topic", message.topic()).put("from", message.origin().toHex())
         .put("id", message.id().toHex()).put("data", java.util.Base64.getEncoder().encodeToString(message.data()));

@@ -39,6 +39,16 @@ final class NodeCommand implements Callable<Integer> {
           + "a quicmesh node with two --listen addresses, give the full verdict). Default: quicmesh.nat.stun-servers.")
   List<String> stun = new ArrayList<>();
 
+  @Option(names = "--relay",
+      description = "Serve relay sessions: nodes behind NATs hold reservations here and peers reach them through it "
+          + "(quicmesh.nat.relay.enabled).")
+  boolean relay;
+
+  @Option(names = "--relay-server", paramLabel = "HOST:PORT",
+      description = "A relay to hold a reservation with, so peers can reach this node through it when they cannot "
+          + "dial it (repeatable; the best two are kept). Default: quicmesh.nat.relay.servers.")
+  List<String> relayServers = new ArrayList<>();
+
   @Option(names = "--identity", paramLabel = "FILE",
       description = "Ed25519 identity file, created (owner-only) if missing. Default: a fresh identity.")
   Path identity;
@@ -72,6 +82,12 @@ final class NodeCommand implements Callable<Integer> {
     }
     if (!stun.isEmpty()) {
       config = config.withStunServers(stun.stream().map(Addresses::parse).toList());
+    }
+    if (relay) {
+      config = config.withRelay(true);
+    }
+    if (!relayServers.isEmpty()) {
+      config = config.withRelayServers(relayServers.stream().map(Addresses::parse).toList());
     }
     Keypair keypair = config.identityFile().isPresent()
         ? Keypair.loadOrCreate(config.identityFile().get())

@@ -84,6 +84,12 @@ public final class Dht {
   /** Our reachable addresses (listen plus observed) changed; republishes the endpoint record if one was published. */
   public record AddressesChanged(List<InetSocketAddress> addresses) implements Command {}
 
+  /**
+   * The relays we hold reservations with changed ({@code <hex node id>@ip:port} each): our endpoint record is
+   * published again with them, so peers that cannot dial us find a way in.
+   */
+  public record RelaysChanged(List<String> relays) implements Command {}
+
   /** Finds and verifies a node's endpoint record (newest sequence seen wins; forged, expired, replayed refused). */
   public record Resolve(NodeId node, ActorRef<StatusReply<EndpointRecord>> replyTo) implements Command {}
 
@@ -184,6 +190,11 @@ public final class Dht {
         })
         .onMessage(PublishAddress.class, this::onPublishAddress)
         .onMessage(AddressesChanged.class, this::onAddressesChanged)
+        .onMessage(RelaysChanged.class, changed -> {
+          records.relaysChanged(changed.relays());
+          publish(record -> { });
+          return Behaviors.same();
+        })
         .onMessage(Resolve.class, this::onResolve)
         .onMessage(GetPeers.class, this::onGetPeers)
         .onMessage(GetStatus.class, this::onGetStatus)

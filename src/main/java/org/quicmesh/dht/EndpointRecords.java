@@ -40,6 +40,7 @@ final class EndpointRecords {
   };
   private EndpointRecord published;
   private List<InetSocketAddress> addresses;
+  private List<String> relays = List.of();
 
   EndpointRecords(Keypair keypair, List<InetSocketAddress> addresses, Duration ttl, Counters counters) {
     this.keypair = keypair;
@@ -57,7 +58,7 @@ final class EndpointRecords {
   EndpointRecord signNext(long nowMillis) {
     long sequence = Math.max(nowMillis, published == null ? 0 : published.sequence() + 1);
     List<String> formatted = addresses.stream().map(Addresses::format).distinct().limit(MAX_ADDRESSES).toList();
-    published = EndpointRecord.sign(keypair, formatted, List.of(), sequence, nowMillis + ttl.toMillis());
+    published = EndpointRecord.sign(keypair, formatted, relays, sequence, nowMillis + ttl.toMillis());
     counters.increment("records.published");
     return published;
   }
@@ -73,6 +74,12 @@ final class EndpointRecords {
     }
     counters.increment("records.republished_on_change");
     return true;
+  }
+
+  /** Records the relays we hold reservations with (they go into every record signed from now on). */
+  void relaysChanged(List<String> changed) {
+    relays = changed.stream().distinct().limit(EndpointRecord.MAX_RELAYS).toList();
+    counters.increment("records.relays_changed");
   }
 
   /** True once half our published record's lifetime has passed (never before a first publication). */

@@ -88,6 +88,23 @@ public record MeshConfig(
         ConfigValueFactory.fromIterable(servers.stream().map(Addresses::format).toList())));
   }
 
+  /** A copy that serves relay sessions ({@code quicmesh.nat.relay.enabled}). */
+  public MeshConfig withRelay(boolean enabled) {
+    return new MeshConfig(listen, bootstrap, identityFile, requestTimeout,
+        raw.withValue("nat.relay.enabled", ConfigValueFactory.fromAnyRef(enabled)));
+  }
+
+  /** A copy that holds reservations with these relays ({@code quicmesh.nat.relay.servers}). */
+  public MeshConfig withRelayServers(List<InetSocketAddress> relays) {
+    return new MeshConfig(listen, bootstrap, identityFile, requestTimeout, raw.withValue("nat.relay.servers",
+        ConfigValueFactory.fromIterable(relays.stream().map(Addresses::format).toList())));
+  }
+
+  /** The relays to hold reservations with ({@code quicmesh.nat.relay.servers}). */
+  public List<InetSocketAddress> relayServers() {
+    return raw.getStringList("nat.relay.servers").stream().map(Addresses::parse).toList();
+  }
+
   /** The transport subsection, for transport factories. */
   public Config transport() {
     return raw.getConfig("transport");

@@ -1,5 +1,9 @@
 package org.quicmesh.node;
 
+import java.util.List;
+import org.quicmesh.connect.ConnectionEvent;
+import org.quicmesh.connect.ConnectionInfo;
+
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -25,7 +29,7 @@ public final class MeshNode {
   /** Everything a user may send to a node. */
   public sealed interface Command extends NodeGuardian.Message
       permits Ping, GetStatus, FindNode, Put, Get, HoldsValue, PublishAddress, Resolve, Subscribe, Unsubscribe,
-      Publish, WhenTopicReady, Nat, Stop {}
+      Publish, WhenTopicReady, Nat, Connect, SendData, GetConnections, WatchConnections, Stop {}
 
   /** A command answered with a {@link StatusReply}: a node that cannot serve it answers with an error. */
   public interface WithStatusReply<T> {
@@ -91,6 +95,24 @@ public final class MeshNode {
 
   /** Replies when the topic's mesh has reached D_low peers. */
   public record WhenTopicReady(String topic, ActorRef<Done> replyTo) implements Command {}
+
+  /**
+   * Connects to a node known only by its NodeId: directly where the NATs allow it, through one of its relays
+   * otherwise, moving to a direct path in the background. On a peer already connected it answers at once with the
+   * connection's current path.
+   */
+  public record Connect(NodeId peer, ActorRef<StatusReply<ConnectionInfo>> replyTo)
+      implements Command, WithStatusReply<ConnectionInfo> {}
+
+  /** Sends bytes to a node (connecting first if needed); replies once the peer acknowledged all of them. */
+  public record SendData(NodeId peer, byte[] data, ActorRef<StatusReply<Done>> replyTo)
+      implements Command, WithStatusReply<Done> {}
+
+  /** Replies with every connection made by NodeId (or accepted through a relay) and its current path. */
+  public record GetConnections(ActorRef<List<ConnectionInfo>> replyTo) implements Command {}
+
+  /** {@code watcher} is told every path change and every byte a peer sends us from now on. */
+  public record WatchConnections(ActorRef<ConnectionEvent> watcher) implements Command {}
 
   /** Closes every connection and the socket, replies, then stops the node actor. */
   public record Stop(ActorRef<Done> replyTo) implements Command {}

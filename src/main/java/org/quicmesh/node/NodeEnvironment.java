@@ -1,6 +1,7 @@
 package org.quicmesh.node;
 
 import java.time.Clock;
+import java.security.SecureRandom;
 import java.util.Random;
 
 /**
@@ -9,7 +10,11 @@ import java.util.Random;
  * scheduler, which a simulation replaces with virtual time.
  */
 public record NodeEnvironment(Clock clock, Random random) {
+  /**
+   * The real clock, and a {@link SecureRandom}: relay session ids and hole-punch tokens come from it and must not be
+   * guessable (a simulation passes a seeded {@code Random} instead).
+   */
   public static NodeEnvironment system() {
-    return new NodeEnvironment(Clock.systemUTC(), new Random());
+    return new NodeEnvironment(Clock.systemUTC(), new SecureRandom());
   }
 }

@@ -24,6 +24,18 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.quicmesh.connect.ConnectSettings;
+import org.quicmesh.connect.ConnectionManager;
+import org.quicmesh.nat.relay.RelayClient;
+import org.quicmesh.nat.relay.RelayServer;
+import org.quicmesh.nat.relay.RelaySettings;
+import org.quicmesh.wire.AppRequest;
+import org.quicmesh.wire.HolePunchStart;
+import org.quicmesh.wire.RelayClose;
+import org.quicmesh.wire.RelayConnect;
+import org.quicmesh.wire.RelayIncoming;
+import org.quicmesh.wire.RelayReserve;
+import org.quicmesh.wire.Rejected;
 import org.quicmesh.actor.FailureInjection;
 import org.quicmesh.actor.Failures;
 import org.quicmesh.actor.Replies;
@@ -98,7 +110,8 @@ final class NodeGuardian {
 
   /** The guardian's children, by the name they are spawned under. */
   enum Child {
-    DHT("dht"), ENDPOINT("endpoint"), PUBSUB("pubsub"), NAT("nat");
+    DHT("dht"), ENDPOINT("endpoint"), PUBSUB("pubsub"), NAT("nat"), CONNECT("connect"), RELAY("relay"),
+    RELAY_CLIENT("relay-client");
 
     final String actorName;
 
@@ -129,6 +142,9 @@ final class NodeGuardian {
   private volatile ActorRef<Endpoint.Command> endpoint;
   private volatile ActorRef<Dht.Command> dht;
   private volatile ActorRef<GossipRouter.Command> gossip;
+  private volatile ActorRef<ConnectionManager.Command> connections;
+  /** Present on a node started with --relay. */
+  private volatile ActorRef<RelayServer.Command> relay;
   // Read by the endpoint's callback, on the endpoint's thread.
   private volatile ActorRef<NatDetector.Command> nat;
   /** Every node answers STUN on its own port; stateless, so it lives beside the actors, not under them. */
@@ -215,6 +231,10 @@ final class NodeGuardian {
           if (detector != null) {
             detector.tell(new NatDetector.PeerObserved(address));
           }
+          ActorRef<ConnectionManager.Command> manager = connections;
+          if (manager != null) {
+            manager.tell(new ConnectionManager.Observed(List.of(address)));
+          }
         })).narrow();
     gossip = spawnSupervised(Child.PUBSUB,
         GossipRouter.create(PubSubSettings.fromConfig(config.raw().getConfig("pubsub")), transport, keypair, self,
@@ -223,7 +243,32 @@ final class NodeGuardian {
     ActorRef<Endpoint.Command> endpointRef = endpoint;
     nat = spawnSupervised(Child.NAT, NatDetector.create(transport.datagrams(), hostAddresses, natSettings,
         environment.clock(), new java.util.Random(environment.random().nextLong()), java.util.Optional.of(dht),
-        mapped -> endpointRef.tell(new Endpoint.Mapped(mapped)))).narrow();
+        mapped -> {
+          endpointRef.tell(new Endpoint.Mapped(mapped));
+          ActorRef<ConnectionManager.Command> manager = connections;
+          if (manager != null) {
+            manager.tell(new ConnectionManager.Observed(mapped));
+          }
+        })).narrow();
+    connections = spawnSupervised(Child.CONNECT, ConnectionManager.create(transport, self, hostAddresses, dht,
+        ConnectSettings.fromConfig(config.raw().getConfig("connect")), config.requestTimeout(), environment.clock(),
+        environment.random())).narrow();
+    RelaySettings relaySettings = RelaySettings.fromConfig(config.raw().getConfig("nat.relay"));
+    if (relaySettings.enabled()) {
+      relay = spawnSupervised(Child.RELAY, RelayServer.create(transport, self, relaySettings, environment.clock(),
+          environment.random(), config.requestTimeout())).narrow();
+    }
+    List<InetSocketAddress> relayServers = config.relayServers();
+    if (!relayServers.isEmpty() && !relaySettings.enabled()) {
+      ActorRef<Dht.Command> dhtRef = dht;
+      ActorRef<ConnectionManager.Command> manager = connections;
+      spawnSupervised(Child.RELAY_CLIENT, RelayClient.create(transport, self, relayServers,
+          config.raw().getInt("nat.relay.keep"), config.raw().getDuration("nat.relay.renew-every"),
+          config.requestTimeout(), held -> {
+            manager.tell(new ConnectionManager.RelaysHeld(held));
+            dhtRef.tell(new Dht.RelaysChanged(held.stream().map(RelayClient::entry).toList()));
+          }));
+    }
   }
 
   private <T> ActorRef<Object> spawnSupervised(Child child, Behavior<T> behavior) {
@@ -319,6 +364,11 @@ final class NodeGuardian {
             m -> toGossip(new GossipRouter.PublishMessage(m.topic(), m.data(), m.replyTo())))
         .onMessage(MeshNode.WhenTopicReady.class, m -> toGossip(new GossipRouter.WhenReady(m.topic(), m.replyTo())))
         .onMessage(SubscriberDropped.class, m -> toGossip(new GossipRouter.SubscriberDropped(m.topic())))
+        .onMessage(MeshNode.Connect.class, m -> toConnections(new ConnectionManager.Connect(m.peer(), m.replyTo())))
+        .onMessage(MeshNode.SendData.class,
+            m -> toConnections(new ConnectionManager.Send(m.peer(), m.data(), m.replyTo())))
+        .onMessage(MeshNode.GetConnections.class, m -> toConnections(new ConnectionManager.GetConnections(m.replyTo())))
+        .onMessage(MeshNode.WatchConnections.class, m -> toConnections(new ConnectionManager.Watch(m.watcher())))
         .onMessage(MeshNode.Stop.class, stop -> stopping(stop.replyTo()))
         .onMessage(ChildStarted.class, this::onChildStarted)
         .onMessage(ChildStopped.class, this::onChildStopped)
@@ -334,6 +384,11 @@ final class NodeGuardian {
 
   private Behavior<Message> forward(Dht.Command command) {
     dht.tell(command);
+    return Behaviors.same();
+  }
+
+  private Behavior<Message> toConnections(ConnectionManager.Command command) {
+    connections.tell(command);
     return Behaviors.same();
   }
 
@@ -468,7 +523,8 @@ final class NodeGuardian {
       public CompletionStage<Response> onRequest(InboundRequest request) {
         ActorRef<Dht.Command> dhtRef = dht;
         ActorRef<Endpoint.Command> endpointRef = endpoint;
-        if (dhtRef == null || endpointRef == null) {
+        ActorRef<ConnectionManager.Command> connectionsRef = connections;
+        if (dhtRef == null || endpointRef == null || connectionsRef == null) {
           return CompletableFuture.failedFuture(new IllegalStateException("node is still starting"));
         }
         // A visitor (RequestRoutes): a family without a route here does not compile, nor can it take another's route.
@@ -483,7 +539,25 @@ final class NodeGuardian {
           @Override
           public CompletionStage<Response> nat(NatRequest message) {
             CompletableFuture<Response> reply = new CompletableFuture<>();
-            endpointRef.tell(new Endpoint.Inbound(request, reply));
+            if (message instanceof RelayReserve || message instanceof RelayConnect || message instanceof RelayClose) {
+              ActorRef<RelayServer.Command> relayRef = relay;
+              if (relayRef == null) {
+                reply.complete(new Rejected(Rejected.Reason.UNSUPPORTED, "this node is not a relay"));
+              } else {
+                relayRef.tell(new RelayServer.Inbound(request, reply));
+              }
+            } else if (message instanceof RelayIncoming || message instanceof HolePunchStart) {
+              connectionsRef.tell(new ConnectionManager.Inbound(request, reply));
+            } else {
+              endpointRef.tell(new Endpoint.Inbound(request, reply));
+            }
+            return reply;
+          }
+
+          @Override
+          public CompletionStage<Response> app(AppRequest message) {
+            CompletableFuture<Response> reply = new CompletableFuture<>();
+            connectionsRef.tell(new ConnectionManager.Inbound(request, reply));
             return reply;
           }
         });

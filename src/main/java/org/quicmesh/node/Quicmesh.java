@@ -1,6 +1,7 @@
 package org.quicmesh.node;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,6 +9,8 @@ import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
+import org.quicmesh.connect.ConnectionEvent;
+import org.quicmesh.connect.ConnectionInfo;
 import org.quicmesh.pubsub.MessageId;
 import org.quicmesh.pubsub.ReceivedMessage;
 import org.quicmesh.pubsub.StreamSubscriber;
@@ -105,6 +108,29 @@ public final class Quicmesh {
   /** Finds and verifies another node's endpoint record. */
   public CompletionStage<EndpointRecord> resolve(NodeId peer) {
     return askWithStatus(replyTo -> new MeshNode.Resolve(peer, replyTo), lookupTimeout());
+  }
+
+  /**
+   * Connects to a node known only by its NodeId (directly, or through one of its relays and then upgraded to direct
+   * in the background); on a connected peer it completes at once with the current path.
+   */
+  public CompletionStage<ConnectionInfo> connect(NodeId peer) {
+    return askWithStatus(replyTo -> new MeshNode.Connect(peer, replyTo), lookupTimeout().multipliedBy(3));
+  }
+
+  /** Sends bytes to a node, connecting first if needed; completes once the peer acknowledged all of them. */
+  public CompletionStage<Done> send(NodeId peer, byte[] data) {
+    return askWithStatus(replyTo -> new MeshNode.SendData(peer, data, replyTo), lookupTimeout().multipliedBy(4));
+  }
+
+  /** The connections made by NodeId (or accepted through a relay), each with its current path. */
+  public CompletionStage<List<ConnectionInfo>> connections() {
+    return ask(MeshNode.GetConnections::new, askTimeout);
+  }
+
+  /** {@code watcher} is told every path change and every byte a peer sends this node from now on. */
+  public void watchConnections(ActorRef<ConnectionEvent> watcher) {
+    node.tell(new MeshNode.WatchConnections(watcher));
   }
 
   /**

@@ -25,6 +25,10 @@ public final class Limits {
   public static final int MAX_CANDIDATES = 16;
   /** Largest chunk a relay forwards in one message. */
   public static final int MAX_RELAY_PAYLOAD_BYTES = 64 * 1024;
+  /** Longest relay reservation a relay grants at once (clients renew). */
+  public static final long MAX_RELAY_TTL_MILLIS = 24L * 3600 * 1000;
+  /** Largest application payload in one AppData message (larger sends are split). */
+  public static final int MAX_APP_DATA_BYTES = 64 * 1024;
   /** Longest free-text detail in Rejected / HolePunchFailed. */
   public static final int MAX_DETAIL_CHARS = 256;
 

@@ -31,7 +31,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = WhatIsMyAddr.class, name = "WhatIsMyAddr"),
     @JsonSubTypes.Type(value = YourAddr.class, name = "YourAddr"),
     @JsonSubTypes.Type(value = RelayConnect.class, name = "RelayConnect"),
-    @JsonSubTypes.Type(value = RelayAccepted.class, name = "RelayAccepted"),
+    @JsonSubTypes.Type(value = RelayReserve.class, name = "RelayReserve"),
+    @JsonSubTypes.Type(value = RelayReserved.class, name = "RelayReserved"),
+    @JsonSubTypes.Type(value = RelayIncoming.class, name = "RelayIncoming"),
     @JsonSubTypes.Type(value = RelayConnected.class, name = "RelayConnected"),
     @JsonSubTypes.Type(value = RelayForward.class, name = "RelayForward"),
     @JsonSubTypes.Type(value = RelayForwarded.class, name = "RelayForwarded"),
@@ -45,6 +47,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = PathProbe.class, name = "PathProbe"),
     @JsonSubTypes.Type(value = PathReply.class, name = "PathReply"),
     @JsonSubTypes.Type(value = ReachMe.class, name = "ReachMe"),
+    // Application data over a connection
+    @JsonSubTypes.Type(value = AppData.class, name = "AppData"),
     // GossipSub
     @JsonSubTypes.Type(value = Subscribe.class, name = "Subscribe"),
     @JsonSubTypes.Type(value = Unsubscribe.class, name = "Unsubscribe"),

@@ -1,4 +1,4 @@
 package org.quicmesh.wire;
 
-/** Both ends of relay session {@code sessionId} are connected. */
+/** The relay opened a session to the target; {@code sessionId} is our end of it (see transport.RelayFrame). */
 public record RelayConnected(long sessionId) implements NatResponse {}

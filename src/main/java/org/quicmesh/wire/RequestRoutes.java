@@ -13,4 +13,7 @@ public interface RequestRoutes<R> {
 
   /** Address discovery, relaying, hole punching and path probes. */
   R nat(NatRequest request);
+
+  /** Bytes an application sends to a peer over a connection. */
+  R app(AppRequest request);
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +26,8 @@ import org.quicmesh.transport.InboundRequest;
 import org.quicmesh.transport.sim.LatencyModel;
 import org.quicmesh.transport.sim.SimNetwork;
 import org.quicmesh.transport.sim.SimTransport;
+import org.quicmesh.wire.AppData;
+import org.quicmesh.wire.ReachMe;
 import org.quicmesh.wire.Ack;
 import org.quicmesh.wire.Contact;
 import org.quicmesh.wire.Contact.Addresses;
@@ -122,9 +125,15 @@ class MeshNodeSimTest {
     // its own words (the Dht would say "not a DHT request").
     YourAddr yourAddr = assertInstanceOf(YourAddr.class, ask(caller, target, new WhatIsMyAddr(me)));
     assertEquals(Addresses.format(caller.listenAddresses().get(0)), yourAddr.address());
+    Rejected reachMe = assertInstanceOf(Rejected.class, ask(caller, target, new ReachMe(me, List.of())));
+    assertEquals(Rejected.Reason.UNSUPPORTED, reachMe.reason());
+    assertEquals("ReachMe is not served by this node", reachMe.detail());
+    // Relay requests go to the relay server, which a node without --relay does not run.
     Rejected relay = assertInstanceOf(Rejected.class, ask(caller, target, new RelayConnect(me, callerKeys.nodeId())));
     assertEquals(Rejected.Reason.UNSUPPORTED, relay.reason());
-    assertEquals("RelayConnect is not served by this node", relay.detail());
+    assertEquals("this node is not a relay", relay.detail());
+    // Application data goes to the connection manager, which acknowledges it.
+    assertInstanceOf(Ack.class, ask(caller, target, new AppData(me, 1, new byte[] {1, 2, 3})));
     NodeStatus status = status(node);
     assertEquals(1L, status.telemetry().counters().get("requests.in.WhatIsMyAddr"));
     assertEquals(1L, status.telemetry().counters().get("requests.unsupported"));

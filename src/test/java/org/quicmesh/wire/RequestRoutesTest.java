@@ -18,6 +18,11 @@ class RequestRoutesTest {
     public String nat(NatRequest request) {
       return "nat";
     }
+
+    @Override
+    public String app(AppRequest request) {
+      return "app";
+    }
   };
 
   @Test
@@ -32,6 +37,7 @@ class RequestRoutesTest {
         Map.entry("FindNode", "dht"), Map.entry("FindValue", "dht"), Map.entry("Ping", "dht"), Map.entry("Store", "dht"),
         Map.entry("HolePunchRegister", "nat"), Map.entry("HolePunchStart", "nat"), Map.entry("PathProbe", "nat"),
         Map.entry("ReachMe", "nat"), Map.entry("RelayClose", "nat"), Map.entry("RelayConnect", "nat"),
-        Map.entry("RelayForward", "nat"), Map.entry("WhatIsMyAddr", "nat")), routes);
+        Map.entry("RelayForward", "nat"), Map.entry("RelayReserve", "nat"), Map.entry("RelayIncoming", "nat"),
+        Map.entry("WhatIsMyAddr", "nat"), Map.entry("AppData", "app")), routes);
   }
 }

@@ -35,7 +35,7 @@ class WireEncodingPinTest {
     for (Message message : MessageSamples.typical()) {
       sha.update(WireCodec.encode(message));
     }
-    assertEquals("9d2597be194cfdee3e35ec45d5ede99078dce87627534b88ee8e32408ef7cfa3",
+    assertEquals("f6db94d9e1a00965ff55e285295230e337cc5ef4cdaf3428d09488ee45e3c046",
         HexFormat.of().formatHex(sha.digest()));
   }
 }

@@ -31,6 +31,13 @@ public record RelaySettings(
     }
   }
 
+  /** Reads the {@code quicmesh.nat.relay} section. */
+  public static RelaySettings fromConfig(com.typesafe.config.Config c) {
+    return new RelaySettings(c.getBoolean("enabled"), c.getInt("max-reservations"), c.getInt("max-sessions"),
+        c.getDuration("reservation-ttl"), c.getDuration("session-idle"), c.getBytes("session-bytes-per-second"),
+        c.getBytes("total-bytes-per-second"));
+  }
+
   public static RelaySettings defaults() {
     return new RelaySettings(false, 512, 1024, Duration.ofMinutes(10), Duration.ofMinutes(2),
         4L * 1024 * 1024, 64L * 1024 * 1024);

@@ -19,21 +19,42 @@ import org.quicmesh.wire.Contact;
  */
 final class ConnectionPool {
   private final BiFunction<InetSocketAddress, NodeId, CompletableFuture<PeerConnection>> dialer;
+  private final BiFunction<NodeId, InetSocketAddress, InetSocketAddress> dialAddress;
   private final ConcurrentMap<NodeId, PeerConnection> byPeer = new ConcurrentHashMap<>();
   private final Set<PeerConnection> live = ConcurrentHashMap.newKeySet();
   private final ConcurrentMap<Object, CompletableFuture<PeerConnection>> dials = new ConcurrentHashMap<>();
 
-  /** @param dialer dials an address and verifies the peer (expected NodeId, or null to accept any) */
-  ConnectionPool(BiFunction<InetSocketAddress, NodeId, CompletableFuture<PeerConnection>> dialer) {
+  /**
+   * @param dialer dials an address and verifies the peer (expected NodeId, or null to accept any)
+   * @param dialAddress where to dial a peer given its contact address (its stable address when it has a route)
+   */
+  ConnectionPool(BiFunction<InetSocketAddress, NodeId, CompletableFuture<PeerConnection>> dialer,
+      BiFunction<NodeId, InetSocketAddress, InetSocketAddress> dialAddress) {
     this.dialer = dialer;
+    this.dialAddress = dialAddress;
   }
 
+  /**
+   * The connection to a peer: any live one, or for a routed peer (whose dial address differs from its contact's) only
+   * one bound to its route, so that traffic follows the route rather than a plain connection made before it.
+   */
   CompletableFuture<PeerConnection> connect(Contact contact) {
+    InetSocketAddress address = dialAddress.apply(contact.id(), contact.socketAddress());
+    boolean routed = !address.equals(contact.socketAddress());
     PeerConnection existing = byPeer.get(contact.id());
-    if (existing != null && existing.channel().isActive()) {
+    if (existing != null && existing.channel().isActive()
+        && (!routed || address.equals(existing.channel().remoteSocketAddress()))) {
       return CompletableFuture.completedFuture(existing);
     }
-    return dialOnce(contact.id(), contact.socketAddress(), contact.id());
+    if (routed) {
+      for (PeerConnection connection : live) {
+        if (connection.channel().isActive() && address.equals(connection.channel().remoteSocketAddress())) {
+          return CompletableFuture.completedFuture(connection);
+        }
+      }
+    }
+    // Keyed by address too: a dial over a new route must not join a direct dial still pending to the same peer.
+    return dialOnce(List.of(contact.id(), address), address, contact.id());
   }
 
   /** A connection to whoever answers at {@code address} (bootstrap): reuses one already open to that address. */

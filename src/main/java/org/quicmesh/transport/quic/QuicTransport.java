@@ -83,8 +83,8 @@ public final class QuicTransport implements Transport {
   private final StreamAdapters streamAdapters;
   private final TransportCounters counters = new TransportCounters();
   private final Datagrams datagrams = new Datagrams(counters);
-  private final ConnectionPool pool = new ConnectionPool(this::dial);
   private final PathTable pathTable = new PathTable();
+  private final ConnectionPool pool = new ConnectionPool(this::dial, pathTable::dialAddress);
   private final QuicPaths paths = new QuicPaths(pathTable, datagrams, this::closeConnectionsTo);
   private final Set<RpcCall> inFlight = ConcurrentHashMap.newKeySet();
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
@@ -276,12 +276,8 @@ public final class QuicTransport implements Transport {
     });
   }
 
-  /**
-   * Dials {@code contactAddress} from our socket, or the peer's stable address when it has a route, and verifies who
-   * answered (against {@code expected} if not null).
-   */
-  private CompletableFuture<PeerConnection> dial(InetSocketAddress contactAddress, NodeId expected) {
-    InetSocketAddress address = expected == null ? contactAddress : pathTable.dialAddress(expected, contactAddress);
+  /** Dials {@code address} from our socket and verifies who answered (against {@code expected} if not null). */
+  private CompletableFuture<PeerConnection> dial(InetSocketAddress address, NodeId expected) {
     Channel s = socket;
     if (s == null || state.get() != State.RUNNING) {
       return CompletableFuture.failedFuture(new TransportException(Kind.CLOSED, "transport is not running"));

@@ -1,0 +1,36 @@
+package org.quicmesh.connect;
+
+import java.net.InetSocketAddress;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.quicmesh.identity.NodeId;
+import org.quicmesh.transport.Path;
+import org.quicmesh.wire.Contact;
+
+/**
+ * What the {@link ConnectionManager} knows of one connected peer: the contact requests go to, its relay path (if
+ * the connection came through a relay), its direct path (once found), the token both ends check paths with, and the
+ * children working on it. Mutable; owned by the manager.
+ */
+final class Link {
+  final NodeId peer;
+  Contact contact;
+  Path.Relayed relayed;
+  Path.Direct direct;
+  Path current;
+  double rttMs = Double.NaN;
+  byte[] token;
+  boolean initiator;
+  ActorRef<IceAgent.Command> ice;
+  ActorRef<PathProber.Command> prober;
+  int pathChanges;
+
+  Link(NodeId peer) {
+    this.peer = peer;
+  }
+
+  ConnectionInfo info() {
+    InetSocketAddress remote = current != null ? current.via() : contact.socketAddress();
+    String kind = current != null ? current.kind() : "direct";
+    return new ConnectionInfo(peer, kind, remote, rttMs, relayed == null ? null : relayed.relay(), pathChanges);
+  }
+}
