@@ -311,9 +311,12 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     announce(link);
   }
 
+  /** The side that connected tries again, backing off (a pair of NATs that never punch costs little). */
   private void retryUpgradeLater(Link link) {
     if (link.initiator) {
-      timers.startSingleTimer(link.peer, new Upgrade(link.peer), settings.upgradeRetry());
+      Duration wait = settings.upgradeRetry().multipliedBy(1L << Math.min(10, link.failedUpgrades++));
+      timers.startSingleTimer(link.peer, new Upgrade(link.peer),
+          wait.compareTo(settings.upgradeRetryMax()) > 0 ? settings.upgradeRetryMax() : wait);
     }
   }
 
@@ -364,6 +367,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
       holePunchStart(request, start, inbound.reply());
     } else if (request.message() instanceof AppData data) {
       counters.increment("data.received");
+      knowAccepted(request);
       watchers.forEach(w -> w.tell(new ConnectionEvent.DataReceived(request.peer(), data.seq(), data.data())));
       inbound.reply().complete(new Ack());
     } else {
@@ -371,6 +375,20 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
           request.message().getClass().getSimpleName() + " is not served here"));
     }
     return this;
+  }
+
+  /**
+   * A peer that reached us over a plain connection becomes a link (its bytes can be answered, and {@code connect}
+   * names its path at once); the transport reuses the connection it came in on.
+   */
+  private void knowAccepted(InboundRequest request) {
+    if (!links.containsKey(request.peer()) && transport.paths().route(request.peer()).isEmpty()) {
+      Link link = new Link(request.peer());
+      link.contact = Contact.of(request.peer(), request.observedAddress());
+      link.current = new Path.Direct(request.observedAddress());
+      links.put(request.peer(), link);
+      announce(link);
+    }
   }
 
   private Response relayIncoming(InboundRequest request, RelayIncoming incoming) {

@@ -23,6 +23,7 @@ final class Link {
   ActorRef<IceAgent.Command> ice;
   ActorRef<PathProber.Command> prober;
   int pathChanges;
+  int failedUpgrades;
 
   Link(NodeId peer) {
     this.peer = peer;

@@ -101,12 +101,20 @@ final class DatagramDemux extends ChannelInboundHandlerAdapter {
       ByteBuf inner = content.retainedSlice(content.readerIndex() + RelayFrame.HEADER_BYTES,
           content.readableBytes() - RelayFrame.HEADER_BYTES);
       PacketClass innerClass = PacketClassifier.classify(inner);
-      if (innerClass != PacketClass.QUIC_SERVER && innerClass != PacketClass.QUIC_CLIENT) {
-        inner.release();
-        counters.reject("relay-not-quic");
+      if (innerClass == PacketClass.QUIC_SERVER || innerClass == PacketClass.QUIC_CLIENT) {
+        toCodec(ctx, innerClass, new DatagramPacket(inner, packet.recipient(), route.stable));
         return;
       }
-      toCodec(ctx, innerClass, new DatagramPacket(inner, packet.recipient(), route.stable));
+      try {
+        if (innerClass == PacketClass.PROBE) {
+          // A path probe sent over the relay path: it reaches the probe listeners as from the relay.
+          datagrams.dispatch(innerClass, inner, packet.sender(), packet.recipient());
+        } else {
+          counters.reject("relay-unexpected-payload");
+        }
+      } finally {
+        inner.release();
+      }
     } finally {
       packet.release();
     }
