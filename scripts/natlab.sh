@@ -1,24 +1,30 @@
 #!/usr/bin/env bash
 # A NAT lab in network namespaces (root, iproute2, iptables, ipset): an "internet" bridge on 203.0.113.0/24, two public
 # hosts (pub: 203.0.113.10 and .11, pub2: 203.0.113.12 and .13), and for each NAT behaviour a router and a host behind
-# it. Only documentation address ranges are used; nothing leaves the namespaces. Recipes and their traps:
-# ../shared/DESIGN.md §5 (each checked with coturn's RFC 5780 tool).
+# it (h-TYPE behind r-TYPE on 198.51.100.0/24). `up LAB 2` adds a second router of each behaviour with its own host
+# (h2-TYPE behind r2-TYPE on 192.0.2.0/24), so that two hosts behind separate NATs of the same kind can meet. Only
+# documentation address ranges are used; nothing leaves the namespaces. Recipes and their traps: ../shared/DESIGN.md
+# §5 (each checked with coturn's RFC 5780 tool).
 #
-#   natlab.sh up LAB        build the lab; namespaces are named LAB-<node>
+#   natlab.sh up LAB [SETS] build the lab (SETS 1 or 2 routers of each kind); namespaces are named LAB-<node>
 #   natlab.sh down LAB      delete every namespace and set of the lab (safe to repeat)
 #   natlab.sh nodes         the node names, one per line: pub pub2 h-none h-full h-restricted h-port h-symmetric
 #   natlab.sh addr LAB NODE the node's first IP (for a host behind a NAT: its private address)
 #   natlab.sh public LAB NODE the address the internet sees a NAT host at (its router's WAN IP)
+#   natlab.sh wan LAB NODE  the WAN IP of the router a NAT host sits behind
 #
 # LAB must be short (at most 6 characters): interface names are limited to 15.
 set -euo pipefail
 
 TYPES=(none full restricted port symmetric)
 
-wan_ip() { echo "203.0.113.$((20 + $1))"; }
-lan_net() { echo "198.51.100.$((16 * $1))/28"; }
-router_lan_ip() { echo "198.51.100.$((16 * $1 + 1))"; }
-host_ip() { echo "198.51.100.$((16 * $1 + 2))"; }
+# Set 1 (r-TYPE, h-TYPE) and set 2 (r2-TYPE, h2-TYPE) differ in WAN addresses and LAN ranges.
+wan_ip() { echo "203.0.113.$((20 * ${2:-1} + $1))"; }
+lan_prefix() { if [ "${2:-1}" = 1 ]; then echo 198.51.100; else echo 192.0.2; fi; }
+lan_net() { echo "$(lan_prefix "$1" "${2:-1}").$((16 * $1))/28"; }
+router_lan_ip() { echo "$(lan_prefix "$1" "${2:-1}").$((16 * $1 + 1))"; }
+host_ip() { echo "$(lan_prefix "$1" "${2:-1}").$((16 * $1 + 2))"; }
+set_suffix() { if [ "${1:-1}" = 1 ]; then echo ""; else echo "$1"; fi; }
 
 index_of() {
   local i
@@ -56,14 +62,16 @@ public_host() { # name, ip1, ip2, bridge port
   ns "$1" ip addr add "$3/24" dev eth0
 }
 
-router() { # type
-  local type="$1" k; k=$(index_of "$type")
-  local r="r-$type" h="h-$type" wan lan host
-  wan=$(wan_ip "$k"); lan=$(router_lan_ip "$k"); host=$(host_ip "$k")
+router() { # type [set]
+  local type="$1" set="${2:-1}" k; k=$(index_of "$type")
+  local sfx; sfx=$(set_suffix "$set")
+  local r="r$sfx-$type" h="h$sfx-$type" wan lan host port
+  wan=$(wan_ip "$k" "$set"); lan=$(router_lan_ip "$k" "$set"); host=$(host_ip "$k" "$set")
+  if [ "$set" = 1 ]; then port="p$k"; else port="q$k"; fi
   add_ns "$r"
   add_ns "$h"
-  link "$r" wan inet "p$k"
-  ns inet ip link set "p$k" master br0
+  link "$r" wan inet "$port"
+  ns inet ip link set "$port" master br0
   ns "$r" ip addr add "$wan/24" dev wan
   link "$r" lan "$h" eth0
   ns "$r" ip addr add "$lan/28" dev lan
@@ -72,7 +80,7 @@ router() { # type
   ns "$r" sysctl -qw net.ipv4.ip_forward=1
   case "$type" in
     none)
-      for p in pub pub2; do ns "$p" ip route add "$(lan_net "$k")" via "$wan"; done
+      for p in pub pub2; do ns "$p" ip route add "$(lan_net "$k" "$set")" via "$wan"; done
       ;;
     full)
       ns "$r" iptables -t nat -A POSTROUTING -o wan -j SNAT --to-source "$wan"
@@ -107,7 +115,23 @@ up() {
   ns inet ip link set br0 up
   public_host pub 203.0.113.10 203.0.113.11 pa
   public_host pub2 203.0.113.12 203.0.113.13 pb
-  for t in "${TYPES[@]}"; do router "$t"; done
+  for t in "${TYPES[@]}"; do router "$t" 1; done
+  local sets=1 s t k
+  if [ "${SETS:-1}" = 2 ]; then
+    for t in "${TYPES[@]}"; do router "$t" 2; done
+    sets=2
+  fi
+  # Every router reaches the LANs behind the plain (no NAT) routers, so hosts behind NATs can meet their hosts.
+  k=$(index_of none)
+  for s in $(seq 1 "$sets"); do
+    for t in "${TYPES[@]}"; do
+      for other in $(seq 1 "$sets"); do
+        if [ "$t" != none ] || [ "$other" != "$s" ]; then
+          ns "r$(set_suffix "$s")-$t" ip route add "$(lan_net "$k" "$other")" via "$(wan_ip "$k" "$other")"
+        fi
+      done
+    done
+  done
 }
 
 down() {
@@ -119,7 +143,7 @@ down() {
 }
 
 case "${1:-}" in
-  up) LAB="$2"; up ;;
+  up) LAB="$2"; SETS="${3:-1}"; up ;;
   down) LAB="$2"; down ;;
   nodes) echo pub; echo pub2; for t in "${TYPES[@]}"; do echo "h-$t"; done ;;
   addr)
@@ -127,15 +151,24 @@ case "${1:-}" in
     case "$3" in
       pub) echo 203.0.113.10 ;;
       pub2) echo 203.0.113.12 ;;
-      h-*) host_ip "$(index_of "${3#h-}")" ;;
+      h-*) host_ip "$(index_of "${3#h-}")" 1 ;;
+      h2-*) host_ip "$(index_of "${3#h2-}")" 2 ;;
       *) echo "unknown node: $3" >&2; exit 2 ;;
     esac ;;
   public)
     LAB="$2"
     case "$3" in
-      h-none) host_ip 1 ;;
-      h-*) wan_ip "$(index_of "${3#h-}")" ;;
+      h-none) host_ip 1 1 ;;
+      h2-none) host_ip 1 2 ;;
+      h-*|h2-*) "$0" wan "$2" "$3" ;;
       *) "$0" addr "$2" "$3" ;;
+    esac ;;
+  wan)
+    LAB="$2"
+    case "$3" in
+      h-*) wan_ip "$(index_of "${3#h-}")" 1 ;;
+      h2-*) wan_ip "$(index_of "${3#h2-}")" 2 ;;
+      *) echo "not a NAT host: $3" >&2; exit 2 ;;
     esac ;;
   *) sed -n '2,13p' "$0"; exit 2 ;;
 esac

@@ -95,8 +95,8 @@ final class NodeCommand implements Callable<Integer> {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "quicmesh");
     try {
       Quicmesh mesh = Quicmesh.start(system, "node", config, keypair, Transports.quic(), NodeEnvironment.system())
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
-      NodeStatus status = mesh.status().toCompletableFuture().get(10, TimeUnit.SECONDS);
+          .toCompletableFuture().get(90, TimeUnit.SECONDS);
+      NodeStatus status = mesh.status().toCompletableFuture().get(30, TimeUnit.SECONDS);
       ControlProtocol protocol = new ControlProtocol(mesh, System.out);
       protocol.emit(ready(status));
       if (control.equals("stdio")) {

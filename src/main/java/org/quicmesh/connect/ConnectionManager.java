@@ -179,6 +179,10 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
           probes.cancel();
           return this;
         })
+        .onSignal(org.apache.pekko.actor.typed.PreRestart.class, restart -> {
+          probes.cancel(); // the restarted manager listens afresh
+          return this;
+        })
         .build();
   }
 

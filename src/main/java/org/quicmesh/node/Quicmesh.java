@@ -33,6 +33,7 @@ import org.quicmesh.nat.NatClassification;
  */
 public final class Quicmesh {
   private static final AtomicLong SUBSCRIBERS = new AtomicLong();
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
   private final ActorSystem<?> system;
   private final ActorRef<MeshNode.Command> node;
@@ -53,7 +54,8 @@ public final class Quicmesh {
     ActorRef<MeshNode.Command> node = system.systemActorOf(
         MeshNode.create(config, keypair, transports, environment), name, Props.empty());
     Quicmesh mesh = new Quicmesh(system, node, config.requestTimeout().multipliedBy(2).plusSeconds(1));
-    return mesh.status().thenApply(status -> mesh);
+    // The first answer waits for the socket and the native QUIC library: allow a slow (busy) machine a minute.
+    return mesh.<NodeStatus>askWithStatus(MeshNode.GetStatus::new, STARTUP_TIMEOUT).thenApply(status -> mesh);
   }
 
   /** The actor system the node runs in (to run the streams this facade returns). */

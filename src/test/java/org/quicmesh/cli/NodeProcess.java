@@ -24,13 +24,27 @@ public final class NodeProcess implements AutoCloseable {
 
   /** A node run inside network namespace {@code namespace} (NAT lab tests; needs root). */
   public static NodeProcess inNamespace(String namespace, String... args) throws IOException {
-    return new NodeProcess(List.of("ip", "netns", "exec", namespace), args);
+    return new NodeProcess(List.of("ip", "netns", "exec", namespace), List.of(), args);
+  }
+
+  /**
+   * A node run inside network namespace {@code namespace} with extra JVM options (labs that run many node processes
+   * at once keep each one small: e.g. the serial collector and the C1 compiler only).
+   */
+  public static NodeProcess inNamespace(String namespace, List<String> jvmOptions, String... args)
+      throws IOException {
+    return new NodeProcess(List.of("ip", "netns", "exec", namespace), jvmOptions, args);
   }
 
   private NodeProcess(List<String> prefix, String... args) throws IOException {
+    this(prefix, List.of(), args);
+  }
+
+  private NodeProcess(List<String> prefix, List<String> jvmOptions, String... args) throws IOException {
     List<String> command = new ArrayList<>(prefix);
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(jvmOptions);
     command.addAll(List.of(
-        ProcessHandle.current().info().command().orElse("java"),
         "-cp", System.getProperty("java.class.path"),
         "-Dio.netty.leakDetection.level=paranoid",
         "org.quicmesh.cli.Main", "node"));
@@ -63,9 +77,14 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public JsonNode next() throws InterruptedException {
-    JsonNode line = lines.poll(60, TimeUnit.SECONDS);
+    return next(60);
+  }
+
+  /** The next line, waiting at most {@code seconds}. */
+  public JsonNode next(int seconds) throws InterruptedException {
+    JsonNode line = lines.poll(seconds, TimeUnit.SECONDS);
     if (line == null) {
-      throw new AssertionError("no output from the node within 60 s");
+      throw new AssertionError("no output from the node within " + seconds + " s");
     }
     return line;
   }
@@ -91,7 +110,7 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
-  void send(String raw) {
+  public void send(String raw) {
     stdin.println(raw);
   }
 

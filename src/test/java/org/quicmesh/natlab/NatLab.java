@@ -45,10 +45,23 @@ public final class NatLab implements AutoCloseable {
 
   /** Builds a fresh lab with a unique name (about 7 s). */
   public static NatLab up() throws IOException, InterruptedException {
+    return up(1);
+  }
+
+  /**
+   * Builds a fresh lab with {@code sets} routers of each behaviour (2 adds h2-TYPE behind r2-TYPE, so two hosts
+   * behind separate NATs of the same kind can meet).
+   */
+  public static NatLab up(int sets) throws IOException, InterruptedException {
     NatLab lab = new NatLab("q" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36));
     Runtime.getRuntime().addShutdownHook(new Thread(lab::close)); // a killed test run leaves nothing behind
-    lab.script("up", lab.name);
+    lab.script("up", lab.name, Integer.toString(sets));
     return lab;
+  }
+
+  /** The WAN IP of the router a NAT host sits behind. */
+  public String wan(String host) throws IOException, InterruptedException {
+    return script("wan", name, host);
   }
 
   /** The network namespace of a lab node ({@code pub}, {@code pub2}, {@code h-port}, ...). */

@@ -121,6 +121,10 @@ public final class RelayServer extends AbstractBehavior<RelayServer.Command> {
           forwarder.close();
           return this;
         })
+        .onSignal(org.apache.pekko.actor.typed.PreRestart.class, restart -> {
+          forwarder.close(); // the restarted relay installs a fresh one
+          return this;
+        })
         .build();
   }
 
