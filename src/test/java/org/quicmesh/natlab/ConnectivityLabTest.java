@@ -113,28 +113,30 @@ class ConnectivityLabTest {
   /**
    * A pair that could punch starts relayed because a firewall drops everything between their routers; once the rule
    * is lifted the same connection moves to direct while bytes flow, and when the direct path is cut again it falls
-   * back to the relay, the bytes still arriving complete and in order. (A pair the matrix does not use: h2 dials h.)
+   * back to the relay, the bytes still arriving complete and in order. (A pair the matrix does not use: two hosts
+   * of the first set.)
    */
   @Test
   void aRelayedConnectionMovesToDirectWhenAllowedAndBackToTheRelayWhenTheDirectPathIsCut() throws Exception {
-    LabNode a = hosts.get("h2-port");
-    LabNode b = hosts.get("h-port");
-    String[] block = {"FORWARD", "-d", lab.wan("h-port"), "-j", "DROP"};
-    String[] blockBack = {"FORWARD", "-s", lab.wan("h-port"), "-j", "DROP"};
-    firewall("r2-port", "-I", block, blockBack);
+    LabNode a = hosts.get("h-port");
+    LabNode b = hosts.get("h-restricted");
+    String bWan = lab.wan("h-restricted");
+    String[] block = {"FORWARD", "-d", bWan, "-j", "DROP"};
+    String[] blockBack = {"FORWARD", "-s", bWan, "-j", "DROP"};
+    firewall("r-port", "-I", block, blockBack);
     JsonNode first = a.call("connect", "node", b.id).get(120, TimeUnit.SECONDS);
     assertEquals("relayed", first.get("path").asText(), first.toString());
     Thread.sleep(6_000); // the first hole-punching attempt fails behind the firewall
     assertEquals("relayed", a.call("connect", "node", b.id).get(30, TimeUnit.SECONDS).get("path").asText());
 
-    firewall("r2-port", "-D", block, blockBack);
+    firewall("r-port", "-D", block, blockBack);
     ByteStream upgrade = ByteStream.start(a, b, "upgrade");
     JsonNode direct = awaitPath(a, b, "direct");
-    assertEquals(lab.wan("h-port") + ":4000", direct.get("remote").asText(), direct.toString());
+    assertEquals(bWan + ":4000", direct.get("remote").asText(), direct.toString());
     upgrade.finish();
 
     ByteStream fallback = ByteStream.start(a, b, "fallback");
-    firewall("r2-port", "-I", block, blockBack);
+    firewall("r-port", "-I", block, blockBack);
     long cut = System.nanoTime();
     awaitPathChange(a, b, "relayed", 20);
     long fallbackMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cut);
