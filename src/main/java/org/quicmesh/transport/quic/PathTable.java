@@ -34,11 +34,16 @@ final class PathTable {
   private final ConcurrentMap<ConnectionId, Route> byConnectionId = new ConcurrentHashMap<>();
   private final ConcurrentMap<SessionKey, Route> bySession = new ConcurrentHashMap<>();
 
-  /** One routed peer. */
+  /**
+   * One routed peer: the path we send over now, and the last relay session it had. Frames of that session keep being
+   * accepted while we send direct: the peer switches on its own and may still send through the relay (and its
+   * prober checks the relay path).
+   */
   static final class Route {
     final NodeId peer;
     final InetSocketAddress stable;
     volatile Path path;
+    volatile Path.Relayed relay;
     final Set<ConnectionId> connectionIds = ConcurrentHashMap.newKeySet();
 
     Route(NodeId peer, InetSocketAddress stable, Path path) {
@@ -64,12 +69,13 @@ final class PathTable {
       byStable.put(fresh.stable, fresh);
       return fresh;
     });
-    Path old = route.path;
     route.path = path;
-    if (old instanceof Path.Relayed relayed && !old.equals(path)) {
-      bySession.remove(new SessionKey(relayed.relayAddress(), relayed.session()), route);
-    }
     if (path instanceof Path.Relayed relayed) {
+      Path.Relayed old = route.relay;
+      if (old != null && !old.equals(relayed)) {
+        bySession.remove(new SessionKey(old.relayAddress(), old.session()), route);
+      }
+      route.relay = relayed;
       bySession.put(new SessionKey(relayed.relayAddress(), relayed.session()), route);
     }
     return route;
@@ -92,7 +98,8 @@ final class PathTable {
     }
     byStable.remove(route.stable, route);
     route.connectionIds.forEach(id -> byConnectionId.remove(id, route));
-    if (route.path instanceof Path.Relayed relayed) {
+    Path.Relayed relayed = route.relay;
+    if (relayed != null) {
       bySession.remove(new SessionKey(relayed.relayAddress(), relayed.session()), route);
     }
     return route.stable;

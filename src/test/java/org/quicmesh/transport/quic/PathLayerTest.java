@@ -74,13 +74,13 @@ class PathLayerTest {
       int chunks = 600;
       AtomicLong received = new AtomicLong();
       CompletionStage<Done> sent = Source.range(0, chunks - 1)
-          .map(i -> (Message) new RelayForward(a.contact(), i, chunk(i)))
+          .map(i -> (Message) new RelayForward(a.contact(), i, TestNode.patterned(i, CHUNK)))
           .runWith(a.transport.streamTo(b.contact()), Materializer.matFromSystem(system));
-      CompletionStage<Done> delivered = awaitStream(b).runForeach(m -> {
+      CompletionStage<Done> delivered = b.firstStream().runForeach(m -> {
         RelayForward chunk = (RelayForward) m;
         long expected = received.getAndIncrement();
         assertEquals(expected, chunk.sessionId(), "in order");
-        assertArrayEquals(chunk((int) expected), chunk.payload());
+        assertArrayEquals(TestNode.patterned((int) expected, CHUNK), chunk.payload());
       }, Materializer.matFromSystem(system));
 
       awaitAtLeast(received, chunks / 3);
@@ -103,6 +103,29 @@ class PathLayerTest {
       assertTrue(forwarder.packetsForwarded() > atSwitch, "back on the relay at the end");
       System.out.printf("path layer: %d packets relayed before the switch, %d in all; dropped %s%n",
           atSwitch, forwarder.packetsForwarded(), forwarder.dropped());
+    }
+  }
+
+  @Test
+  void theTwoEndsMayUseDifferentPathsOneSendingDirectWhileTheOtherStillRelays() throws Exception {
+    try (TestNode a = new TestNode(); TestNode b = new TestNode(); TestNode relay = new TestNode();
+        RelayForwarder forwarder = new RelayForwarder(relay.transport.datagrams(), Clock.systemUTC(),
+            RelaySettings.defaults().withEnabled(true))) {
+      forwarder.open(SESSION_A, a.address(), SESSION_B, b.address());
+      a.transport.paths().route(b.id(), new Path.Relayed(relay.id(), relay.address(), SESSION_A));
+      b.transport.paths().route(a.id(), new Path.Relayed(relay.id(), relay.address(), SESSION_B));
+      TestNode.await(a.transport.request(b.contact(), a.ping(), TestNode.WAIT));
+
+      a.transport.paths().route(b.id(), new Path.Direct(b.address()));
+      long relayedBefore = forwarder.packetsForwarded();
+      for (int i = 0; i < 20; i++) {
+        assertInstanceOf(Ack.class, TestNode.await(a.transport.request(b.contact(), a.ping(), TestNode.WAIT))
+            .response(), "requests go direct, answers come back through the relay");
+      }
+      assertTrue(forwarder.packetsForwarded() > relayedBefore, "b still answered through the relay");
+      assertEquals(0, a.transport.stats().rejected().getOrDefault("relay-unknown-session", 0L),
+          "a still takes the frames of the session it no longer sends on");
+      assertEquals(1, a.transport.handshakesDialed());
     }
   }
 
@@ -130,21 +153,7 @@ class PathLayerTest {
     }
   }
 
-  private static byte[] chunk(int index) {
-    byte[] bytes = new byte[CHUNK];
-    Arrays.fill(bytes, (byte) index);
-    bytes[0] = (byte) (index >> 8);
-    return bytes;
-  }
 
-  private static Source<Message, ?> awaitStream(TestNode node) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (node.streams.isEmpty()) {
-      assertTrue(System.nanoTime() < deadline, "no inbound stream within 10 s");
-      Thread.sleep(10);
-    }
-    return node.streams.get(0);
-  }
 
   private static void awaitAtLeast(AtomicLong counter, long target) throws InterruptedException {
     awaitCount(counter::get, target);

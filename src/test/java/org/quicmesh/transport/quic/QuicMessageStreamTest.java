@@ -58,11 +58,11 @@ class QuicMessageStreamTest {
       CompletionStage<Done> sent = Source.range(0, MESSAGES - 1)
           .map(i -> {
             pulled.incrementAndGet();
-            return (Message) new RelayForward(a.contact(), i, payload(i));
+            return (Message) new RelayForward(a.contact(), i, TestNode.patterned(i, PAYLOAD));
           })
           .runWith(a.transport.streamTo(b.contact()), materializer);
 
-      Source<Message, ?> inbound = awaitStream(b);
+      Source<Message, ?> inbound = b.firstStream();
       CompletableFuture<Done> gate = new CompletableFuture<>();
       AtomicLong next = new AtomicLong();
       CompletionStage<Done> received = inbound
@@ -71,7 +71,7 @@ class QuicMessageStreamTest {
             RelayForward chunk = (RelayForward) m;
             long expected = next.getAndIncrement();
             assertEquals(expected, chunk.sessionId(), "in order");
-            assertArrayEquals(payload((int) expected), chunk.payload());
+            assertArrayEquals(TestNode.patterned((int) expected, PAYLOAD), chunk.payload());
           }, materializer);
 
       long stalledAt = awaitStable(pulled);
@@ -114,21 +114,7 @@ class QuicMessageStreamTest {
     }
   }
 
-  private static byte[] payload(int index) {
-    byte[] payload = new byte[PAYLOAD];
-    Arrays.fill(payload, (byte) index);
-    payload[0] = (byte) (index >> 8);
-    return payload;
-  }
 
-  private static Source<Message, ?> awaitStream(TestNode node) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (node.streams.isEmpty()) {
-      assertTrue(System.nanoTime() < deadline, "no inbound stream within 10 s");
-      Thread.sleep(20);
-    }
-    return node.streams.get(0);
-  }
 
   /** Waits until the counter has not moved for a second; returns its value. */
   private static long awaitStable(AtomicLong counter) throws InterruptedException {

@@ -92,6 +92,26 @@ final class TestNode implements AutoCloseable {
     throw new AssertionError("stage succeeded but should have failed");
   }
 
+  /** The first message stream a peer opened to this node, waiting up to 10 s for it. */
+  Source<Message, NotUsed> firstStream() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (streams.isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no inbound stream within 10 s");
+      }
+      Thread.sleep(10);
+    }
+    return streams.get(0);
+  }
+
+  /** {@code size} bytes that tell chunk {@code index} from every other (for checking order and integrity). */
+  static byte[] patterned(int index, int size) {
+    byte[] bytes = new byte[size];
+    java.util.Arrays.fill(bytes, (byte) index);
+    bytes[0] = (byte) (index >> 8);
+    return bytes;
+  }
+
   @Override
   public void close() {
     await(transport.shutdown());
