@@ -33,8 +33,9 @@ import org.quicmesh.wire.Message;
  * path changes: a message that does not get across (lost, dropped by a NAT or a relay, or its path dead) is sent
  * again over the then-current route after a retransmission timeout that doubles each time, and the receiver takes
  * messages strictly in order, holding one that overtook its predecessors on a faster path. Only a message stuck for
- * {@link #STALL_LIMIT} (the QUIC idle timeout) breaks the stream. To a peer without a route the link works as it
- * always has: an unreachable peer breaks the stream at once.
+ * {@link #STALL_LIMIT} (the QUIC idle timeout) breaks the stream, and so does forgetting the route (the QUIC transport
+ * closes the connections bound to it). To a peer without a route the link works as it always has: an unreachable peer
+ * breaks the stream at once; once the peer gets a route, the link moves onto it.
  *
  * <p>Callbacks on Pekko's stages always run through the simulation's executor ({@code *Async(.., executor)}): Pekko's
  * Java stages are Scala futures whose plain callbacks run on fresh threads, which would let virtual time move on
@@ -75,8 +76,8 @@ final class SimLink {
   private boolean failed;
   /** Whether a delivery of the head is scheduled or its offer to the receiver is outstanding. */
   private boolean pumping;
-  /** Set once a message went to a routed peer: from then on the link retransmits rather than breaks. */
-  private boolean routed;
+  /** The route of the peer once a message went over it: from then on the link retransmits rather than breaks. */
+  private SimPaths.Route route;
 
   private SimLink(SimTransport sender, Contact to) {
     this.sender = sender;
@@ -102,12 +103,18 @@ final class SimLink {
 
   private synchronized CompletionStage<Done> send(Message message) {
     SimNetwork network = sender.network();
-    Path route = failed ? null : sender.routeTable().current(to.id());
-    if (!failed && (route != null || routed)) {
-      routed = true;
+    SimPaths.Route bound = failed ? null : sender.routeTable().bound(to.id());
+    if (route == null && bound != null) {
+      route = bound; // the peer got a route: the stream moves onto it
+    }
+    if (!failed && route != null) {
+      if (bound != route) {
+        failAll(forgotten());
+        return CompletableFuture.failedFuture(forgotten());
+      }
       InFlight entry = new InFlight(message, network.clock().instant());
       inFlight.addLast(entry);
-      transmit(entry, route);
+      transmit(entry, route.path());
       return entry.accepted;
     }
     SimNetwork.Delivery delivery = failed ? null : network.route(sender, to.socketAddress(), false);
@@ -127,7 +134,11 @@ final class SimLink {
     return entry.accepted;
   }
 
-  /** Sends one copy of a routed message over {@code route} (or to the contact's address if there is none now). */
+  private TransportException forgotten() {
+    return new TransportException(Kind.UNREACHABLE, "the route to " + to.id() + " was forgotten: stream closed");
+  }
+
+  /** Sends one copy of a routed message over {@code route}. */
   private void transmit(InFlight entry, Path route) {
     SimNetwork network = sender.network();
     entry.transmissions++;
@@ -138,7 +149,7 @@ final class SimLink {
       travel = network.oneWay(sender.address(), relayed.relayAddress())
           .plus(network.oneWay(relayed.relayAddress(), to.socketAddress()));
     } else {
-      InetSocketAddress target = route == null ? to.socketAddress() : route.via();
+      InetSocketAddress target = route.via();
       SimNetwork.Delivery delivery = network.route(sender, target, false);
       travel = network.oneWay(sender.address(), target);
       if (delivery != null) {
@@ -169,7 +180,11 @@ final class SimLink {
       failAll(new TransportException(Kind.UNREACHABLE, "no path to " + to + " for " + STALL_LIMIT.toSeconds() + " s"));
       return;
     }
-    transmit(entry, sender.routeTable().current(to.id()));
+    if (sender.routeTable().bound(to.id()) != route) {
+      failAll(forgotten());
+      return;
+    }
+    transmit(entry, route.path());
   }
 
   /** A copy of a routed message reached {@code host}, coming from {@code observed} (the peer's side, or a relay). */

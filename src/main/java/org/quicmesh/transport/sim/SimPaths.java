@@ -18,9 +18,25 @@ import org.quicmesh.transport.PathControl;
  * (relay address, session), as the QUIC transport's path table does.
  */
 final class SimPaths implements PathControl {
+  /**
+   * One routed peer: its current path, which changes while the route lives. Streams hold on to the route they were
+   * sent over; when it is forgotten they break, as the QUIC transport closes the connections bound to a route.
+   */
+  static final class Route {
+    private volatile Path path;
+
+    private Route(Path path) {
+      this.path = path;
+    }
+
+    Path path() {
+      return path;
+    }
+  }
+
   private record SessionKey(InetSocketAddress relay, long session) {}
 
-  private final Map<NodeId, Path> routes = new HashMap<>();
+  private final Map<NodeId, Route> routes = new HashMap<>();
   private final Map<SessionKey, NodeId> bySession = new HashMap<>();
   private final DatagramPlane datagrams;
 
@@ -32,7 +48,13 @@ final class SimPaths implements PathControl {
   public synchronized void route(NodeId peer, Path path) {
     Objects.requireNonNull(peer, "peer");
     Objects.requireNonNull(path, "path");
-    unindex(peer, routes.put(peer, path));
+    Route route = routes.get(peer);
+    if (route == null) {
+      routes.put(peer, new Route(path));
+    } else {
+      unindex(peer, route.path);
+      route.path = path;
+    }
     if (path instanceof Path.Relayed relayed) {
       bySession.put(new SessionKey(relayed.relayAddress(), relayed.session()), peer);
     }
@@ -40,17 +62,22 @@ final class SimPaths implements PathControl {
 
   @Override
   public synchronized Optional<Path> route(NodeId peer) {
-    return Optional.ofNullable(routes.get(peer));
+    return Optional.ofNullable(current(peer));
   }
 
   @Override
   public synchronized Map<NodeId, Path> routes() {
-    return Map.copyOf(routes);
+    Map<NodeId, Path> paths = new HashMap<>();
+    routes.forEach((peer, route) -> paths.put(peer, route.path));
+    return Map.copyOf(paths);
   }
 
   @Override
   public synchronized void forget(NodeId peer) {
-    unindex(peer, routes.remove(peer));
+    Route route = routes.remove(peer);
+    if (route != null) {
+      unindex(peer, route.path);
+    }
   }
 
   @Override
@@ -58,9 +85,15 @@ final class SimPaths implements PathControl {
     return datagrams.send(path.via(), path.frame(payload));
   }
 
-  /** The route for {@code peer}, or null; a cheap emptiness check when no peer is routed (every run without routes). */
-  synchronized Path current(NodeId peer) {
+  /** The route of {@code peer}, or null; a cheap emptiness check when no peer is routed (every run without routes). */
+  synchronized Route bound(NodeId peer) {
     return routes.isEmpty() ? null : routes.get(peer);
+  }
+
+  /** The current path to {@code peer}, or null when it has no route. */
+  synchronized Path current(NodeId peer) {
+    Route route = bound(peer);
+    return route == null ? null : route.path;
   }
 
   /** The peer whose route uses session {@code session} at the relay at {@code relay}, or null. */

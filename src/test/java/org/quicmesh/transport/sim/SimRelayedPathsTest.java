@@ -303,4 +303,21 @@ class SimRelayedPathsTest {
     assertEquals(TransportException.Kind.UNREACHABLE, failure.kind());
     assertEquals(0, pair[1].streamed().size());
   }
+
+  @Test
+  void forgettingTheRouteClosesTheStreamsBoundToIt() {
+    SimHosts.Host[] pair = apartBehindNats();
+    relayBetween(relay, forwarder, pair[0], SESSION_A, pair[1], SESSION_B);
+    CompletableFuture<Done> sent = stream(pair[0], pair[1], 100, Duration.ofMillis(10), 100);
+    hosts.run(Duration.ofMillis(300));
+    int before = pair[1].streamed().size();
+    assertTrue(before > 0, "the stream was flowing");
+
+    pair[0].transport().paths().forget(pair[1].id());
+    hosts.runUntilDone(sent, Duration.ofSeconds(5));
+
+    TransportException failure = assertInstanceOf(TransportException.class, SimHosts.failure(sent));
+    assertEquals(TransportException.Kind.UNREACHABLE, failure.kind());
+    assertTrue(pair[1].streamed().size() < 100);
+  }
 }
