@@ -34,6 +34,11 @@ import org.quicmesh.wire.WireCodec;
  * One host of a {@link SimNetwork}. Behaves like the QUIC transport as the protocol layers see it: identities are
  * "verified" (the network knows who sent what), a request to an address held by another node fails with
  * IDENTITY_MISMATCH, a spoofed {@code from} is rejected before the handler, and lost or unanswered requests time out.
+ *
+ * <p>Peers with a route ({@link #paths()}) are reached over it, as the QUIC transport's path layer does: requests,
+ * answers and stream messages go straight to a direct route's address, or through a relayed route's relay in relay
+ * frames that the relay's own forwarder passes on ({@link SimRelayEnd}); the receiver sees the relay's address as
+ * the observed one and the route's peer as the verified one. Without routes nothing changes.
  */
 public final class SimTransport implements Transport {
   private final SimNetwork network;
