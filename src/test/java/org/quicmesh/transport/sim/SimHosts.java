@@ -107,6 +107,10 @@ final class SimHosts implements AutoCloseable {
     return started(network.attach(Keypair.generate()));
   }
 
+  Host publicHostAt(InetSocketAddress address) {
+    return started(network.attach(address, Keypair.generate()));
+  }
+
   Host behind(NatBox box) {
     return started(network.attach(Keypair.generate(), box));
   }
@@ -117,11 +121,8 @@ final class SimHosts implements AutoCloseable {
 
   /** Runs until {@code stage} completed (and what it caused settled), {@code max} of virtual time at most. */
   void runUntilDone(CompletionStage<?> stage, Duration max) {
-    long start = sim.driver().nowMillis();
-    long wall = System.nanoTime();
     sim.driver().runUntil(() -> stage.toCompletableFuture().isDone(), max);
     sim.driver().runUntilIdle();
-    System.out.printf("done after %d ms of virtual time, %d ms wall%n", sim.driver().nowMillis() - start, (System.nanoTime() - wall) / 1000000);
   }
 
   /** A ping from one host to another at {@code to}, run to its end in virtual time. */
