@@ -70,8 +70,18 @@ final class SimDatagrams implements DatagramPlane {
     if (host.isCrashed() || host.isClosed()) {
       return;
     }
+    if (SimRelayEnd.isFromRelay(payload)) {
+      // Taken before the listeners, as the QUIC transport's demux takes them: a relay's own listener wants TO_RELAY.
+      host.relayEnd().receive(sender, local, payload);
+      return;
+    }
     DatagramKind.of(payload).ifPresentOrElse(
         kind -> listeners.dispatch(new Datagram(kind, sender, local, payload)),
         () -> host.reject(DatagramListeners.unclaimed("unknown")));
+  }
+
+  /** Hands a datagram that came out of a relay frame to the listeners of its kind. */
+  void dispatch(Datagram datagram) {
+    listeners.dispatch(datagram);
   }
 }

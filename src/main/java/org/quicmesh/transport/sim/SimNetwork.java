@@ -62,6 +62,7 @@ public final class SimNetwork {
   private final Map<InetSocketAddress, NatBox> natOfHost = new ConcurrentHashMap<>();
   private final AtomicInteger nextLan = new AtomicInteger(1);
   private final Map<NatDrop, LongAdder> natDropped = new ConcurrentHashMap<>();
+  private final SimParcels parcels;
 
   /** The private network behind one box: its number (the middle octets) and its next host number. */
   private record Lan(int number, AtomicInteger nextHost) {}
@@ -77,6 +78,7 @@ public final class SimNetwork {
     this.clock = clock;
     this.latency = latency;
     this.random = new Random(seed);
+    this.parcels = new SimParcels(clock);
   }
 
   /** A new host at the next free simulated address, not yet started. */
@@ -350,11 +352,20 @@ public final class SimNetwork {
    * refreshes the receiver's own NAT mapping toward the sender, as any outbound packet would.
    */
   void acknowledged(Delivery delivery) {
-    NatBox box = natOfHost.get(delivery.destination().address());
-    InetSocketAddress sender = delivery.source();
+    acknowledge(delivery.destination(), delivery.source());
+  }
+
+  /** {@code receiver} acknowledges what came from {@code sender} (the relay, for a relayed stream), as above. */
+  void acknowledge(SimTransport receiver, InetSocketAddress sender) {
+    NatBox box = natOfHost.get(receiver.address());
     if (box != null && !isPrivate(sender.getAddress()) && !box.publicIp().equals(sender.getAddress())) {
-      box.outbound(delivery.destination().address(), sender);
+      box.outbound(receiver.address(), sender);
     }
+  }
+
+  /** Requests, answers and stream messages travelling through relays, named by the tokens in their frames. */
+  SimParcels parcels() {
+    return parcels;
   }
 
   /** The executor of the actor system's default dispatcher: the simulation thread under virtual time. */

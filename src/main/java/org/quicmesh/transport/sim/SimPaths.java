@@ -1,23 +1,43 @@
 package org.quicmesh.transport.sim;
 
 import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.transport.DatagramPlane;
 import org.quicmesh.transport.Path;
 import org.quicmesh.transport.PathControl;
 
 /**
- * {@link PathControl} of a simulated host. A simulated "connection" is the stream of requests to one peer, so a route
- * only changes where those requests go: a direct route sends them to the route's address (through whatever NATs lie
- * there) instead of the contact's.
+ * {@link PathControl} of a simulated host. A simulated "connection" has no fixed path: every request, answer and
+ * stream message to a routed peer leaves over the route current when it is sent (straight to the route's address, or
+ * through its relay session, see {@link SimRelayEnd}), and frames a relay passes us are matched to their peer by
+ * (relay address, session), as the QUIC transport's path table does.
  */
 final class SimPaths implements PathControl {
-  private final Map<NodeId, Path> routes = new ConcurrentHashMap<>();
+  /**
+   * One routed peer: its current path, which changes while the route lives. Streams hold on to the route they were
+   * sent over; when it is forgotten they break, as the QUIC transport closes the connections bound to a route.
+   */
+  static final class Route {
+    private volatile Path path;
+
+    private Route(Path path) {
+      this.path = path;
+    }
+
+    Path path() {
+      return path;
+    }
+  }
+
+  private record SessionKey(InetSocketAddress relay, long session) {}
+
+  private final Map<NodeId, Route> routes = new HashMap<>();
+  private final Map<SessionKey, NodeId> bySession = new HashMap<>();
   private final DatagramPlane datagrams;
 
   SimPaths(DatagramPlane datagrams) {
@@ -25,23 +45,39 @@ final class SimPaths implements PathControl {
   }
 
   @Override
-  public void route(NodeId peer, Path path) {
-    routes.put(Objects.requireNonNull(peer, "peer"), Objects.requireNonNull(path, "path"));
+  public synchronized void route(NodeId peer, Path path) {
+    Objects.requireNonNull(peer, "peer");
+    Objects.requireNonNull(path, "path");
+    Route route = routes.get(peer);
+    if (route == null) {
+      routes.put(peer, new Route(path));
+    } else {
+      unindex(peer, route.path);
+      route.path = path;
+    }
+    if (path instanceof Path.Relayed relayed) {
+      bySession.put(new SessionKey(relayed.relayAddress(), relayed.session()), peer);
+    }
   }
 
   @Override
-  public Optional<Path> route(NodeId peer) {
-    return Optional.ofNullable(routes.get(peer));
+  public synchronized Optional<Path> route(NodeId peer) {
+    return Optional.ofNullable(current(peer));
   }
 
   @Override
-  public Map<NodeId, Path> routes() {
-    return Map.copyOf(routes);
+  public synchronized Map<NodeId, Path> routes() {
+    Map<NodeId, Path> paths = new HashMap<>();
+    routes.forEach((peer, route) -> paths.put(peer, route.path));
+    return Map.copyOf(paths);
   }
 
   @Override
-  public void forget(NodeId peer) {
-    routes.remove(peer);
+  public synchronized void forget(NodeId peer) {
+    Route route = routes.remove(peer);
+    if (route != null) {
+      unindex(peer, route.path);
+    }
   }
 
   @Override
@@ -49,9 +85,25 @@ final class SimPaths implements PathControl {
     return datagrams.send(path.via(), path.frame(payload));
   }
 
-  /** Where a request to {@code peer} goes: its direct route's address, else the contact's. */
-  InetSocketAddress target(NodeId peer, InetSocketAddress contactAddress) {
-    Path path = routes.get(peer);
-    return path instanceof Path.Direct direct ? direct.address() : contactAddress;
+  /** The route of {@code peer}, or null; a cheap emptiness check when no peer is routed (every run without routes). */
+  synchronized Route bound(NodeId peer) {
+    return routes.isEmpty() ? null : routes.get(peer);
+  }
+
+  /** The current path to {@code peer}, or null when it has no route. */
+  synchronized Path current(NodeId peer) {
+    Route route = bound(peer);
+    return route == null ? null : route.path;
+  }
+
+  /** The peer whose route uses session {@code session} at the relay at {@code relay}, or null. */
+  synchronized NodeId peerOfSession(InetSocketAddress relay, long session) {
+    return bySession.get(new SessionKey(relay, session));
+  }
+
+  private void unindex(NodeId peer, Path old) {
+    if (old instanceof Path.Relayed relayed) {
+      bySession.remove(new SessionKey(relayed.relayAddress(), relayed.session()), peer);
+    }
   }
 }

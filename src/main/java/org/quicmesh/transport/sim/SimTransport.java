@@ -16,6 +16,7 @@ import org.quicmesh.identity.NodeId;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.transport.DatagramPlane;
 import org.quicmesh.transport.InboundHandler;
+import org.quicmesh.transport.Path;
 import org.quicmesh.transport.PathControl;
 import org.quicmesh.transport.InboundRequest;
 import org.quicmesh.transport.Reply;
@@ -27,11 +28,17 @@ import org.quicmesh.wire.Contact;
 import org.quicmesh.wire.Message;
 import org.quicmesh.wire.Request;
 import org.quicmesh.wire.Response;
+import org.quicmesh.wire.WireCodec;
 
 /**
  * One host of a {@link SimNetwork}. Behaves like the QUIC transport as the protocol layers see it: identities are
  * "verified" (the network knows who sent what), a request to an address held by another node fails with
  * IDENTITY_MISMATCH, a spoofed {@code from} is rejected before the handler, and lost or unanswered requests time out.
+ *
+ * <p>Peers with a route ({@link #paths()}) are reached over it, as the QUIC transport's path layer does: requests,
+ * answers and stream messages go straight to a direct route's address, or through a relayed route's relay in relay
+ * frames that the relay's own forwarder passes on ({@link SimRelayEnd}); the receiver sees the relay's address as
+ * the observed one and the route's peer as the verified one. Without routes nothing changes.
  */
 public final class SimTransport implements Transport {
   private final SimNetwork network;
@@ -46,6 +53,7 @@ public final class SimTransport implements Transport {
   private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
   private final SimDatagrams datagrams = new SimDatagrams(this);
   private final SimPaths paths = new SimPaths(datagrams);
+  private final SimRelayEnd relayEnd = new SimRelayEnd(this, paths, datagrams);
 
   SimTransport(SimNetwork network, InetSocketAddress address, Keypair keypair) {
     this.network = network;
@@ -90,30 +98,36 @@ public final class SimTransport implements Transport {
 
   @Override
   public CompletionStage<Reply> request(Contact to, Request request, Duration timeout) {
-    return send(paths.target(to.id(), to.socketAddress()), to.id(), request, timeout);
+    Path route = paths.current(to.id());
+    return send(route == null ? new Path.Direct(to.socketAddress()) : route, to.id(), request, timeout);
   }
 
   @Override
   public CompletionStage<Reply> request(InetSocketAddress to, Request request, Duration timeout) {
-    return send(to, null, request, timeout);
+    return send(new Path.Direct(to), null, request, timeout);
   }
 
-  private CompletionStage<Reply> send(InetSocketAddress to, NodeId expected, Request request, Duration timeout) {
+  private CompletionStage<Reply> send(Path path, NodeId expected, Request request, Duration timeout) {
     if (closed) {
       return CompletableFuture.failedFuture(new TransportException(Kind.CLOSED, "transport is shut down"));
     }
     sent.increment();
     CompletableFuture<Reply> result = new CompletableFuture<>();
     Instant sentAt = network.clock().instant();
-    Cancellable timer = network.schedule(timeout, () -> result.completeExceptionally(
-        new TransportException(Kind.TIMEOUT, "no answer from " + to + " within " + timeout.toMillis() + " ms")));
+    Cancellable timer = network.schedule(timeout, () -> result.completeExceptionally(new TransportException(
+        Kind.TIMEOUT, "no answer from " + path.via() + " within " + timeout.toMillis() + " ms")));
     result.whenComplete((reply, failure) -> {
       timer.cancel();
       if (failure != null) {
         failed.increment();
       }
     });
-    SimNetwork.Delivery delivery = network.route(this, to, true);
+    if (path instanceof Path.Relayed relayed) {
+      relayEnd.send(relayed, new SimParcel(this, (destination, observed) -> destination.receive(this, observed,
+          expected, request, reply -> answer(destination, null, reply, sentAt, result))), wireSize(request));
+      return result;
+    }
+    SimNetwork.Delivery delivery = network.route(this, path.via(), true);
     if (delivery != null) {
       SimTransport destination = delivery.destination();
       InetSocketAddress observed = delivery.source();
@@ -124,26 +138,56 @@ public final class SimTransport implements Transport {
   }
 
   /**
-   * Carries an answer (a response or a refusal) back over the network to the waiting request: to the address the
-   * request came from, through the NATs the request opened.
+   * Carries an answer (a response or a refusal) back over the network to the waiting request: over the answering
+   * side's route to the requester if it has one (a simulated connection has no fixed path), else to the address the
+   * request came from ({@code requester}), through the NATs the request opened. A request that came through a relay
+   * has no such address ({@code requester} is null): its answer needs the route.
    */
   private void answer(SimTransport from, InetSocketAddress requester, Outcome outcome, Instant sentAt,
       CompletableFuture<Reply> result) {
-    SimNetwork.Delivery delivery = network.route(from, requester, true);
+    Path back = from.paths.current(id);
+    if (back instanceof Path.Relayed relayed) {
+      from.relayEnd.send(relayed, new SimParcel(from, (host, observed) -> {
+        if (host != this) {
+          host.reject("stray-packet"); // the answer of somebody else's connection
+          return;
+        }
+        complete(result, from, observed, outcome, sentAt);
+      }), outcome.wireSize());
+      return;
+    }
+    InetSocketAddress target = back != null ? back.via() : requester;
+    SimNetwork.Delivery delivery = target == null ? null : network.route(from, target, true);
     if (delivery == null) {
       return; // lost on the way back: the requester times out
     }
-    network.schedule(network.oneWay(from.address, address), () -> {
-      if (outcome.failure() != null) {
-        result.completeExceptionally(outcome.failure());
-      } else {
-        Duration rtt = Duration.between(sentAt, network.clock().instant());
-        result.complete(new Reply(from.id, delivery.source(), outcome.response(), rtt));
-      }
-    });
+    network.schedule(network.oneWay(from.address, address),
+        () -> complete(result, from, delivery.source(), outcome, sentAt));
   }
 
-  private record Outcome(Response response, TransportException failure) {}
+  private void complete(CompletableFuture<Reply> result, SimTransport from, InetSocketAddress observed,
+      Outcome outcome, Instant sentAt) {
+    if (outcome.failure() != null) {
+      result.completeExceptionally(outcome.failure());
+    } else {
+      Duration rtt = Duration.between(sentAt, network.clock().instant());
+      result.complete(new Reply(from.id, observed, outcome.response(), rtt));
+    }
+  }
+
+  private record Outcome(Response response, TransportException failure) {
+    /** A refusal's size on the wire: a short error frame. */
+    private static final int FAILURE_BYTES = 64;
+
+    int wireSize() {
+      return response != null ? SimTransport.wireSize(response) : FAILURE_BYTES;
+    }
+  }
+
+  /** What a message weighs on the wire, for the byte counts of the relays it passes. */
+  static int wireSize(Message message) {
+    return WireCodec.encode(message).length;
+  }
 
   private void receive(SimTransport sender, InetSocketAddress observed, NodeId expected, Request request,
       java.util.function.Consumer<Outcome> reply) {
@@ -190,6 +234,15 @@ public final class SimTransport implements Transport {
 
   SimDatagrams datagramPlane() {
     return datagrams;
+  }
+
+  /** The routes, as the simulator reads them for every packet. */
+  SimPaths routeTable() {
+    return paths;
+  }
+
+  SimRelayEnd relayEnd() {
+    return relayEnd;
   }
 
   void reject(String reason) {
