@@ -24,6 +24,11 @@ final class SimPaths implements PathControl {
    */
   static final class Route {
     private volatile Path path;
+    /**
+     * The last relay session of the route: its frames stay accepted while we send direct (the peer switches on its
+     * own and its probes of the relay path must arrive), as in the QUIC transport's path table.
+     */
+    private Path.Relayed relay;
 
     private Route(Path path) {
       this.path = path;
@@ -48,14 +53,13 @@ final class SimPaths implements PathControl {
   public synchronized void route(NodeId peer, Path path) {
     Objects.requireNonNull(peer, "peer");
     Objects.requireNonNull(path, "path");
-    Route route = routes.get(peer);
-    if (route == null) {
-      routes.put(peer, new Route(path));
-    } else {
-      unindex(peer, route.path);
-      route.path = path;
-    }
+    Route route = routes.computeIfAbsent(peer, p -> new Route(path));
+    route.path = path;
     if (path instanceof Path.Relayed relayed) {
+      if (route.relay != null && !route.relay.equals(relayed)) {
+        unindex(peer, route.relay);
+      }
+      route.relay = relayed;
       bySession.put(new SessionKey(relayed.relayAddress(), relayed.session()), peer);
     }
   }
@@ -75,8 +79,8 @@ final class SimPaths implements PathControl {
   @Override
   public synchronized void forget(NodeId peer) {
     Route route = routes.remove(peer);
-    if (route != null) {
-      unindex(peer, route.path);
+    if (route != null && route.relay != null) {
+      unindex(peer, route.relay);
     }
   }
 
@@ -101,9 +105,7 @@ final class SimPaths implements PathControl {
     return bySession.get(new SessionKey(relay, session));
   }
 
-  private void unindex(NodeId peer, Path old) {
-    if (old instanceof Path.Relayed relayed) {
-      bySession.remove(new SessionKey(relayed.relayAddress(), relayed.session()), peer);
-    }
+  private void unindex(NodeId peer, Path.Relayed old) {
+    bySession.remove(new SessionKey(old.relayAddress(), old.session()), peer);
   }
 }

@@ -20,7 +20,7 @@ class SimPathsTest {
   private final SimPaths paths = new SimPaths(null);
 
   @Test
-  void aRelayedRouteNamesItsSessionUntilTheRouteMovesOrIsForgotten() {
+  void aRelayedRouteNamesItsSessionUntilAnotherSessionReplacesItOrTheRouteIsForgotten() {
     assertNull(paths.current(peer));
     Path.Relayed relayed = new Path.Relayed(relayId, RELAY, 7);
     paths.route(peer, relayed);
@@ -29,8 +29,12 @@ class SimPathsTest {
     assertNull(paths.peerOfSession(PEER, 7), "the same session number at another relay");
 
     paths.route(peer, new Path.Direct(PEER));
-    assertNull(paths.peerOfSession(RELAY, 7), "the direct route frees the session");
+    assertEquals(peer, paths.peerOfSession(RELAY, 7), "sending direct, the peer may still reach us through the relay");
     assertEquals(new Path.Direct(PEER), paths.current(peer));
+
+    paths.route(peer, new Path.Relayed(relayId, RELAY, 9));
+    assertNull(paths.peerOfSession(RELAY, 7), "a new session replaces the old one");
+    assertEquals(peer, paths.peerOfSession(RELAY, 9));
 
     paths.route(peer, relayed);
     paths.forget(peer);
