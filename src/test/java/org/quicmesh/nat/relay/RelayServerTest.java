@@ -1,0 +1,465 @@
+package org.quicmesh.nat.relay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.quicmesh.actor.FailureInjection;
+import org.quicmesh.identity.Keypair;
+import org.quicmesh.identity.NodeId;
+import org.quicmesh.nat.relay.RelayServer.RelayStatus;
+import org.quicmesh.transport.DatagramKind;
+import org.quicmesh.transport.InboundHandler;
+import org.quicmesh.transport.InboundRequest;
+import org.quicmesh.transport.RelayFrame;
+import org.quicmesh.transport.RelayFrame.Direction;
+import org.quicmesh.transport.Reply;
+import org.quicmesh.transport.sim.LatencyModel;
+import org.quicmesh.transport.sim.SimNetwork;
+import org.quicmesh.transport.sim.SimTransport;
+import org.quicmesh.virtualtime.SimDriver;
+import org.quicmesh.virtualtime.SimulationSystem;
+import org.quicmesh.wire.Ack;
+import org.quicmesh.wire.Contact;
+import org.quicmesh.wire.Message;
+import org.quicmesh.wire.Ping;
+import org.quicmesh.wire.Rejected;
+import org.quicmesh.wire.RelayClose;
+import org.quicmesh.wire.RelayClosed;
+import org.quicmesh.wire.RelayConnect;
+import org.quicmesh.wire.RelayConnected;
+import org.quicmesh.wire.RelayIncoming;
+import org.quicmesh.wire.RelayReserve;
+import org.quicmesh.wire.RelayReserved;
+import org.quicmesh.wire.Request;
+import org.quicmesh.wire.Response;
+
+/**
+ * A relay's control plane over the simulated network, in virtual time: a target reserves, a requester connects to it
+ * by NodeId, frames flow through the session, and the relay's limits and expiry hold.
+ */
+class RelayServerTest {
+  private static final Duration LATENCY = Duration.ofMillis(10);
+  private static final Duration TTL = Duration.ofMinutes(10);
+  private static final Duration IDLE = Duration.ofMinutes(1);
+  /** The relay sweeps expired reservations and idle sessions this often. */
+  private static final Duration SWEEP = Duration.ofSeconds(5);
+
+  private Setup setup;
+
+  @AfterEach
+  void close() {
+    if (setup != null) {
+      setup.close();
+    }
+  }
+
+  private static RelaySettings settings(int maxReservations, int maxSessions) {
+    return new RelaySettings(true, maxReservations, maxSessions, TTL, IDLE, 4L * 1024 * 1024, 64L * 1024 * 1024);
+  }
+
+  /** A relay host with its RelayServer, a target, a requester and a stranger, each a simulated host. */
+  private static final class Setup implements AutoCloseable {
+    final SimulationSystem<Void> sim;
+    final AtomicReference<SimTransport> relay = new AtomicReference<>();
+    final AtomicReference<SimTransport> target = new AtomicReference<>();
+    final AtomicReference<SimTransport> requester = new AtomicReference<>();
+    final AtomicReference<SimTransport> stranger = new AtomicReference<>();
+    final AtomicReference<ActorRef<RelayServer.Command>> server = new AtomicReference<>();
+    final AtomicReference<ActorRef<Object>> rawServer = new AtomicReference<>();
+    /** Requests the target received (RelayIncoming). */
+    final List<InboundRequest> targetGot = new CopyOnWriteArrayList<>();
+    /** What the target answers them. */
+    volatile Response targetAnswer = new Ack();
+    /** Relay frames the target and the requester received. */
+    final List<byte[]> targetFrames = new CopyOnWriteArrayList<>();
+    final List<byte[]> requesterFrames = new CopyOnWriteArrayList<>();
+    private int statusQueries;
+
+    Setup(RelaySettings settings) {
+      sim = SimulationSystem.create("relay", 7, random -> Behaviors.<Void>setup(ctx -> {
+        var clock = SimDriver.of(ctx.getSystem()).clock();
+        SimNetwork network = new SimNetwork(ctx.getSystem(), clock, LatencyModel.constant(LATENCY), 7);
+        SimTransport r = network.attach(Keypair.generate());
+        SimTransport t = network.attach(Keypair.generate());
+        SimTransport q = network.attach(Keypair.generate());
+        SimTransport s = network.attach(Keypair.generate());
+        // Supervised as the node supervises it: restarted on failure, failures injectable by the test.
+        ActorRef<Object> supervised = ctx.spawn(Behaviors.supervise(FailureInjection.injectable(
+            RelayServer.create(r, Contact.of(r.localId(), r.listenAddresses().get(0)), settings, clock, random,
+                Duration.ofSeconds(2)))).onFailure(SupervisorStrategy.restart()), "relay-server");
+        ActorRef<RelayServer.Command> ref = supervised.narrow();
+        r.start(handler(request -> {
+          CompletableFuture<Response> reply = new CompletableFuture<>();
+          ref.tell(new RelayServer.Inbound(request, reply));
+          return reply;
+        }));
+        t.start(handler(request -> {
+          targetGot.add(request);
+          return CompletableFuture.completedFuture(targetAnswer);
+        }));
+        q.start(handler(request -> CompletableFuture.completedFuture(new Ack())));
+        s.start(handler(request -> CompletableFuture.completedFuture(new Ack())));
+        t.datagrams().listen(DatagramKind.RELAY, d -> targetFrames.add(d.payload()));
+        q.datagrams().listen(DatagramKind.RELAY, d -> requesterFrames.add(d.payload()));
+        relay.set(r);
+        target.set(t);
+        requester.set(q);
+        stranger.set(s);
+        server.set(ref);
+        rawServer.set(supervised);
+        return Behaviors.empty();
+      }));
+      sim.driver().runUntilIdle();
+    }
+
+    private InboundHandler handler(java.util.function.Function<InboundRequest, CompletionStage<Response>> answer) {
+      return new InboundHandler() {
+        @Override
+        public CompletionStage<Response> onRequest(InboundRequest request) {
+          return answer.apply(request);
+        }
+
+        @Override
+        public void onStream(NodeId peer, Source<Message, NotUsed> messages) {
+          messages.runWith(Sink.ignore(), sim.system());
+        }
+      };
+    }
+
+    static Contact contact(SimTransport host) {
+      return Contact.of(host.localId(), host.listenAddresses().get(0));
+    }
+
+    InetSocketAddress relayAddress() {
+      return relay.get().listenAddresses().get(0);
+    }
+
+    /** Sends {@code request} from {@code host} to the relay and runs the simulation until it is answered. */
+    Response call(SimTransport host, Request request) {
+      CompletableFuture<Reply> reply = host.request(contact(relay.get()), request, Duration.ofSeconds(5))
+          .toCompletableFuture();
+      assertTrue(sim.driver().runUntil(reply::isDone, Duration.ofSeconds(10)), "no answer to " + request);
+      return reply.join().response();
+    }
+
+    Response reserve(SimTransport host) {
+      return call(host, new RelayReserve(contact(host)));
+    }
+
+    Response connect(SimTransport from, SimTransport to) {
+      return call(from, new RelayConnect(contact(from), to.localId()));
+    }
+
+    Response closeSession(SimTransport from, long session) {
+      return call(from, new RelayClose(contact(from), session));
+    }
+
+    /** Reserves for the target and connects the requester to it: the requester's end of the session. */
+    long openSession() {
+      assertInstanceOf(RelayReserved.class, reserve(target.get()));
+      return assertInstanceOf(RelayConnected.class, connect(requester.get(), target.get())).sessionId();
+    }
+
+    /** The target's end of the session, from the RelayIncoming it was sent. */
+    long targetEnd() {
+      return ((RelayIncoming) targetGot.get(targetGot.size() - 1).message()).sessionId();
+    }
+
+    /** Sends one frame into the relay from {@code host}; runs until {@code into} has grown or 1 s passed. */
+    boolean frame(SimTransport host, long session, byte[] payload, List<byte[]> into) {
+      int before = into.size();
+      host.datagrams().send(relayAddress(), new RelayFrame(Direction.TO_RELAY, session, payload).toBytes());
+      return sim.driver().runUntil(() -> into.size() > before, Duration.ofSeconds(1));
+    }
+
+    /** Makes the relay server fail inside its own message handling, as a bug would; its supervisor restarts it. */
+    void crashServer() {
+      rawServer.get().tell(new FailureInjection.Fail("test"));
+      sim.driver().runUntilIdle();
+    }
+
+    RelayStatus status() {
+      AtomicReference<RelayStatus> result = new AtomicReference<>();
+      ActorRef<RelayStatus> into = sim.system().systemActorOf(Behaviors.<RelayStatus>receiveMessage(m -> {
+        result.set(m);
+        return Behaviors.stopped();
+      }), "status-" + statusQueries++, Props.empty());
+      server.get().tell(new RelayServer.GetStatus(into));
+      assertTrue(sim.driver().runUntil(() -> result.get() != null, Duration.ofSeconds(1)), "no status");
+      return result.get();
+    }
+
+    @Override
+    public void close() {
+      sim.close();
+    }
+  }
+
+  @Test
+  void aReservationIsGrantedForTheConfiguredTtlWithTheRelaysLoad() {
+    setup = new Setup(settings(4, 8));
+
+    RelayReserved reserved = assertInstanceOf(RelayReserved.class, setup.reserve(setup.target.get()));
+
+    assertEquals(TTL.toMillis(), reserved.ttlMillis());
+    assertEquals(250, reserved.loadPermille(), "one of four reservations held");
+    assertEquals(1, setup.status().reservations());
+  }
+
+  @Test
+  void reservingAgainRenewsTheSameReservation() {
+    setup = new Setup(settings(4, 8));
+    setup.reserve(setup.target.get());
+
+    assertInstanceOf(RelayReserved.class, setup.reserve(setup.target.get()));
+
+    RelayStatus status = setup.status();
+    assertEquals(1, status.reservations());
+    assertEquals(1L, status.counters().get("reservations.granted"));
+    assertEquals(1L, status.counters().get("reservations.renewed"));
+  }
+
+  @Test
+  void aRenewedReservationLastsATtlFromTheRenewal() {
+    setup = new Setup(settings(4, 8));
+    setup.reserve(setup.target.get());
+    setup.sim.driver().runFor(TTL.minusMinutes(1));
+    setup.reserve(setup.target.get());
+
+    setup.sim.driver().runFor(Duration.ofMinutes(2));
+
+    assertEquals(1, setup.status().reservations());
+    assertInstanceOf(RelayConnected.class, setup.connect(setup.requester.get(), setup.target.get()));
+  }
+
+  @Test
+  void aFullRelayRefusesNewReservationsButRenewsHeldOnes() {
+    setup = new Setup(settings(1, 8));
+    setup.reserve(setup.target.get());
+
+    Rejected refused = assertInstanceOf(Rejected.class, setup.reserve(setup.stranger.get()));
+    Response renewed = setup.reserve(setup.target.get());
+
+    assertEquals(Rejected.Reason.OVERLOADED, refused.reason());
+    assertInstanceOf(RelayReserved.class, renewed);
+    assertEquals(1L, setup.status().counters().get("reservations.refused.full"));
+  }
+
+  @Test
+  void connectingToAReservedTargetOpensASessionAndTellsTheTarget() {
+    setup = new Setup(settings(4, 8));
+
+    long requesterEnd = setup.openSession();
+
+    assertEquals(1, setup.targetGot.size());
+    InboundRequest told = setup.targetGot.get(0);
+    RelayIncoming incoming = assertInstanceOf(RelayIncoming.class, told.message());
+    assertEquals(setup.relay.get().localId(), told.peer(), "told by the relay itself");
+    assertEquals(setup.requester.get().localId(), incoming.peer());
+    assertNotEquals(requesterEnd, incoming.sessionId(), "each end has its own session id");
+    assertEquals(1, setup.status().sessions());
+  }
+
+  @Test
+  void framesFlowBothWaysThroughAnOpenedSession() {
+    setup = new Setup(settings(4, 8));
+    long requesterEnd = setup.openSession();
+    long targetEnd = setup.targetEnd();
+    byte[] hello = {0x40, 'h', 'i'};
+    byte[] back = {0x40, 'y', 'o'};
+
+    assertTrue(setup.frame(setup.requester.get(), requesterEnd, hello, setup.targetFrames), "to the target");
+    assertTrue(setup.frame(setup.target.get(), targetEnd, back, setup.requesterFrames), "back to the requester");
+
+    RelayFrame atTarget = RelayFrame.parse(setup.targetFrames.get(0)).orElseThrow();
+    assertEquals(Direction.FROM_RELAY, atTarget.direction());
+    assertEquals(targetEnd, atTarget.session());
+    assertArrayEquals(hello, atTarget.payload());
+    RelayFrame atRequester = RelayFrame.parse(setup.requesterFrames.get(0)).orElseThrow();
+    assertEquals(requesterEnd, atRequester.session());
+    assertArrayEquals(back, atRequester.payload());
+  }
+
+  @Test
+  void connectingToATargetWithoutAReservationIsRefusedAsUnknownPeer() {
+    setup = new Setup(settings(4, 8));
+
+    Rejected refused = assertInstanceOf(Rejected.class, setup.connect(setup.requester.get(), setup.target.get()));
+
+    assertEquals(Rejected.Reason.UNKNOWN_PEER, refused.reason());
+    assertTrue(setup.targetGot.isEmpty(), "the target is not bothered");
+    assertEquals(0, setup.status().sessions());
+  }
+
+  @Test
+  void aReservationNotRenewedExpiresAfterItsTtl() {
+    setup = new Setup(settings(4, 8));
+    setup.reserve(setup.target.get());
+
+    setup.sim.driver().runFor(TTL.plus(SWEEP));
+
+    assertEquals(0, setup.status().reservations());
+    Rejected refused = assertInstanceOf(Rejected.class, setup.connect(setup.requester.get(), setup.target.get()));
+    assertEquals(Rejected.Reason.UNKNOWN_PEER, refused.reason());
+  }
+
+  @Test
+  void aTargetThatDoesNotTakeTheSessionMakesTheConnectFailAndTheSessionClose() {
+    setup = new Setup(settings(4, 8));
+    setup.reserve(setup.target.get());
+    setup.targetAnswer = new Rejected(Rejected.Reason.OVERLOADED, "busy");
+
+    Rejected refused = assertInstanceOf(Rejected.class, setup.connect(setup.requester.get(), setup.target.get()));
+
+    assertEquals(Rejected.Reason.UNKNOWN_PEER, refused.reason());
+    assertEquals(0, setup.status().sessions());
+    assertFalse(setup.frame(setup.target.get(), setup.targetEnd(), new byte[] {1}, setup.requesterFrames),
+        "the target's end passes nothing");
+  }
+
+  @Test
+  void aRelayAtItsMaximumOfSessionsRefusesAnother() {
+    setup = new Setup(settings(4, 1));
+    setup.openSession();
+
+    Rejected refused = assertInstanceOf(Rejected.class, setup.connect(setup.stranger.get(), setup.target.get()));
+
+    assertEquals(Rejected.Reason.OVERLOADED, refused.reason());
+    assertEquals(1, setup.targetGot.size(), "the target heard of the first session only");
+    assertEquals(1L, setup.status().counters().get("sessions.refused.full"));
+  }
+
+  @Test
+  void aClosedSessionFreesItsPlaceForAnother() {
+    setup = new Setup(settings(4, 1));
+    long first = setup.openSession();
+    setup.closeSession(setup.requester.get(), first);
+
+    assertInstanceOf(RelayConnected.class, setup.connect(setup.stranger.get(), setup.target.get()));
+  }
+
+  @Test
+  void theRequesterMayCloseItsSession() {
+    setup = new Setup(settings(4, 8));
+    long requesterEnd = setup.openSession();
+    long targetEnd = setup.targetEnd();
+
+    assertEquals(new RelayClosed(requesterEnd), setup.closeSession(setup.requester.get(), requesterEnd));
+
+    assertEquals(0, setup.status().sessions());
+    assertFalse(setup.frame(setup.target.get(), targetEnd, new byte[] {1}, setup.requesterFrames),
+        "nothing passes any more");
+  }
+
+  @Test
+  void theTargetMayCloseTheSessionByItsOwnEnd() {
+    setup = new Setup(settings(4, 8));
+    setup.openSession();
+    long targetEnd = setup.targetEnd();
+
+    assertEquals(new RelayClosed(targetEnd), setup.closeSession(setup.target.get(), targetEnd));
+
+    assertEquals(0, setup.status().sessions());
+  }
+
+  @Test
+  void nobodyButTheEndsMayCloseASession() {
+    setup = new Setup(settings(4, 8));
+    long requesterEnd = setup.openSession();
+
+    Rejected refused = assertInstanceOf(Rejected.class, setup.closeSession(setup.stranger.get(), requesterEnd));
+
+    assertEquals(Rejected.Reason.UNKNOWN_PEER, refused.reason());
+    assertEquals(1, setup.status().sessions());
+    assertTrue(setup.frame(setup.requester.get(), requesterEnd, new byte[] {1}, setup.targetFrames),
+        "the session still carries frames");
+  }
+
+  @Test
+  void closingASessionThatIsNotOpenIsAnsweredAsClosed() {
+    setup = new Setup(settings(4, 8));
+
+    assertEquals(new RelayClosed(42L), setup.closeSession(setup.stranger.get(), 42L));
+  }
+
+  @Test
+  void aSessionWithoutTrafficExpiresAfterTheIdleTime() {
+    setup = new Setup(settings(4, 8));
+    setup.openSession();
+
+    setup.sim.driver().runFor(IDLE.minus(SWEEP.multipliedBy(2)));
+    assertEquals(1, setup.status().sessions(), "not idle long enough yet");
+    setup.sim.driver().runFor(SWEEP.multipliedBy(3));
+
+    RelayStatus status = setup.status();
+    assertEquals(0, status.sessions());
+    assertEquals(1L, status.counters().get("sessions.expired"));
+  }
+
+  @Test
+  void aSessionCarryingTrafficDoesNotExpire() {
+    setup = new Setup(settings(4, 8));
+    long requesterEnd = setup.openSession();
+
+    for (int i = 0; i < 6; i++) {
+      setup.sim.driver().runFor(IDLE.dividedBy(2));
+      assertTrue(setup.frame(setup.requester.get(), requesterEnd, new byte[] {(byte) i}, setup.targetFrames),
+          "frame " + i + " passed");
+    }
+
+    assertEquals(1, setup.status().sessions());
+  }
+
+  @Test
+  void aRequestThatIsNotARelayRequestIsRefusedAsUnsupported() {
+    setup = new Setup(settings(4, 8));
+
+    Rejected refused = assertInstanceOf(Rejected.class,
+        setup.call(setup.stranger.get(), new Ping(Setup.contact(setup.stranger.get()))));
+
+    assertEquals(Rejected.Reason.UNSUPPORTED, refused.reason());
+  }
+
+  @Test
+  void aRestartedRelayEndsTheSessionsItForgotInsteadOfForwardingThemUnchecked() {
+    setup = new Setup(settings(4, 8));
+    long requesterEnd = setup.openSession();
+
+    setup.crashServer();
+
+    assertEquals(0, setup.status().sessions(), "the new incarnation knows no session");
+    assertFalse(setup.frame(setup.requester.get(), requesterEnd, new byte[] {1}, setup.targetFrames),
+        "a session nobody accounts for (no limits, no idle expiry, no close) must not carry frames");
+  }
+
+  @Test
+  void aRestartedRelayServesNewSessions() {
+    setup = new Setup(settings(4, 8));
+    setup.crashServer();
+
+    long requesterEnd = setup.openSession();
+
+    assertTrue(setup.frame(setup.requester.get(), requesterEnd, new byte[] {1}, setup.targetFrames));
+    assertEquals(1, setup.targetFrames.size(), "delivered once");
+  }
+}
