@@ -121,6 +121,12 @@ public final class RelayServer extends AbstractBehavior<RelayServer.Command> {
           forwarder.close();
           return this;
         })
+        // A restart signals PreRestart, not PostStop: without this the old forwarder stays registered and keeps
+        // passing the sessions the new incarnation no longer knows (no limits, no idle expiry, no close).
+        .onSignal(org.apache.pekko.actor.typed.PreRestart.class, restart -> {
+          forwarder.close();
+          return this;
+        })
         .build();
   }
 
