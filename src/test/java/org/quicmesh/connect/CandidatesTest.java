@@ -120,4 +120,30 @@ class CandidatesTest {
 
     assertEquals(List.of(new Contact(NodeId.fromHex(ID_B), "203.0.113.3:7000")), relays);
   }
+
+  @Test
+  void ipv6UniqueLocalAddressesCountAsPrivate() {
+    List<InetSocketAddress> order = Candidates.dialOrder(List.of("[fd12:3456::1]:1", "[2001:db8::7]:2"));
+
+    assertEquals(List.of(at("2001:db8::7", 2), at("fd12:3456::1", 1)), order);
+  }
+
+  @Test
+  void carrierGradeNatSharedAddressesCountAsPrivate() {
+    List<InetSocketAddress> order = Candidates.dialOrder(
+        List.of("100.64.0.1:1", "100.127.255.254:2", "100.63.0.1:3", "100.128.0.1:4"));
+
+    assertEquals(List.of(at("100.63.0.1", 3), at("100.128.0.1", 4), at("100.64.0.1", 1), at("100.127.255.254", 2)),
+        order, "100.64.0.0/10 only");
+  }
+
+  @Test
+  void relaysReadBackTheEntriesTheRelayClientWrites() {
+    List<Contact> held = List.of(new Contact(NodeId.fromHex(ID_A), "203.0.113.1:7000"),
+        new Contact(NodeId.fromHex(ID_B), "[2001:db8::1]:7001"));
+
+    List<String> entries = held.stream().map(org.quicmesh.nat.relay.RelayClient::entry).toList();
+
+    assertEquals(held, Candidates.relays(entries));
+  }
 }
