@@ -80,6 +80,7 @@ class RelayServerTest {
   /** A relay host with its RelayServer, a target, a requester and a stranger, each a simulated host. */
   private static final class Setup implements AutoCloseable {
     final SimulationSystem<Void> sim;
+    final AtomicReference<SimNetwork> network = new AtomicReference<>();
     final AtomicReference<SimTransport> relay = new AtomicReference<>();
     final AtomicReference<SimTransport> target = new AtomicReference<>();
     final AtomicReference<SimTransport> requester = new AtomicReference<>();
@@ -121,6 +122,7 @@ class RelayServerTest {
         s.start(handler(request -> CompletableFuture.completedFuture(new Ack())));
         t.datagrams().listen(DatagramKind.RELAY, d -> targetFrames.add(d.payload()));
         q.datagrams().listen(DatagramKind.RELAY, d -> requesterFrames.add(d.payload()));
+        this.network.set(network);
         relay.set(r);
         target.set(t);
         requester.set(q);
@@ -335,6 +337,21 @@ class RelayServerTest {
     assertEquals(0, setup.status().sessions());
     assertFalse(setup.frame(setup.target.get(), setup.targetEnd(), new byte[] {1}, setup.requesterFrames),
         "the target's end passes nothing");
+  }
+
+  @Test
+  void aTargetThatDoesNotAnswerMakesTheConnectFailWithinTheRelaysRequestTimeout() {
+    setup = new Setup(settings(4, 8));
+    setup.reserve(setup.target.get());
+    setup.network.get().crash(setup.target.get().listenAddresses().get(0));
+    long before = setup.sim.driver().nowMillis();
+
+    Rejected refused = assertInstanceOf(Rejected.class, setup.connect(setup.requester.get(), setup.target.get()));
+
+    assertEquals(Rejected.Reason.UNKNOWN_PEER, refused.reason());
+    assertTrue(setup.sim.driver().nowMillis() - before < 2_000 + 4 * LATENCY.toMillis(),
+        "answered once the relay's own 2 s request to the target timed out");
+    assertEquals(0, setup.status().sessions());
   }
 
   @Test
