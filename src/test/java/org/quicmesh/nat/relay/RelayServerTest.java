@@ -91,6 +91,9 @@ class RelayServerTest {
     final List<InboundRequest> targetGot = new CopyOnWriteArrayList<>();
     /** What the target answers them. */
     volatile Response targetAnswer = new Ack();
+    /** What the target does before it answers (nothing unless a test says). */
+    volatile java.util.function.Function<InboundRequest, CompletionStage<?>> beforeTargetAnswers =
+        request -> CompletableFuture.completedFuture(null);
     /** Relay frames the target and the requester received. */
     final List<byte[]> targetFrames = new CopyOnWriteArrayList<>();
     final List<byte[]> requesterFrames = new CopyOnWriteArrayList<>();
@@ -116,7 +119,7 @@ class RelayServerTest {
         }));
         t.start(handler(request -> {
           targetGot.add(request);
-          return CompletableFuture.completedFuture(targetAnswer);
+          return beforeTargetAnswers.apply(request).thenApply(done -> targetAnswer);
         }));
         q.start(handler(request -> CompletableFuture.completedFuture(new Ack())));
         s.start(handler(request -> CompletableFuture.completedFuture(new Ack())));
@@ -351,6 +354,20 @@ class RelayServerTest {
     assertEquals(Rejected.Reason.UNKNOWN_PEER, refused.reason());
     assertTrue(setup.sim.driver().nowMillis() - before < 2_000 + 4 * LATENCY.toMillis(),
         "answered once the relay's own 2 s request to the target timed out");
+    assertEquals(0, setup.status().sessions());
+  }
+
+  @Test
+  void aSessionClosedBeforeTheTargetAcceptedItIsNotReportedOpenToTheRequester() {
+    setup = new Setup(settings(4, 8));
+    setup.reserve(setup.target.get());
+    setup.beforeTargetAnswers = request -> setup.target.get().request(Setup.contact(setup.relay.get()),
+        new RelayClose(Setup.contact(setup.target.get()), ((RelayIncoming) request.message()).sessionId()),
+        Duration.ofSeconds(2));
+
+    Response answer = setup.connect(setup.requester.get(), setup.target.get());
+
+    assertInstanceOf(Rejected.class, answer, "the session is closed: " + answer);
     assertEquals(0, setup.status().sessions());
   }
 
