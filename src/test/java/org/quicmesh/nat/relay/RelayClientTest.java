@@ -44,6 +44,13 @@ class RelayClientTest {
 
   private Setup setup;
 
+  /** A fixed identity per host, so runs repeat exactly. */
+  static Keypair key(int n) {
+    byte[] secret = new byte[32];
+    java.util.Arrays.fill(secret, (byte) n);
+    return Keypair.fromSecret(secret);
+  }
+
   @AfterEach
   void close() {
     if (setup != null) {
@@ -76,8 +83,8 @@ class RelayClientTest {
         var clock = SimDriver.of(ctx.getSystem()).clock();
         SimNetwork net = new SimNetwork(ctx.getSystem(), clock,
             (from, to) -> from.equals(farAddress.get()) || to.equals(farAddress.get()) ? FAR : NEAR, 3);
-        SimTransport n = net.attach(Keypair.generate());
-        SimTransport f = net.attach(Keypair.generate());
+        SimTransport n = net.attach(key(1));
+        SimTransport f = net.attach(key(2));
         farAddress.set(f.listenAddresses().get(0));
         ActorRef<RelayServer.Command> nearRef = ctx.spawn(RelayServer.create(n, contact(n),
             settings(nearMaxReservations), clock, random, Duration.ofSeconds(2)), "near");
@@ -85,8 +92,8 @@ class RelayClientTest {
         nearServer.set(nearRef);
         serve(ctx.spawn(RelayServer.create(f, contact(f), settings(512), clock, random, Duration.ofSeconds(2)),
             "far"), f);
-        SimTransport me = net.attach(Keypair.generate());
-        SimTransport o = net.attach(Keypair.generate());
+        SimTransport me = net.attach(key(3));
+        SimTransport o = net.attach(key(4));
         network.set(net);
         near.set(n);
         far.set(f);

@@ -66,6 +66,13 @@ class RelayServerTest {
 
   private Setup setup;
 
+  /** A fixed identity per host, so runs repeat exactly. */
+  static Keypair key(int n) {
+    byte[] secret = new byte[32];
+    java.util.Arrays.fill(secret, (byte) n);
+    return Keypair.fromSecret(secret);
+  }
+
   @AfterEach
   void close() {
     if (setup != null) {
@@ -103,10 +110,10 @@ class RelayServerTest {
       sim = SimulationSystem.create("relay", 7, random -> Behaviors.<Void>setup(ctx -> {
         var clock = SimDriver.of(ctx.getSystem()).clock();
         SimNetwork network = new SimNetwork(ctx.getSystem(), clock, LatencyModel.constant(LATENCY), 7);
-        SimTransport r = network.attach(Keypair.generate());
-        SimTransport t = network.attach(Keypair.generate());
-        SimTransport q = network.attach(Keypair.generate());
-        SimTransport s = network.attach(Keypair.generate());
+        SimTransport r = network.attach(key(1));
+        SimTransport t = network.attach(key(2));
+        SimTransport q = network.attach(key(3));
+        SimTransport s = network.attach(key(4));
         // Supervised as the node supervises it: restarted on failure, failures injectable by the test.
         ActorRef<Object> supervised = ctx.spawn(Behaviors.supervise(FailureInjection.injectable(
             RelayServer.create(r, Contact.of(r.localId(), r.listenAddresses().get(0)), settings, clock, random,
