@@ -65,6 +65,14 @@ final class Candidates {
     if (ip.isLoopbackAddress()) {
       return 2;
     }
-    return ip.isSiteLocalAddress() || ip.isLinkLocalAddress() ? 1 : 0;
+    return ip.isSiteLocalAddress() || ip.isLinkLocalAddress() || isUniqueLocalOrShared(ip.getAddress()) ? 1 : 0;
+  }
+
+  /**
+   * IPv6 unique-local fc00::/7 (Java's isSiteLocalAddress knows only the deprecated fec0::/10) and the IPv4 shared
+   * space of carrier-grade NATs 100.64.0.0/10: neither is globally routable.
+   */
+  private static boolean isUniqueLocalOrShared(byte[] ip) {
+    return ip.length == 16 ? (ip[0] & 0xFE) == 0xFC : (ip[0] & 0xFF) == 100 && (ip[1] & 0xC0) == 0x40;
   }
 }

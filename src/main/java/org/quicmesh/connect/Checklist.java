@@ -102,8 +102,11 @@ final class Checklist {
 
   /** An answer arrived: if it answers one of our checks, its candidate is nominated (the first one wins). */
   Optional<Success> answered(PathCheck answer, long nowMillis) {
+    if (!answer.answer() || nominated != null) {
+      return Optional.empty(); // a check is not an answer: it must not use up the transaction it carries
+    }
     Sent sent = transactions.remove(answer.transaction());
-    if (sent == null || !answer.answer() || nominated != null) {
+    if (sent == null) {
       return Optional.empty();
     }
     nominated = new Success(sent.candidate.address, Math.max(0, nowMillis - sent.atMillis),

@@ -121,8 +121,10 @@ public final class RelayServer extends AbstractBehavior<RelayServer.Command> {
           forwarder.close();
           return this;
         })
+        // A restart signals PreRestart, not PostStop: without this the old forwarder stays registered and keeps
+        // passing the sessions the new incarnation no longer knows (no limits, no idle expiry, no close).
         .onSignal(org.apache.pekko.actor.typed.PreRestart.class, restart -> {
-          forwarder.close(); // the restarted relay installs a fresh one
+          forwarder.close();
           return this;
         })
         .build();
@@ -178,6 +180,12 @@ public final class RelayServer extends AbstractBehavior<RelayServer.Command> {
   }
 
   private Behavior<Command> onTargetAnswered(TargetAnswered answered) {
+    if (!sessions.containsKey(answered.sessionA())) {
+      // an end closed it while the target was being asked: there is no session to hand the requester
+      counters.increment("sessions.refused.closed-before-open");
+      answered.reply().complete(new Rejected(Rejected.Reason.UNKNOWN_PEER, "the session was closed before it opened"));
+      return this;
+    }
     if (answered.failure() == null && answered.answer().response() instanceof Ack) {
       counters.increment("sessions.opened");
       answered.reply().complete(new RelayConnected(answered.sessionA()));

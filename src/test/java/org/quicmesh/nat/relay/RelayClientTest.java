@@ -1,0 +1,231 @@
+package org.quicmesh.nat.relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.quicmesh.identity.Keypair;
+import org.quicmesh.identity.NodeId;
+import org.quicmesh.transport.InboundHandler;
+import org.quicmesh.transport.InboundRequest;
+import org.quicmesh.transport.Reply;
+import org.quicmesh.transport.sim.SimNetwork;
+import org.quicmesh.transport.sim.SimTransport;
+import org.quicmesh.virtualtime.SimDriver;
+import org.quicmesh.virtualtime.SimulationSystem;
+import org.quicmesh.wire.Contact;
+import org.quicmesh.wire.Message;
+import org.quicmesh.wire.RelayReserve;
+import org.quicmesh.wire.RelayReserved;
+import org.quicmesh.wire.Response;
+
+/**
+ * A node behind a NAT keeping reservations with the best relays: a near relay (10 ms one way) and a far one (50 ms),
+ * both real RelayServers on the simulated network, in virtual time.
+ */
+class RelayClientTest {
+  private static final Duration NEAR = Duration.ofMillis(10);
+  private static final Duration FAR = Duration.ofMillis(50);
+  private static final Duration EVERY = Duration.ofSeconds(30);
+
+  private Setup setup;
+
+  /** A fixed identity per host, so runs repeat exactly. */
+  static Keypair key(int n) {
+    byte[] secret = new byte[32];
+    java.util.Arrays.fill(secret, (byte) n);
+    return Keypair.fromSecret(secret);
+  }
+
+  @AfterEach
+  void close() {
+    if (setup != null) {
+      setup.close();
+    }
+  }
+
+  private static RelaySettings settings(int maxReservations) {
+    return new RelaySettings(true, maxReservations, 16, Duration.ofMinutes(10), Duration.ofMinutes(2),
+        4L * 1024 * 1024, 64L * 1024 * 1024);
+  }
+
+  private static final class Setup implements AutoCloseable {
+    final SimulationSystem<Void> sim;
+    final AtomicReference<SimNetwork> network = new AtomicReference<>();
+    final AtomicReference<SimTransport> near = new AtomicReference<>();
+    final AtomicReference<SimTransport> far = new AtomicReference<>();
+    final AtomicReference<SimTransport> node = new AtomicReference<>();
+    final AtomicReference<SimTransport> other = new AtomicReference<>();
+    final AtomicReference<ActorRef<RelayClient.Command>> client = new AtomicReference<>();
+    final AtomicReference<ActorRef<RelayServer.Command>> nearServer = new AtomicReference<>();
+    /** Every list of held relays the client reported, in order. */
+    final List<List<Contact>> reported = new CopyOnWriteArrayList<>();
+    private int queries;
+
+    /** {@code nearMaxReservations}: the near relay's capacity (1 makes it full once somebody else reserved). */
+    Setup(int nearMaxReservations, int keep, boolean otherReservesNearFirst) {
+      AtomicReference<InetSocketAddress> farAddress = new AtomicReference<>();
+      sim = SimulationSystem.create("relay-client", 3, random -> Behaviors.<Void>setup(ctx -> {
+        var clock = SimDriver.of(ctx.getSystem()).clock();
+        SimNetwork net = new SimNetwork(ctx.getSystem(), clock,
+            (from, to) -> from.equals(farAddress.get()) || to.equals(farAddress.get()) ? FAR : NEAR, 3);
+        SimTransport n = net.attach(key(1));
+        SimTransport f = net.attach(key(2));
+        farAddress.set(f.listenAddresses().get(0));
+        ActorRef<RelayServer.Command> nearRef = ctx.spawn(RelayServer.create(n, contact(n),
+            settings(nearMaxReservations), clock, random, Duration.ofSeconds(2)), "near");
+        serve(nearRef, n);
+        nearServer.set(nearRef);
+        serve(ctx.spawn(RelayServer.create(f, contact(f), settings(512), clock, random, Duration.ofSeconds(2)),
+            "far"), f);
+        SimTransport me = net.attach(key(3));
+        SimTransport o = net.attach(key(4));
+        network.set(net);
+        near.set(n);
+        far.set(f);
+        node.set(me);
+        other.set(o);
+        return Behaviors.empty();
+      }));
+      sim.driver().runUntilIdle();
+      if (otherReservesNearFirst) {
+        CompletableFuture<Reply> done = other.get().request(near.get().listenAddresses().get(0),
+            new RelayReserve(contact(other.get())), Duration.ofSeconds(2)).toCompletableFuture();
+        assertTrue(sim.driver().runUntil(done::isDone, Duration.ofSeconds(5)));
+        assertInstanceOf(RelayReserved.class, done.join().response());
+      }
+      client.set(sim.system().systemActorOf(RelayClient.create(node.get(), contact(node.get()),
+          List.of(far.get().listenAddresses().get(0), near.get().listenAddresses().get(0)), keep, EVERY,
+          Duration.ofSeconds(2), reported::add), "client", Props.empty()));
+      sim.driver().runFor(Duration.ofSeconds(1)); // the first round, asked at once
+    }
+
+    private void serve(ActorRef<RelayServer.Command> server, SimTransport host) {
+      host.start(new InboundHandler() {
+        @Override
+        public java.util.concurrent.CompletionStage<Response> onRequest(InboundRequest request) {
+          CompletableFuture<Response> reply = new CompletableFuture<>();
+          server.tell(new RelayServer.Inbound(request, reply));
+          return reply;
+        }
+
+        @Override
+        public void onStream(NodeId peer, Source<Message, NotUsed> messages) {
+          messages.runWith(Sink.ignore(), sim.system());
+        }
+      });
+    }
+
+    static Contact contact(SimTransport host) {
+      return Contact.of(host.localId(), host.listenAddresses().get(0));
+    }
+
+    List<Contact> held() {
+      AtomicReference<List<Contact>> result = new AtomicReference<>();
+      ActorRef<List<Contact>> into = sim.system().systemActorOf(Behaviors.<List<Contact>>receiveMessage(m -> {
+        result.set(m);
+        return Behaviors.stopped();
+      }), "held-" + queries++, Props.empty());
+      client.get().tell(new RelayClient.GetRelays(into));
+      assertTrue(sim.driver().runUntil(() -> result.get() != null, Duration.ofSeconds(1)), "no answer");
+      return result.get();
+    }
+
+    RelayServer.RelayStatus nearStatus() {
+      AtomicReference<RelayServer.RelayStatus> result = new AtomicReference<>();
+      ActorRef<RelayServer.RelayStatus> into = sim.system().systemActorOf(
+          Behaviors.<RelayServer.RelayStatus>receiveMessage(m -> {
+            result.set(m);
+            return Behaviors.stopped();
+          }), "status-" + queries++, Props.empty());
+      nearServer.get().tell(new RelayServer.GetStatus(into));
+      assertTrue(sim.driver().runUntil(() -> result.get() != null, Duration.ofSeconds(1)), "no status");
+      return result.get();
+    }
+
+    @Override
+    public void close() {
+      sim.close();
+    }
+  }
+
+  @Test
+  void ofTwoQuietRelaysTheNearerIsKept() {
+    setup = new Setup(512, 1, false);
+
+    assertEquals(List.of(Setup.contact(setup.near.get())), setup.held());
+    assertEquals(List.of(List.of(Setup.contact(setup.near.get()))), setup.reported);
+  }
+
+  @Test
+  void keepingTwoKeepsBothBestFirst() {
+    setup = new Setup(512, 2, false);
+
+    assertEquals(List.of(Setup.contact(setup.near.get()), Setup.contact(setup.far.get())), setup.held());
+  }
+
+  @Test
+  void aQuietFarRelayBeatsAFullNearOne() {
+    setup = new Setup(2, 1, true); // the near relay holds 2 of 2 once we reserved: load 1000, score 20 + 100
+
+    assertEquals(List.of(Setup.contact(setup.far.get())), setup.held());
+  }
+
+  @Test
+  void unchangedRoundsAreNotReportedAgain() {
+    setup = new Setup(512, 1, false);
+
+    setup.sim.driver().runFor(EVERY.multipliedBy(3));
+
+    assertEquals(1, setup.reported.size());
+  }
+
+  @Test
+  void aRelayThatStopsAnsweringIsReplacedAtTheNextRound() {
+    setup = new Setup(512, 1, false);
+    setup.network.get().crash(setup.near.get().listenAddresses().get(0));
+
+    setup.sim.driver().runFor(EVERY.plusSeconds(3));
+
+    assertEquals(List.of(Setup.contact(setup.far.get())), setup.held());
+    assertEquals(List.of(Setup.contact(setup.far.get())), setup.reported.get(setup.reported.size() - 1));
+  }
+
+  @Test
+  void withNoRelayAnsweringNoneIsHeld() {
+    setup = new Setup(512, 1, false);
+    setup.network.get().crash(setup.near.get().listenAddresses().get(0));
+    setup.network.get().crash(setup.far.get().listenAddresses().get(0));
+
+    setup.sim.driver().runFor(EVERY.plusSeconds(3));
+
+    assertTrue(setup.held().isEmpty());
+    assertEquals(List.of(), setup.reported.get(setup.reported.size() - 1));
+  }
+
+  @Test
+  void reservationsAreRenewedEveryRoundSoTheyOutliveTheirTtl() {
+    setup = new Setup(512, 1, false);
+
+    setup.sim.driver().runFor(Duration.ofMinutes(25)); // 2.5 reservation TTLs of 10 min
+
+    RelayServer.RelayStatus near = setup.nearStatus();
+    assertEquals(1, near.reservations(), "still held at the near relay");
+    assertEquals(1L, near.counters().get("reservations.granted"));
+    assertTrue(near.counters().get("reservations.renewed") >= 25 * 60 / EVERY.toSeconds() - 1, "" + near);
+  }
+}
