@@ -102,7 +102,7 @@ final class Json {
     return node;
   }
 
-  /** {@code {type, mapping, filtering, mapped, local, evidence: {mappings: [{observer, mapped}], filtering: [...]}}} */
+  /** {@code {type, mapping, filtering, mapped, local, evidence: {mappings: [{observer, mapped}], filtering: [{from, arrived, via, sender?}]}}} */
   static ObjectNode nat(NatClassification nat) {
     ObjectNode node = object().put("type", nat.type().name().toLowerCase(java.util.Locale.ROOT))
         .put("mapping", nat.mapping().name().toLowerCase(java.util.Locale.ROOT))
@@ -114,8 +114,12 @@ final class Json {
     nat.evidence().mappings().forEach(o -> mappings.addObject()
         .put("observer", Addresses.format(o.observer())).put("mapped", Addresses.format(o.mapped())));
     ArrayNode filtering = evidence.putArray("filtering");
-    nat.evidence().filtering().forEach(p -> filtering.addObject()
-        .put("from", p.source().name().toLowerCase(java.util.Locale.ROOT)).put("arrived", p.arrived()));
+    nat.evidence().filtering().forEach(p -> {
+      ObjectNode probe = filtering.addObject()
+          .put("from", p.source().name().toLowerCase(java.util.Locale.ROOT)).put("arrived", p.arrived())
+          .put("via", p.via().name().toLowerCase(java.util.Locale.ROOT));
+      p.sender().ifPresent(sender -> probe.put("sender", Addresses.format(sender)));
+    });
     return node;
   }
 

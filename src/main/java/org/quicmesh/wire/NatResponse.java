@@ -2,5 +2,5 @@ package org.quicmesh.wire;
 
 /** The answers to {@link NatRequest}s (besides the shared {@link Ack} and {@link Rejected}). */
 public sealed interface NatResponse extends Response
-    permits YourAddr, RelayAccepted, RelayConnected, RelayForwarded, RelayClosed, HolePunchWaiting, HolePunchReady,
+    permits YourAddr, DialBackSent, RelayAccepted, RelayConnected, RelayForwarded, RelayClosed, HolePunchWaiting, HolePunchReady,
         HolePunchFailed, PathReply {}
