@@ -50,6 +50,7 @@ final class DialBackTests {
     final Source source;
     final Contact server;
     boolean sent;
+    Optional<InetSocketAddress> sentFrom = Optional.empty();
 
     Attempt(Source source, Contact server) {
       this.source = source;
@@ -90,16 +91,18 @@ final class DialBackTests {
   }
 
   /**
-   * The peer answered the ask for {@code nonce}: it sent the datagram, or refused or failed
-   * ({@code sent} false). Returns whether to wait for the datagram now, and any ask for the next peer.
+   * The peer answered the ask for {@code nonce}: it sent the datagram (from {@code sentFrom}, as the sender names
+   * its address), or refused or failed (empty). Returns whether to wait for the datagram now, and any ask for the
+   * next peer.
    */
-  Answered onAnswer(byte[] nonce, boolean sent) {
+  Answered onAnswer(byte[] nonce, Optional<InetSocketAddress> sentFrom) {
     Attempt attempt = pending.get(key(nonce));
     if (attempt == null) {
       return new Answered(false, List.of()); // concluded already (it arrived), or a stale answer
     }
-    if (sent) {
+    if (sentFrom.isPresent()) {
       attempt.sent = true;
+      attempt.sentFrom = sentFrom;
       return new Answered(true, List.of());
     }
     pending.remove(key(nonce));
@@ -128,7 +131,7 @@ final class DialBackTests {
   void onWaitOver(byte[] nonce) {
     Attempt attempt = pending.remove(key(nonce));
     if (attempt != null && attempt.sent) {
-      probes.add(new FilteringProbe(probeSource(attempt.source), false, Via.DIAL_BACK, Optional.empty()));
+      probes.add(new FilteringProbe(probeSource(attempt.source), false, Via.DIAL_BACK, attempt.sentFrom));
     }
   }
 

@@ -374,11 +374,13 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
     if (dialBacks == null) {
       return this;
     }
-    boolean sent = answered.failure() == null && answered.reply().response() instanceof DialBackSent;
-    if (!sent) {
+    Optional<InetSocketAddress> sentFrom = answered.failure() == null
+        && answered.reply().response() instanceof DialBackSent sent
+        ? Optional.of(Contact.Addresses.parse(sent.from())) : Optional.empty();
+    if (sentFrom.isEmpty()) {
       counters.increment("dial-back.not-sent");
     }
-    DialBackTests.Answered next = dialBacks.onAnswer(answered.nonce(), sent);
+    DialBackTests.Answered next = dialBacks.onAnswer(answered.nonce(), sentFrom);
     if (next.waitForDatagram()) {
       timers.startSingleTimer(java.util.HexFormat.of().formatHex(answered.nonce()),
           new DialBackWaitOver(answered.nonce()), mesh.orElseThrow().dialBack().patience());

@@ -1,6 +1,8 @@
 package org.quicmesh.wire;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Asks the peer to send a datagram carrying {@code nonce} to the address it sees this request come from (never
@@ -19,6 +21,22 @@ public record DialBack(Contact from, Source source, byte[] nonce, List<String> a
     Checks.exactBytes(nonce, Limits.DIAL_BACK_NONCE_BYTES, "nonce");
     avoid = Checks.list(avoid, Limits.MAX_DIAL_BACK_AVOID, "avoid");
     avoid.forEach(ip -> Checks.ip(ip, "avoid"));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DialBack other && from.equals(other.from) && source == other.source
+        && Arrays.equals(nonce, other.nonce) && avoid.equals(other.avoid);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(from, source, Arrays.hashCode(nonce), avoid);
+  }
+
+  @Override
+  public String toString() {
+    return "DialBack[from=" + from + ", source=" + source + ", nonce=" + Bytes.show(nonce) + ", avoid=" + avoid + "]";
   }
 
   /** Where the dial-back comes from, relative to the peer asked; each passes a different class of NAT filter. */

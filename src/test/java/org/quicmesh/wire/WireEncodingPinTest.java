@@ -35,7 +35,7 @@ class WireEncodingPinTest {
     for (Message message : MessageSamples.typical()) {
       sha.update(WireCodec.encode(message));
     }
-    assertEquals("9d2597be194cfdee3e35ec45d5ede99078dce87627534b88ee8e32408ef7cfa3",
+    assertEquals("cea2c8e12c53c48a1c080cbf3f5e67e6f5dc80816063524eecd818548bc046d4",
         HexFormat.of().formatHex(sha.digest()));
   }
 }
