@@ -95,8 +95,12 @@ final class Json {
     ObjectNode node = object().put("node", record.nodeId().toHex());
     ArrayNode addrs = node.putArray("addrs");
     record.addresses().forEach(addrs::add);
+    ArrayNode kinds = node.putArray("kinds"); // one per address; empty for a format 1 record
+    record.kinds().forEach(k -> kinds.add(k.name().toLowerCase(java.util.Locale.ROOT)));
     ArrayNode relays = node.putArray("relays");
     record.relays().forEach(relays::add);
+    record.advertisedRelayService().ifPresent(service -> node.putObject("relay_service")
+        .put("accepting", service.accepting()).put("load_permille", service.loadPermille()));
     node.put("seq", record.sequence());
     node.put("expires_ms", record.expiresAt());
     return node;
