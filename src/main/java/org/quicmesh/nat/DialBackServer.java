@@ -153,7 +153,7 @@ final class DialBackServer extends AbstractBehavior<DialBackServer.Command> {
 
   private Behavior<Command> onSpareSocket(SpareSocket opened) {
     if (opened.failure() != null) {
-      spareFailed = true; // e.g. a host behind a simulated NAT, or the port is taken: the peer asks someone else
+      spareFailed = true; // e.g. the port is taken: the peer asks someone else
       getContext().getLog().debug("no spare socket for dial-backs: {}", opened.failure().getMessage());
     } else {
       spare = Optional.of(opened.address());

@@ -322,6 +322,25 @@ class SimNetworkNatTest {
   }
 
   @Test
+  void aHostBehindANatOpensAnotherPortWhoseDatagramsLeaveThroughItsBoxWithAMappingOfTheirOwn() {
+    NatBox box = network.addNat(NatBehavior.PORT_RESTRICTED_CONE);
+    Host nated = behind(box);
+    Host server = publicHost();
+    InetSocketAddress spare = new InetSocketAddress(nated.address().getAddress(), nated.address().getPort() + 2);
+    assertEquals(spare, nated.transport().datagrams().open(spare).toCompletableFuture().join());
+    assertTrue(nated.transport().datagrams().open(new InetSocketAddress("10.9.9.9", 1)).toCompletableFuture()
+        .isCompletedExceptionally(), "only the host's own IP");
+
+    nated.transport().datagrams().send(spare, server.address(), probe("from the spare port"));
+    sim.driver().runFor(Duration.ofSeconds(1));
+    InetSocketAddress seen = server.datagrams().get(0).sender();
+    assertEquals(box.publicIp(), seen.getAddress());
+    assertNotEquals(SimNetwork.PORT, seen.getPort(), "its own mapping, not the main socket's");
+    datagram(server, seen, "answer to the spare port");
+    assertEquals(spare, nated.datagrams().get(0).local(), "answers through that mapping reach the spare socket");
+  }
+
+  @Test
   void streamsCrossTheSameMappingsAndTheirAcknowledgementsKeepThemOpen() {
     NatBox box = network.addNat(NatBehavior.PORT_RESTRICTED_CONE);
     Host nated = behind(box);
