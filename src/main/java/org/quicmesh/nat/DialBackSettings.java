@@ -25,10 +25,6 @@ public record DialBackSettings(Duration patience, int servers, int portOffset, i
     }
   }
 
-  /** Defaults as in conf/reference.conf (for detectors built without a config, e.g. in simulations). */
-  public static final DialBackSettings DEFAULTS = new DialBackSettings(Duration.ofSeconds(1), 4, 2, 6, 300,
-      Duration.ofMinutes(1), Duration.ofMinutes(5));
-
   public static DialBackSettings fromConfig(Config dialBack) {
     return new DialBackSettings(dialBack.getDuration("wait"), dialBack.getInt("servers"),
         dialBack.getInt("port-offset"), dialBack.getInt("per-peer"), dialBack.getInt("per-window"),
