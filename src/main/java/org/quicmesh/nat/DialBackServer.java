@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ final class DialBackServer extends AbstractBehavior<DialBackServer.Command> {
   private Optional<InetSocketAddress> spare = Optional.empty();
   private boolean spareFailed;
   /** Same-IP dial-backs asked for while the spare socket opens. */
-  private final java.util.ArrayList<Serve> waitingForSocket = new java.util.ArrayList<>();
+  private final List<Serve> waitingForSocket = new ArrayList<>();
 
   static Behavior<Command> create(Transport transport, Contact self, List<InetSocketAddress> local,
       ActorRef<Dht.Command> dht, Duration requestTimeout, DialBackSettings settings, Clock clock, Random random) {

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -16,6 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -35,6 +39,7 @@ import org.quicmesh.transport.Transport;
 import org.quicmesh.wire.Contact;
 import org.quicmesh.wire.DialBack;
 import org.quicmesh.wire.DialBackSent;
+import org.quicmesh.wire.Rejected;
 import org.quicmesh.wire.Response;
 
 /**
@@ -198,8 +203,7 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
         .onMessage(ServeDialBack.class, serve -> {
           dialBackServer.ifPresentOrElse(
               server -> server.tell(new DialBackServer.Serve(serve.request(), serve.reply())),
-              () -> serve.reply().complete(new org.quicmesh.wire.Rejected(
-                  org.quicmesh.wire.Rejected.Reason.UNSUPPORTED, "no dial-backs here")));
+              () -> serve.reply().complete(new Rejected(Rejected.Reason.UNSUPPORTED, "no dial-backs here")));
           return this;
         })
         .onMessage(DialBackAnswered.class, this::onDialBackAnswered)
@@ -217,7 +221,11 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
           }
           return this;
         })
-        .onSignal(org.apache.pekko.actor.typed.PostStop.class, stop -> {
+        .onSignal(PostStop.class, stop -> {
+          dialBackListener.ifPresent(DatagramPlane.Registration::cancel);
+          return this;
+        })
+        .onSignal(PreRestart.class, restart -> { // a restarted detector registers anew
           dialBackListener.ifPresent(DatagramPlane.Registration::cancel);
           return this;
         })
@@ -363,7 +371,7 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
   private void askDialBacks(List<DialBackTests.Ask> asks) {
     Mesh m = mesh.orElseThrow();
     for (DialBackTests.Ask ask : asks) {
-      counters.increment("dial-back.asked." + ask.source().name().toLowerCase(java.util.Locale.ROOT));
+      counters.increment("dial-back.asked." + ask.source().name().toLowerCase(Locale.ROOT));
       getContext().pipeToSelf(m.transport().request(ask.server(),
               new DialBack(m.self(), ask.source(), ask.nonce(), ask.avoid()), m.requestTimeout()),
           (reply, failure) -> new DialBackAnswered(ask.nonce(), reply, failure));
@@ -382,7 +390,7 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
     }
     DialBackTests.Answered next = dialBacks.onAnswer(answered.nonce(), sentFrom);
     if (next.waitForDatagram()) {
-      timers.startSingleTimer(java.util.HexFormat.of().formatHex(answered.nonce()),
+      timers.startSingleTimer(HexFormat.of().formatHex(answered.nonce()),
           new DialBackWaitOver(answered.nonce()), mesh.orElseThrow().dialBack().patience());
     }
     askDialBacks(next.next());
