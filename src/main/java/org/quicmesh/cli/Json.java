@@ -95,14 +95,18 @@ final class Json {
     ObjectNode node = object().put("node", record.nodeId().toHex());
     ArrayNode addrs = node.putArray("addrs");
     record.addresses().forEach(addrs::add);
+    ArrayNode kinds = node.putArray("kinds"); // one per address; empty for a format 1 record
+    record.kinds().forEach(k -> kinds.add(k.name().toLowerCase(java.util.Locale.ROOT)));
     ArrayNode relays = node.putArray("relays");
     record.relays().forEach(relays::add);
+    record.advertisedRelayService().ifPresent(service -> node.putObject("relay_service")
+        .put("accepting", service.accepting()).put("load_permille", service.loadPermille()));
     node.put("seq", record.sequence());
     node.put("expires_ms", record.expiresAt());
     return node;
   }
 
-  /** {@code {type, mapping, filtering, mapped, local, evidence: {mappings: [{observer, mapped}], filtering: [...]}}} */
+  /** {@code {type, mapping, filtering, mapped, local, evidence: {mappings: [{observer, mapped}], filtering: [{from, arrived, via, sender?}]}}} */
   static ObjectNode nat(NatClassification nat) {
     ObjectNode node = object().put("type", nat.type().name().toLowerCase(java.util.Locale.ROOT))
         .put("mapping", nat.mapping().name().toLowerCase(java.util.Locale.ROOT))
@@ -114,8 +118,12 @@ final class Json {
     nat.evidence().mappings().forEach(o -> mappings.addObject()
         .put("observer", Addresses.format(o.observer())).put("mapped", Addresses.format(o.mapped())));
     ArrayNode filtering = evidence.putArray("filtering");
-    nat.evidence().filtering().forEach(p -> filtering.addObject()
-        .put("from", p.source().name().toLowerCase(java.util.Locale.ROOT)).put("arrived", p.arrived()));
+    nat.evidence().filtering().forEach(p -> {
+      ObjectNode probe = filtering.addObject()
+          .put("from", p.source().name().toLowerCase(java.util.Locale.ROOT)).put("arrived", p.arrived())
+          .put("via", p.via().name().toLowerCase(java.util.Locale.ROOT));
+      p.sender().ifPresent(sender -> probe.put("sender", Addresses.format(sender)));
+    });
     return node;
   }
 

@@ -214,7 +214,7 @@ final class SimCommand implements Runnable {
 
   @Command(name = "nat", mixinStandardHelpOptions = true,
       description = "N hosts, each behind a router of the mix, classify their NAT against two RFC 5780 observers "
-          + "with the node's own detector; prints the share classified correctly, the confusion counts and how long "
+          + "with the node's own detector, or (--observers mesh) as nodes of a mesh with peers alone; prints the share classified correctly, the confusion counts and how long "
           + "detection took (virtual time).")
   static final class Nat implements Callable<Integer> {
     @picocli.CommandLine.Mixin
@@ -227,18 +227,30 @@ final class SimCommand implements Runnable {
         description = "Share of each router kind: none, full, restricted, port, symmetric (default: ${DEFAULT-VALUE}).")
     String mix;
 
+    @Option(names = "--observers", defaultValue = "rfc5780",
+        description = "rfc5780: two public two-address STUN servers; mesh: whole nodes in a mesh of public nodes, no "
+            + "STUN server (peers and their dial-backs) (default: ${DEFAULT-VALUE}).")
+    String observers;
+
     @Override
     public Integer call() {
       if (nodes < 1) {
         System.err.println("--nodes must be at least 1");
         return 2;
       }
+      NatSimulation.Observers kind;
+      try {
+        kind = NatSimulation.Observers.of(observers);
+      } catch (IllegalArgumentException e) {
+        System.err.println("--observers must be rfc5780 or mesh");
+        return 2;
+      }
       NatSimulation.Result result = NatSimulation.run(new NatSimulation.Settings(nodes,
-          NatSimulation.Settings.parseMix(mix), sim.latency, sim.seed), System.err::println);
+          NatSimulation.Settings.parseMix(mix), sim.latency, sim.seed, kind), System.err::println);
       sim.print(result, () -> String.format(
-          "nodes %d: %.4f classified correctly (%d undecided); detection p50 %.0f ms, p95 %.0f ms, max %.0f ms "
+          "nodes %d: %.4f classified correctly (%d undecided, %d asked again); detection p50 %.0f ms, p95 %.0f ms, max %.0f ms "
               + "(virtual); confusion %s; wall %.1f s", result.nodes(), result.detectedCorrectRatio(),
-          result.undecided(), result.detectMsP50(), result.detectMsP95(), result.detectMsMax(), result.confusion(),
+          result.undecided(), result.retries(), result.detectMsP50(), result.detectMsP95(), result.detectMsMax(), result.confusion(),
           result.wallS()));
       return result.detectedCorrectRatio() == 1.0 ? 0 : 1;
     }

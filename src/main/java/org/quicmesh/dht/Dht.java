@@ -81,8 +81,17 @@ public final class Dht {
    */
   public record PublishAddress(ActorRef<StatusReply<EndpointRecord>> replyTo) implements Command {}
 
-  /** Our reachable addresses (listen plus observed) changed; republishes the endpoint record if one was published. */
-  public record AddressesChanged(List<InetSocketAddress> addresses) implements Command {}
+  /**
+   * Our reachable addresses changed: our own ({@code host}) or where peers and observers see us
+   * ({@code serverReflexive}); republishes the endpoint record, with each address's kind, if one was published.
+   */
+  public record AddressesChanged(List<InetSocketAddress> host, List<InetSocketAddress> serverReflexive)
+      implements Command {
+    public AddressesChanged {
+      host = List.copyOf(host);
+      serverReflexive = List.copyOf(serverReflexive);
+    }
+  }
 
   /**
    * The relays we hold reservations with changed ({@code <hex node id>@ip:port} each): our endpoint record is
@@ -599,7 +608,7 @@ public final class Dht {
   }
 
   private Behavior<Command> onAddressesChanged(AddressesChanged changed) {
-    if (records.addressesChanged(changed.addresses())) {
+    if (records.addressesChanged(changed.host(), changed.serverReflexive())) {
       publish(record -> { });
     }
     return Behaviors.same();

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.quicmesh.actor.Counters;
+import org.quicmesh.identity.AddressKind;
 import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.identity.Key;
 import org.quicmesh.identity.Keypair;
@@ -39,12 +40,14 @@ final class EndpointRecords {
     }
   };
   private EndpointRecord published;
-  private List<InetSocketAddress> addresses;
+  private List<InetSocketAddress> host;
+  private List<InetSocketAddress> serverReflexive = List.of();
   private List<String> relays = List.of();
 
-  EndpointRecords(Keypair keypair, List<InetSocketAddress> addresses, Duration ttl, Counters counters) {
+  /** @param host the node's own addresses, until {@link #addressesChanged} says more */
+  EndpointRecords(Keypair keypair, List<InetSocketAddress> host, Duration ttl, Counters counters) {
     this.keypair = keypair;
-    this.addresses = List.copyOf(addresses);
+    this.host = List.copyOf(host);
     this.ttl = ttl;
     this.counters = counters;
   }
@@ -52,23 +55,32 @@ final class EndpointRecords {
   // ---- our own record ----
 
   /**
-   * Signs a new record of our current addresses and remembers it as published. The sequence is a timestamp, so a
-   * restarted node (same key, no memory) still outranks its old records.
+   * Signs a new record of our current addresses, each with its kind (host ones first), and remembers it as published.
+   * The sequence is a timestamp, so a restarted node (same key, no memory) still outranks its old records.
    */
   EndpointRecord signNext(long nowMillis) {
     long sequence = Math.max(nowMillis, published == null ? 0 : published.sequence() + 1);
-    List<String> formatted = addresses.stream().map(Addresses::format).distinct().limit(MAX_ADDRESSES).toList();
-    published = EndpointRecord.sign(keypair, formatted, relays, sequence, nowMillis + ttl.toMillis());
+    Map<String, AddressKind> kinds = new LinkedHashMap<>();
+    host.forEach(a -> kinds.putIfAbsent(Addresses.format(a), AddressKind.HOST));
+    serverReflexive.forEach(a -> kinds.putIfAbsent(Addresses.format(a), AddressKind.SERVER_REFLEXIVE));
+    List<Map.Entry<String, AddressKind>> listed = kinds.entrySet().stream().limit(MAX_ADDRESSES).toList();
+    published = EndpointRecord.sign(keypair, listed.stream().map(Map.Entry::getKey).toList(),
+        listed.stream().map(Map.Entry::getValue).toList(), relays, null, sequence, nowMillis + ttl.toMillis());
     counters.increment("records.published");
     return published;
   }
 
-  /** Records our new addresses; true if a record was published before and must be republished with them. */
-  boolean addressesChanged(List<InetSocketAddress> changed) {
-    if (changed.isEmpty() || changed.equals(addresses)) {
+  /**
+   * Records our new addresses: our own ({@code host}) and where observers see us ({@code serverReflexive}); true if a
+   * record was published before and must be republished with them.
+   */
+  boolean addressesChanged(List<InetSocketAddress> host, List<InetSocketAddress> serverReflexive) {
+    if (host.isEmpty() && serverReflexive.isEmpty()
+        || host.equals(this.host) && serverReflexive.equals(this.serverReflexive)) {
       return false;
     }
-    addresses = List.copyOf(changed);
+    this.host = List.copyOf(host);
+    this.serverReflexive = List.copyOf(serverReflexive);
     if (published == null) {
       return false;
     }

@@ -68,8 +68,11 @@ final class BindingKeeper extends AbstractBehavior<BindingKeeper.Command> {
     this.interval = interval;
     this.maxPeers = maxPeers;
     ActorRef<Command> self = ctx.getSelf();
-    this.probes = plane.listen(DatagramKind.PROBE, datagram ->
-        self.tell(Keepalive.isKeepalive(datagram.payload()) ? KeepaliveReceived.INSTANCE : ProbeIgnored.INSTANCE));
+    this.probes = plane.listen(DatagramKind.PROBE, datagram -> {
+      if (DialBackProbe.nonce(datagram.payload()).isEmpty()) { // dial-backs are the detector's
+        self.tell(Keepalive.isKeepalive(datagram.payload()) ? KeepaliveReceived.INSTANCE : ProbeIgnored.INSTANCE);
+      }
+    });
   }
 
   @Override

@@ -20,7 +20,9 @@ import org.quicmesh.nat.stun.StunAttribute.ChangeRequest;
  * we have sent to the other IP, an address-dependent filter admits it, and the filtering test would read as
  * endpoint-independent. For the same reason a new run within a mapping lifetime of the last one can read a restricted
  * cone as a full cone; the detector spaces its runs. Against a server without an alternate address (no
- * OTHER-ADDRESS) the mapping is compared across the next server instead, and filtering stays unknown.
+ * OTHER-ADDRESS) the mapping is compared across the next server instead; if that one names an alternate address
+ * (any observer may be a two-address node), the full tests run against it, otherwise filtering stays unknown here
+ * (the detector then asks mesh peers for dial-backs).
  */
 final class NatDetection {
 
@@ -119,6 +121,14 @@ final class NatDetection {
 
   private List<Bind> onNextServer(BindingOutcome outcome) {
     observe(outcome);
+    if (outcome instanceof BindingOutcome.Success success && success.otherAddress().isPresent()) {
+      // A two-address server after plain ones (a mesh peer started with a second --listen): the full tests run
+      // against it. We have not sent to its other IP, so the filtering test stays sound.
+      first = success.server();
+      firstMapped = success.mapped();
+      other = success.otherAddress().get();
+      return List.of(send(Test.FILTER_OTHER_IP, first, List.of(new ChangeRequest(true, true)), filteringSchedule));
+    }
     boolean differentIpSeen = mappings.stream()
         .map(o -> o.observer().getAddress()).distinct().count() > 1;
     return differentIpSeen ? List.of() : nextServer();

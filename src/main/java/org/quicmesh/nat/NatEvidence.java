@@ -3,6 +3,7 @@ package org.quicmesh.nat;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What NAT detection observed, kept beside its verdict so a user can see why.
@@ -36,10 +37,29 @@ public record NatEvidence(List<InetSocketAddress> local, List<MappingObservation
     SAME_IP_OTHER_PORT
   }
 
-  /** Whether an answer from {@code source} arrived. */
-  public record FilteringProbe(ProbeSource source, boolean arrived) {
+  /** How an unsolicited packet was asked for. */
+  public enum Via {
+    /** An RFC 5780 server's answer to a CHANGE-REQUEST. */
+    STUN,
+    /** A mesh peer's dial-back datagram (a peer asked by RPC; see {@link DialBackTests}). */
+    DIAL_BACK
+  }
+
+  /**
+   * Whether an unsolicited packet from {@code source} arrived.
+   *
+   * @param sender where it came from when it arrived, or where its sender said it was sent from
+   */
+  public record FilteringProbe(ProbeSource source, boolean arrived, Via via, Optional<InetSocketAddress> sender) {
     public FilteringProbe {
       Objects.requireNonNull(source, "source");
+      Objects.requireNonNull(via, "via");
+      Objects.requireNonNull(sender, "sender");
+    }
+
+    /** A CHANGE-REQUEST answer from an RFC 5780 server. */
+    public FilteringProbe(ProbeSource source, boolean arrived) {
+      this(source, arrived, Via.STUN, Optional.empty());
     }
   }
 }

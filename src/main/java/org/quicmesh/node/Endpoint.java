@@ -179,9 +179,9 @@ public final class Endpoint extends AbstractBehavior<Endpoint.Command> {
       observed.removeLast();
     }
     if (isNew) {
-      List<InetSocketAddress> reachable = new ArrayList<>(listen);
-      observed.stream().filter(a -> !reachable.contains(a)).forEach(reachable::add);
-      dht.tell(new Dht.AddressesChanged(reachable));
+      List<InetSocketAddress> serverReflexive = new ArrayList<>();
+      observed.stream().filter(a -> !listen.contains(a)).forEach(serverReflexive::add);
+      dht.tell(new Dht.AddressesChanged(listen, serverReflexive));
     }
   }
 }

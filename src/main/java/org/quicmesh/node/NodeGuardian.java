@@ -44,7 +44,9 @@ import org.quicmesh.dht.DhtSettings;
 import org.quicmesh.dht.DhtStatus;
 import org.quicmesh.dht.PeerInfo;
 import org.quicmesh.identity.Keypair;
+import org.quicmesh.nat.DialBackSettings;
 import org.quicmesh.nat.HostAddresses;
+import org.quicmesh.nat.SentTo;
 import org.quicmesh.nat.NatDetector;
 import org.quicmesh.nat.NatSettings;
 import org.quicmesh.nat.NatTelemetry;
@@ -60,6 +62,8 @@ import org.quicmesh.transport.InboundRequest;
 import org.quicmesh.transport.Transport;
 import org.quicmesh.wire.Contact;
 import org.quicmesh.wire.DhtRequest;
+import org.quicmesh.wire.DialBack;
+import org.quicmesh.wire.DialBackRelay;
 import org.quicmesh.wire.NatRequest;
 import org.quicmesh.wire.RequestRoutes;
 import org.quicmesh.wire.Response;
@@ -128,12 +132,17 @@ final class NodeGuardian {
    */
   private static final int MAX_RESTARTS = 10;
   private static final Duration RESTART_WINDOW = Duration.ofMinutes(1);
+  /** Addresses remembered as sent to (beyond it, older ones are swept; see {@link SentTo}). */
+  private static final int SENT_TO_CAPACITY = 16_384;
 
   private final ActorContext<Message> context;
   private final MeshConfig config;
   private final Keypair keypair;
   private final NodeEnvironment environment;
   private final Transport transport;
+  /** Where the node sent lately (fed by the transport): dial-backs from there prove nothing. */
+  private final SentTo sentTo;
+  private final DialBackSettings dialBackSettings;
   private final Instant startedAt;
   private List<InetSocketAddress> listen = List.of();
   /** The listen addresses with a wildcard expanded to this host's interface addresses: what peers can be told. */
@@ -173,7 +182,9 @@ final class NodeGuardian {
     this.keypair = keypair;
     this.environment = environment;
     this.startedAt = environment.clock().instant();
-    this.transport = transports.create(context.getSystem(), keypair, config);
+    this.dialBackSettings = DialBackSettings.fromConfig(config.raw().getConfig("nat.dial-back"));
+    this.sentTo = new SentTo(environment.clock(), dialBackSettings.memory(), SENT_TO_CAPACITY);
+    this.transport = new SentToRecordingTransport(transports.create(context.getSystem(), keypair, config), sentTo);
   }
 
   private Behavior<Message> starting(StashBuffer<Message> stash) {
@@ -242,7 +253,9 @@ final class NodeGuardian {
     NatSettings natSettings = NatSettings.fromConfig(config.raw().getConfig("nat"));
     ActorRef<Endpoint.Command> endpointRef = endpoint;
     nat = spawnSupervised(Child.NAT, NatDetector.create(transport.datagrams(), hostAddresses, natSettings,
-        environment.clock(), new java.util.Random(environment.random().nextLong()), java.util.Optional.of(dht),
+        environment.clock(), new java.util.Random(environment.random().nextLong()),
+        java.util.Optional.of(new NatDetector.Mesh(dht, transport, self, config.requestTimeout(), sentTo,
+            dialBackSettings)),
         mapped -> {
           endpointRef.tell(new Endpoint.Mapped(mapped));
           ActorRef<ConnectionManager.Command> manager = connections;
@@ -539,7 +552,11 @@ final class NodeGuardian {
           @Override
           public CompletionStage<Response> nat(NatRequest message) {
             CompletableFuture<Response> reply = new CompletableFuture<>();
-            if (message instanceof RelayReserve || message instanceof RelayConnect || message instanceof RelayClose) {
+            ActorRef<NatDetector.Command> natRef = nat;
+            if ((message instanceof DialBack || message instanceof DialBackRelay) && natRef != null) {
+              natRef.tell(new NatDetector.ServeDialBack(request, reply)); // NAT behaviour tests are the detector's
+            } else if (message instanceof RelayReserve || message instanceof RelayConnect
+                || message instanceof RelayClose) {
               ActorRef<RelayServer.Command> relayRef = relay;
               if (relayRef == null) {
                 reply.complete(new Rejected(Rejected.Reason.UNSUPPORTED, "this node is not a relay"));

@@ -26,6 +26,8 @@ import org.quicmesh.nat.NatType;
 import org.quicmesh.nat.StunServer;
 import org.quicmesh.nat.stun.Retransmission;
 import org.quicmesh.nat.stun.StunServerAddresses;
+import org.quicmesh.node.MeshConfig;
+import org.quicmesh.node.MeshNode;
 import org.quicmesh.transport.sim.NatBehavior;
 import org.quicmesh.transport.sim.SimNetwork;
 import org.quicmesh.transport.sim.SimTransport;
@@ -34,9 +36,10 @@ import org.quicmesh.virtualtime.SimulationSystem;
 
 /**
  * NAT type detection at scale: N hosts, each behind a router of the kind the mix draws (none, full cone, restricted,
- * port-restricted, symmetric; stateful {@code NatBox}es), classify their NAT with the node's own {@link NatDetector}
- * against two public RFC 5780 observers, in virtual time. Reports how many verdicts match the router, the confusion
- * counts, and how long detection took.
+ * port-restricted, symmetric; stateful {@code NatBox}es), classify their NAT in virtual time, either with the node's
+ * own {@link NatDetector} against two public RFC 5780 observers ({@link Observers#RFC5780}), or as whole nodes of a
+ * mesh with public peers and no STUN server at all ({@link Observers#MESH}: peers report the mapping, dial-backs test
+ * the filtering). Reports how many verdicts match the router, the confusion counts, and how long detection took.
  */
 public final class NatSimulation {
 
@@ -68,10 +71,27 @@ public final class NatSimulation {
     }
   }
 
+  /** Who the hosts classify their NAT against. */
+  public enum Observers {
+    /** Two public two-address STUN servers; each host runs a bare detector. */
+    RFC5780,
+    /** Whole nodes joining a mesh of public nodes, no STUN server: mesh peers and their dial-backs only. */
+    MESH;
+
+    public static Observers of(String label) {
+      return valueOf(label.toUpperCase(Locale.ROOT));
+    }
+  }
+
   /** {@code mix}: fractions by router kind, e.g. {@code none:0.2,full:0.1,restricted:0.1,port:0.4,symmetric:0.2}. */
-  public record Settings(int nodes, Map<Router, Double> mix, String latency, long seed) {
+  public record Settings(int nodes, Map<Router, Double> mix, String latency, long seed, Observers observers) {
     public Settings {
       mix = Map.copyOf(mix);
+      java.util.Objects.requireNonNull(observers, "observers");
+    }
+
+    public Settings(int nodes, Map<Router, Double> mix, String latency, long seed) {
+      this(nodes, mix, latency, seed, Observers.RFC5780);
     }
 
     public static Map<Router, Double> parseMix(String spec) {
@@ -94,14 +114,26 @@ public final class NatSimulation {
   /**
    * @param confusion detected type by router kind: {@code confusion.get("port").get("port_restricted_cone")}
    */
+  /**
+   * @param retries mesh hosts that asked again because they had met fewer than two observer IPs (0 with RFC 5780
+   *     observers)
+   */
   public record Result(int nodes, double detectedCorrectRatio, Map<String, Map<String, Integer>> confusion,
-      double detectMsP50, double detectMsP95, double detectMsMax, int undecided, double wallS) {}
+      double detectMsP50, double detectMsP95, double detectMsMax, int undecided, int retries, double wallS) {}
 
   private sealed interface Msg {}
 
   private record Start(int node) implements Msg {}
 
   private record Verdict(int node, long startedMs, StatusReply<NatClassification> reply) implements Msg {}
+
+  /** A mesh host's {@code attempt}-th ask for its verdict; detection time counts from the first. */
+  private record MeshStart(int node, int attempt, long firstStartedMs) implements Msg {}
+
+  private record MeshVerdict(MeshStart start, StatusReply<NatClassification> reply) implements Msg {}
+
+  /** The public mesh has formed: the hosts join it. */
+  private enum HostsJoin implements Msg { INSTANCE }
 
   private static final class Tally {
     final List<Router> routers = new ArrayList<>();
@@ -110,6 +142,7 @@ public final class NatSimulation {
     int correct;
     int verdicts;
     int undecided;
+    int retries;
   }
 
   private static final Duration VERDICT_TIMEOUT = Duration.ofMinutes(2);
@@ -117,13 +150,27 @@ public final class NatSimulation {
   /** Detection runs start spread over this much virtual time, as nodes would start. */
   private static final Duration SPREAD = Duration.ofSeconds(10);
 
+  /** In a mesh, the public nodes form their mesh for this long before the hosts join. */
+  private static final Duration PUBLIC_MESH_FORMS = Duration.ofSeconds(10);
+
+  /** In a mesh, hosts ask for their verdict this long after joining (bootstrap done, peers known) plus the spread. */
+  private static final Duration JOINED = Duration.ofSeconds(20);
+
+  /**
+   * A mesh host that met fewer than two observer IPs (behind a strict NAT, most peers it learned of are natted too
+   * and filter it; it keeps only those that answered) asks again this much later, as the node itself retries.
+   */
+  private static final Duration RETRY = Duration.ofSeconds(15);
+  private static final int MESH_ATTEMPTS = 4;
+
   private NatSimulation() {}
 
   public static Result run(Settings settings, Consumer<String> progress) {
     long wallStart = System.nanoTime();
     Tally tally = new Tally();
     try (SimulationSystem<Msg> sim = SimulationSystem.create("nat-sim", settings.seed(),
-        random -> scenario(settings, random, tally))) {
+        random -> settings.observers() == Observers.MESH ? meshScenario(settings, random, tally)
+            : scenario(settings, random, tally))) {
       while (tally.verdicts < settings.nodes()) {
         if (!sim.driver().runUntil(() -> false, Duration.ofSeconds(10)) && sim.driver().pendingTimers() == 0) {
           break;
@@ -138,7 +185,7 @@ public final class NatSimulation {
     double wall = (System.nanoTime() - wallStart) / 1e9;
     return new Result(settings.nodes(), tally.correct / (double) settings.nodes(), tally.confusion,
         tally.detectMs.percentile(50), tally.detectMs.percentile(95), tally.detectMs.max(),
-        settings.nodes() - tally.verdicts + tally.undecided, wall);
+        settings.nodes() - tally.verdicts + tally.undecided, tally.retries, wall);
   }
 
   private static Behavior<Msg> scenario(Settings settings, Random random, Tally tally) {
@@ -174,6 +221,63 @@ public final class NatSimulation {
           })
           .build();
     });
+  }
+
+  /**
+   * Public nodes (a tenth of the hosts, at least 16) form a mesh; then each host joins it behind its router through a
+   * random public node and, once joined, runs a detection (automatic runs are off, so each host's one run is the one timed).
+   */
+  private static Behavior<Msg> meshScenario(Settings settings, Random random, Tally tally) {
+    return Behaviors.setup(ctx -> {
+      var clock = SimDriver.of(ctx.getSystem()).clock();
+      SimNetwork network = SimulatedMesh.network(ctx, clock, settings.latency(), settings.seed());
+      MeshConfig config = SimulatedMesh.config(Map.of("quicmesh.nat.detection.first-run-after", "1h"));
+      SimulatedMesh mesh = new SimulatedMesh(network, clock, random);
+      List<SimulatedMesh.Member> publicNodes = new ArrayList<>();
+      for (int i = 0; i < Math.max(16, settings.nodes() / 10); i++) {
+        mesh.join(ctx, config, publicNodes);
+      }
+      tally.routers.addAll(assign(settings, random));
+      List<ActorRef<MeshNode.Command>> hosts = new ArrayList<>();
+      ctx.scheduleOnce(PUBLIC_MESH_FORMS, ctx.getSelf(), HostsJoin.INSTANCE);
+      return Behaviors.receive(Msg.class)
+          .onMessageEquals(HostsJoin.INSTANCE, () -> {
+            for (int i = 0; i < settings.nodes(); i++) {
+              InetSocketAddress seed = publicNodes.get(random.nextInt(publicNodes.size())).address();
+              hosts.add(mesh.spawnBehind(ctx, config.withBootstrap(List.of(seed)),
+                  network.addNat(tally.routers.get(i).behavior)).node());
+              ctx.scheduleOnce(JOINED.plusMillis((long) (random.nextDouble() * SPREAD.toMillis())), ctx.getSelf(),
+                  new MeshStart(i, 1, -1));
+            }
+            return Behaviors.same();
+          })
+          .onMessage(MeshStart.class, start -> {
+            MeshStart timed = start.firstStartedMs() >= 0 ? start
+                : new MeshStart(start.node(), start.attempt(), clock.millis());
+            hosts.get(start.node()).tell(new MeshNode.Nat(true, Replies.once(ctx, VERDICT_TIMEOUT,
+                (StatusReply<NatClassification> reply) -> new MeshVerdict(timed, reply),
+                () -> new MeshVerdict(timed, StatusReply.error("no verdict within " + VERDICT_TIMEOUT)))));
+            return Behaviors.same();
+          })
+          .onMessage(MeshVerdict.class, verdict -> {
+            MeshStart start = verdict.start();
+            if (tooFewObservers(verdict.reply()) && start.attempt() < MESH_ATTEMPTS) {
+              tally.retries++;
+              ctx.scheduleOnce(RETRY, ctx.getSelf(),
+                  new MeshStart(start.node(), start.attempt() + 1, start.firstStartedMs()));
+            } else {
+              record(tally, new Verdict(start.node(), start.firstStartedMs(), verdict.reply()), clock.millis());
+            }
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+
+  private static boolean tooFewObservers(StatusReply<NatClassification> reply) {
+    return reply.isSuccess() && reply.getValue().type() == NatType.UNKNOWN
+        && reply.getValue().evidence().mappings().stream()
+        .map(o -> o.observer().getAddress()).distinct().count() < 2;
   }
 
   /** A public host with a second IP and port, answering STUN as an RFC 5780 server. */

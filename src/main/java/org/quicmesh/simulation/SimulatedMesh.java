@@ -15,6 +15,7 @@ import org.quicmesh.node.MeshNode;
 import org.quicmesh.node.NodeEnvironment;
 import org.quicmesh.node.TransportFactory;
 import org.quicmesh.transport.sim.LatencyModel;
+import org.quicmesh.transport.sim.NatBox;
 import org.quicmesh.transport.sim.SimNetwork;
 
 /**
@@ -23,7 +24,7 @@ import org.quicmesh.transport.sim.SimNetwork;
  */
 public final class SimulatedMesh {
 
-  /** One simulated node: its identity, address and actor. */
+  /** One simulated node: its identity, address (null behind a NAT: it has no public one of its own) and actor. */
   public record Member(int index, Keypair keypair, InetSocketAddress address, ActorRef<MeshNode.Command> node) {}
 
   private final SimNetwork network;
@@ -87,6 +88,21 @@ public final class SimulatedMesh {
     ActorRef<MeshNode.Command> node =
         context.spawn(MeshNode.create(config.withListen(address), keypair, transport, environment), "node-" + index);
     Member member = new Member(index, keypair, address, node);
+    members.add(member);
+    return member;
+  }
+
+  /** Spawns one more node behind {@code box} (a fresh identity at the next private address of its LAN). */
+  public Member spawnBehind(ActorContext<?> context, MeshConfig config, NatBox box) {
+    byte[] secret = new byte[32];
+    random.nextBytes(secret);
+    Keypair keypair = Keypair.fromSecret(secret);
+    TransportFactory transport = (system, kp, cfg) -> network.attach(kp, box);
+    NodeEnvironment environment = new NodeEnvironment(clock, new Random(random.nextLong()));
+    int index = members.size();
+    ActorRef<MeshNode.Command> node =
+        context.spawn(MeshNode.create(config, keypair, transport, environment), "node-" + index);
+    Member member = new Member(index, keypair, null, node);
     members.add(member);
     return member;
   }

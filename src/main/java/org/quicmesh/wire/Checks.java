@@ -83,6 +83,17 @@ final class Checks {
     return value;
   }
 
+  /** A literal IP without port (IPv6 unbracketed): parsing it never touches DNS. */
+  static String ip(String value, String field) {
+    text(value, Limits.MAX_ADDRESS_CHARS, field);
+    try {
+      Contact.Addresses.parseIp(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+    }
+    return value;
+  }
+
   static List<String> candidates(List<String> value) {
     List<String> copy = list(value, Limits.MAX_CANDIDATES, "candidates");
     for (String candidate : copy) {

@@ -47,6 +47,18 @@ public record Contact(NodeId id, String address) {
       return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
+    /** A literal IP without port (IPv6 unbracketed), as dial-back requests list them. */
+    public static String formatIp(InetAddress ip) {
+      String host = format(new InetSocketAddress(ip, 0));
+      host = host.substring(0, host.lastIndexOf(':'));
+      return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /** Parses {@link #formatIp}'s form; never touches DNS. */
+    public static InetAddress parseIp(String text) {
+      return parse(text.indexOf(':') >= 0 ? "[" + text + "]:0" : text + ":0").getAddress();
+    }
+
     public static InetSocketAddress parse(String text) {
       int colon = text.lastIndexOf(':');
       if (colon <= 0) {

@@ -29,6 +29,10 @@ public final class Limits {
   public static final long MAX_RELAY_TTL_MILLIS = 24L * 3600 * 1000;
   /** Largest application payload in one AppData message (larger sends are split). */
   public static final int MAX_APP_DATA_BYTES = 64 * 1024;
+  /** A dial-back's nonce: enough random bits that no one guesses it, small enough for one short datagram. */
+  public static final int DIAL_BACK_NONCE_BYTES = 16;
+  /** Most IPs a dial-back request asks the server to avoid (the ones the requester recently sent to). */
+  public static final int MAX_DIAL_BACK_AVOID = 64;
   /** Longest free-text detail in Rejected / HolePunchFailed. */
   public static final int MAX_DETAIL_CHARS = 256;
 

@@ -30,6 +30,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     // NAT traversal
     @JsonSubTypes.Type(value = WhatIsMyAddr.class, name = "WhatIsMyAddr"),
     @JsonSubTypes.Type(value = YourAddr.class, name = "YourAddr"),
+    @JsonSubTypes.Type(value = DialBack.class, name = "DialBack"),
+    @JsonSubTypes.Type(value = DialBackRelay.class, name = "DialBackRelay"),
+    @JsonSubTypes.Type(value = DialBackSent.class, name = "DialBackSent"),
     @JsonSubTypes.Type(value = RelayConnect.class, name = "RelayConnect"),
     @JsonSubTypes.Type(value = RelayReserve.class, name = "RelayReserve"),
     @JsonSubTypes.Type(value = RelayReserved.class, name = "RelayReserved"),

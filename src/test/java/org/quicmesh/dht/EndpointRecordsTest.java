@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.quicmesh.actor.Counters;
+import org.quicmesh.identity.AddressKind;
 import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.identity.Keypair;
 
@@ -39,6 +40,8 @@ class EndpointRecordsTest {
   void ourRecordCarriesOurAddressesAndAStrictlyRisingTimestampSequence() {
     EndpointRecord first = records.signNext(NOW);
     assertEquals(List.of("10.0.0.1:4000"), first.addresses());
+    assertEquals(List.of(AddressKind.HOST), first.kinds());
+    assertEquals(EndpointRecord.FORMAT_2, first.format());
     assertEquals(NOW, first.sequence());
     assertEquals(NOW + TTL.toMillis(), first.expiresAt());
     assertEquals(NOW + 1, records.signNext(NOW).sequence(), "same millisecond: still newer");
@@ -49,14 +52,25 @@ class EndpointRecordsTest {
   void republishIsDueAtHalfTheLifetimeAndOnAddressChangeOnlyOncePublished() {
     InetSocketAddress moved = new InetSocketAddress("10.0.0.9", 4000);
     assertFalse(records.dueForRepublish(NOW + TTL.toMillis()), "never published");
-    assertFalse(records.addressesChanged(List.of(moved)), "nothing published to update");
+    assertFalse(records.addressesChanged(List.of(moved), List.of()), "nothing published to update");
     EndpointRecord record = records.signNext(NOW);
     assertEquals(List.of("10.0.0.9:4000"), record.addresses(), "the change was remembered");
     assertFalse(records.dueForRepublish(NOW + TTL.toMillis() / 2));
     assertTrue(records.dueForRepublish(NOW + TTL.toMillis() / 2 + 1));
-    assertFalse(records.addressesChanged(List.of(moved)), "unchanged");
-    assertFalse(records.addressesChanged(List.of()), "no addresses is not a change");
-    assertTrue(records.addressesChanged(List.of(ADDR)));
+    assertFalse(records.addressesChanged(List.of(moved), List.of()), "unchanged");
+    assertFalse(records.addressesChanged(List.of(), List.of()), "no addresses is not a change");
+    assertTrue(records.addressesChanged(List.of(ADDR), List.of()));
+  }
+
+  @Test
+  void mappedAddressesAreListedAfterOurOwnAsServerReflexive() {
+    InetSocketAddress mapped = new InetSocketAddress("198.51.100.7", 61000);
+    records.signNext(NOW);
+    assertTrue(records.addressesChanged(List.of(ADDR), List.of(mapped, ADDR)));
+    EndpointRecord record = records.signNext(NOW + 1);
+    assertEquals(List.of("10.0.0.1:4000", "198.51.100.7:61000"), record.addresses(), "each address once");
+    assertEquals(List.of(AddressKind.HOST, AddressKind.SERVER_REFLEXIVE), record.kinds());
+    assertEquals(List.of("198.51.100.7:61000"), record.addressesOfKind(AddressKind.SERVER_REFLEXIVE));
   }
 
   @Test

@@ -30,6 +30,90 @@ class EndpointRecordTest {
     return EndpointRecord.sign(alice, ADDRS, RELAYS, seq, EXPIRES);
   }
 
+  private static final List<AddressKind> KINDS = List.of(AddressKind.HOST, AddressKind.SERVER_REFLEXIVE);
+
+  private EndpointRecord aliceRecord2(long seq, RelayService relayService) {
+    return EndpointRecord.sign(alice, ADDRS, KINDS, RELAYS, relayService, seq, EXPIRES);
+  }
+
+  @Test
+  void aFormat2RecordCarriesEachAddressesKindAndTheRelayServiceThroughItsBytes() throws RecordRejectedException {
+    for (RelayService service : java.util.Arrays.asList(null, new RelayService(true, 0),
+        new RelayService(false, RelayService.MAX_LOAD_PERMILLE))) {
+      EndpointRecord record = aliceRecord2(7, service);
+      EndpointRecord decoded = EndpointRecord.fromBytes(record.toBytes());
+      assertEquals(record, decoded);
+      assertEquals(EndpointRecord.FORMAT_2, decoded.format());
+      assertEquals(KINDS, decoded.kinds());
+      assertEquals(java.util.Optional.ofNullable(service), decoded.advertisedRelayService());
+      assertEquals(List.of(ADDRS.get(1)), decoded.addressesOfKind(AddressKind.SERVER_REFLEXIVE));
+      assertEquals(alice.nodeId(), decoded.verify(alice.nodeId(), NOW, 6));
+    }
+  }
+
+  @Test
+  void aFormat1RecordStillDecodesAndVerifiesWithoutKinds() throws RecordRejectedException {
+    EndpointRecord old = EndpointRecord.fromBytes(aliceRecord(3).toBytes());
+    assertEquals(EndpointRecord.FORMAT_1, old.format());
+    assertEquals(List.of(), old.kinds());
+    assertEquals(List.of(), old.addressesOfKind(AddressKind.HOST));
+    assertEquals(alice.nodeId(), old.verify(alice.nodeId(), NOW, 2));
+  }
+
+  @Test
+  void aSignatureVerifiesOnlyUnderTheFormatItWasMadeFor() {
+    EndpointRecord v2 = aliceRecord2(4, null);
+    EndpointRecord readAsV1 = new EndpointRecord(v2.publicKey(), ADDRS, RELAYS, 4, EXPIRES, v2.signature());
+    assertEquals(Reason.BAD_SIGNATURE, rejection(readAsV1, alice.nodeId(), NOW, -1));
+    EndpointRecord v1 = aliceRecord(4);
+    EndpointRecord readAsV2 = new EndpointRecord(EndpointRecord.FORMAT_2, v1.publicKey(), ADDRS, KINDS, RELAYS, null,
+        4, EXPIRES, v1.signature());
+    assertEquals(Reason.BAD_SIGNATURE, rejection(readAsV2, alice.nodeId(), NOW, -1));
+  }
+
+  @Test
+  void tamperingWithAKindOrTheRelayServiceIsBadSignature() {
+    EndpointRecord r = aliceRecord2(5, new RelayService(true, 100));
+    List<EndpointRecord> variants = List.of(
+        new EndpointRecord(2, r.publicKey(), ADDRS, List.of(AddressKind.HOST, AddressKind.HOST), RELAYS,
+            r.relayService(), 5, EXPIRES, r.signature()),
+        new EndpointRecord(2, r.publicKey(), ADDRS, KINDS, RELAYS, new RelayService(true, 99), 5, EXPIRES,
+            r.signature()),
+        new EndpointRecord(2, r.publicKey(), ADDRS, KINDS, RELAYS, new RelayService(false, 100), 5, EXPIRES,
+            r.signature()),
+        new EndpointRecord(2, r.publicKey(), ADDRS, KINDS, RELAYS, null, 5, EXPIRES, r.signature()));
+    for (EndpointRecord variant : variants) {
+      assertEquals(Reason.BAD_SIGNATURE, rejection(variant, alice.nodeId(), NOW, -1), variant.toString());
+    }
+  }
+
+  @Test
+  void theFormat2DecoderRefusesUnknownKindsFlagsAndLoads() {
+    byte[] good = aliceRecord2(1, new RelayService(true, 1000)).toBytes();
+    int kindAt = 1 + 32 + 1;
+    int serviceAt = good.length - 64 - 16 - 4;
+    List<byte[]> damaged = new ArrayList<>();
+    byte[] kind = good.clone();
+    kind[kindAt] = 3;
+    damaged.add(kind);
+    byte[] flag = good.clone();
+    flag[serviceAt] = 2;
+    damaged.add(flag);
+    byte[] accepting = good.clone();
+    accepting[serviceAt + 1] = 2;
+    damaged.add(accepting);
+    byte[] load = good.clone();
+    load[serviceAt + 3] = (byte) 0xE9; // 1000 = 0x03E8; 0x03E9 = 1001
+    damaged.add(load);
+    for (byte[] input : damaged) {
+      RecordRejectedException e = assertThrows(RecordRejectedException.class, () -> EndpointRecord.fromBytes(input));
+      assertEquals(Reason.MALFORMED, e.reason(), e.getMessage());
+    }
+    assertThrows(IllegalArgumentException.class, () -> new RelayService(true, 1001));
+    assertThrows(IllegalArgumentException.class,
+        () -> EndpointRecord.sign(alice, ADDRS, List.of(AddressKind.HOST), RELAYS, null, 1, EXPIRES));
+  }
+
   private static Reason rejection(EndpointRecord record, NodeId expected, long now, long lastSeen) {
     return assertThrows(RecordRejectedException.class, () -> record.verify(expected, now, lastSeen)).reason();
   }
@@ -140,12 +224,15 @@ class EndpointRecordTest {
     for (int i = 0; i < EndpointRecord.MAX_RELAYS; i++) {
       relays.add(RELAY_NODE + "@" + longV6);
     }
-    EndpointRecord big = EndpointRecord.sign(alice, addrs, relays, 1, EXPIRES);
-    byte[] bytes = big.toBytes();
-    assertEquals(big, EndpointRecord.fromBytes(bytes));
-    big.verify(alice.nodeId(), NOW, -1);
-    if (bytes.length > EndpointRecord.MAX_ENCODED_SIZE) {
-      fail(bytes.length + " > " + EndpointRecord.MAX_ENCODED_SIZE);
+    List<AddressKind> kinds = Collections.nCopies(addrs.size(), AddressKind.RELAYED);
+    for (EndpointRecord big : List.of(EndpointRecord.sign(alice, addrs, relays, 1, EXPIRES),
+        EndpointRecord.sign(alice, addrs, kinds, relays, new RelayService(true, 1000), 1, EXPIRES))) {
+      byte[] bytes = big.toBytes();
+      assertEquals(big, EndpointRecord.fromBytes(bytes));
+      big.verify(alice.nodeId(), NOW, -1);
+      if (bytes.length > EndpointRecord.MAX_ENCODED_SIZE) {
+        fail(bytes.length + " > " + EndpointRecord.MAX_ENCODED_SIZE);
+      }
     }
   }
 
@@ -175,8 +262,11 @@ class EndpointRecordTest {
     damaged.add(java.util.Arrays.copyOf(good, good.length - 1));
     damaged.add(java.util.Arrays.copyOf(good, good.length + 1));
     byte[] version = good.clone();
-    version[0] = 2;
+    version[0] = 3;
     damaged.add(version);
+    byte[] readAsFormat2 = good.clone();
+    readAsFormat2[0] = 2; // its first address length then reads as an unknown kind code
+    damaged.add(readAsFormat2);
     byte[] count = good.clone();
     count[33] = (byte) (EndpointRecord.MAX_ADDRESSES + 1);
     damaged.add(count);
@@ -194,14 +284,15 @@ class EndpointRecordTest {
   @Test
   void fromBytesOnRandomOrMutatedInputOnlyEverThrowsMalformed() {
     Random random = new Random(42);
-    byte[] good = aliceRecord(1).toBytes();
-    for (int i = 0; i < 5000; i++) {
+    byte[][] goods = {aliceRecord(1).toBytes(), aliceRecord2(1, new RelayService(true, 250)).toBytes()};
+    for (int i = 0; i < 10000; i++) {
+      byte[] good = goods[i % 4 < 2 ? 0 : 1];
       byte[] input;
       if (i % 2 == 0) {
         input = new byte[random.nextInt(600)];
         random.nextBytes(input);
         if (i % 4 == 0 && input.length > 0) {
-          input[0] = 1; // get past the format byte more often
+          input[0] = (byte) (1 + random.nextInt(2)); // get past the format byte more often
         }
       } else {
         input = good.clone();
@@ -225,18 +316,19 @@ class EndpointRecordTest {
   }
 
   @Test
-  void jacksonCborRoundTripsTheRecordWithExactlyItsSixFields() throws Exception {
+  void jacksonCborRoundTripsTheRecordWithExactlyItsFields() throws Exception {
     CBORMapper mapper = new CBORMapper();
-    EndpointRecord record = aliceRecord(4);
-    byte[] cbor = mapper.writeValueAsBytes(record);
-    JsonNode tree = mapper.readTree(cbor);
-    Set<String> names = new TreeSet<>();
-    tree.fieldNames().forEachRemaining(names::add);
-    assertEquals(new TreeSet<>(List.of("publicKey", "addresses", "relays", "sequence", "expiresAt", "signature")),
-        names);
-    EndpointRecord decoded = mapper.readValue(cbor, EndpointRecord.class);
-    assertEquals(record, decoded);
-    decoded.verify(alice.nodeId(), NOW, -1);
+    for (EndpointRecord record : List.of(aliceRecord(4), aliceRecord2(4, new RelayService(true, 5)))) {
+      byte[] cbor = mapper.writeValueAsBytes(record);
+      JsonNode tree = mapper.readTree(cbor);
+      Set<String> names = new TreeSet<>();
+      tree.fieldNames().forEachRemaining(names::add);
+      assertEquals(new TreeSet<>(List.of("format", "publicKey", "addresses", "kinds", "relays", "relayService",
+          "sequence", "expiresAt", "signature")), names);
+      EndpointRecord decoded = mapper.readValue(cbor, EndpointRecord.class);
+      assertEquals(record, decoded);
+      decoded.verify(alice.nodeId(), NOW, -1);
+    }
   }
 
   @Test

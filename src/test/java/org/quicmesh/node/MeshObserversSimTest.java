@@ -41,7 +41,7 @@ class MeshObserversSimTest {
   void behindAConeTheNodeLearnsItsMappedAddressAndAnEndpointIndependentMappingFromPeers() {
     NatClassification verdict = detectBehind(network.addNat(NatBehavior.PORT_RESTRICTED_CONE));
     assertEquals(MappingBehavior.ENDPOINT_INDEPENDENT, verdict.mapping());
-    assertEquals(NatType.UNKNOWN, verdict.type(), "plain observers cannot test filtering, and the verdict says so");
+    assertEquals(NatType.UNKNOWN, verdict.type(), "peers it all talks to can neither test filtering nor dial back from an uncontacted IP, and the verdict says so");
     assertEquals(1, verdict.mapped().size());
   }
 

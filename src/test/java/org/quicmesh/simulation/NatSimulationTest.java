@@ -25,6 +25,16 @@ class NatSimulationTest {
   }
 
   @Test
+  void withPeersAloneEveryHostOfTheMixIsClassifiedCorrectly() {
+    NatSimulation.Result result = NatSimulation.run(new NatSimulation.Settings(100,
+        NatSimulation.Settings.parseMix("none:0.2,full:0.1,restricted:0.1,port:0.4,symmetric:0.2"),
+        "uniform:20-200", 1, NatSimulation.Observers.MESH), line -> { });
+    System.out.println("sim nat --observers mesh: " + result);
+    assertEquals(1.0, result.detectedCorrectRatio(), result.confusion().toString());
+    assertEquals(10, result.confusion().get("restricted").get("restricted_cone"), "filtering came from dial-backs");
+  }
+
+  @Test
   void aMixMustAddUpToOne() {
     var error = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> NatSimulation.Settings.parseMix("none:0.5,full:0.1"));

@@ -35,6 +35,7 @@ class RequestRoutesTest {
     }
     assertEquals(Map.ofEntries(
         Map.entry("FindNode", "dht"), Map.entry("FindValue", "dht"), Map.entry("Ping", "dht"), Map.entry("Store", "dht"),
+        Map.entry("DialBack", "nat"), Map.entry("DialBackRelay", "nat"),
         Map.entry("HolePunchRegister", "nat"), Map.entry("HolePunchStart", "nat"), Map.entry("PathProbe", "nat"),
         Map.entry("ReachMe", "nat"), Map.entry("RelayClose", "nat"), Map.entry("RelayConnect", "nat"),
         Map.entry("RelayForward", "nat"), Map.entry("RelayReserve", "nat"), Map.entry("RelayIncoming", "nat"),

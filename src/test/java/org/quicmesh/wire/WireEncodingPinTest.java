@@ -35,7 +35,7 @@ class WireEncodingPinTest {
     for (Message message : MessageSamples.typical()) {
       sha.update(WireCodec.encode(message));
     }
-    assertEquals("f6db94d9e1a00965ff55e285295230e337cc5ef4cdaf3428d09488ee45e3c046",
+    assertEquals("ad0c4ca80091a7593128a201d59560fbd862d23b35e9cb622b5d66c95c28e98b",
         HexFormat.of().formatHex(sha.digest()));
   }
 }

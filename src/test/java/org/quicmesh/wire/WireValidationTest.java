@@ -67,6 +67,10 @@ class WireValidationTest {
     return list;
   }
 
+  static DialBack dialBack(Contact me) {
+    return new DialBack(me, DialBack.Source.OTHER_PORT, new byte[16], List.of("10.0.0.1"));
+  }
+
   static Arguments reject(String name, String fragment, byte[] encoded) {
     return Arguments.of(name, fragment, encoded);
   }
@@ -116,6 +120,15 @@ class WireValidationTest {
             mutated(new ReachMe(me, List.of()), t -> t.put("candidates", List.of("localhost:1")))),
         reject("YourAddr not host:port", "address",
             mutated(new YourAddr("10.0.0.1:1"), t -> t.put("address", "10.0.0.1"))),
+        reject("15-byte dial-back nonce", "nonce",
+            mutated(dialBack(me), t -> t.put("nonce", new byte[15]))),
+        reject("65 IPs to avoid", "avoid",
+            mutated(dialBack(me), t -> t.put("avoid", repeat(65, i -> "10.0.0.1")))),
+        reject("dial-back avoiding a host name", "literal IP",
+            mutated(dialBack(me), t -> t.put("avoid", List.of("localhost")))),
+        reject("dial-back without a source", "source", mutated(dialBack(me), t -> t.remove("source"))),
+        reject("relayed dial-back to an address without port", "to",
+            mutated(new DialBackRelay(me, "10.0.0.1:1", new byte[16]), t -> t.put("to", "10.0.0.1"))),
         reject("PathReply address too long", "observedAddress",
             mutated(new PathReply(1, 1, "10.0.0.1:1"), t -> t.put("observedAddress", "1".repeat(65)))),
         reject("relay payload of 64 KiB + 1", "payload",

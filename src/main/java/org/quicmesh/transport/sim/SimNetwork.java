@@ -197,13 +197,22 @@ public final class SimNetwork {
   }
 
   /**
-   * Gives a public host one more socket for raw datagrams at {@code local} (a free public address, e.g. one from
-   * {@link #nextAddress()} or another port of the host's own IP): how an RFC 5780 STUN server gets its second IP and
-   * port in a simulation.
+   * Gives a host one more socket for raw datagrams at {@code local}: for a public host a free public address (e.g. one
+   * from {@link #nextAddress()} or another port of the host's own IP), how an RFC 5780 STUN server gets its second IP
+   * and port; for a host behind a NAT another port of its private IP, whose datagrams leave through the same box with
+   * a mapping of their own (how a node behind a NAT sends a dial-back from another port).
    */
   InetSocketAddress openDatagramSocket(SimTransport host, InetSocketAddress local) {
-    if (natOfHost.containsKey(host.address())) {
-      throw new IllegalArgumentException("only a public host can open more sockets: " + host.address());
+    NatBox box = natOfHost.get(host.address());
+    if (box != null) {
+      if (!local.getAddress().equals(host.address().getAddress()) || hosts.containsKey(local)) {
+        throw new IllegalArgumentException("behind a NAT, only another port of the host's own IP: " + local);
+      }
+      if (datagramSockets.putIfAbsent(local, host) != null) {
+        throw new IllegalArgumentException("address in use: " + local);
+      }
+      natOfHost.put(local, box);
+      return local;
     }
     if (isPrivate(local.getAddress()) || natByPublicIp.containsKey(local.getAddress()) || hosts.containsKey(local)) {
       throw new IllegalArgumentException("address not free: " + local);
@@ -329,7 +338,8 @@ public final class SimNetwork {
         NatBox.Inbound in = inbound.inbound(source, to);
         natDrop = in.drop();
         local = in.inside();
-        destination = in.admitted() ? hosts.get(local) : null;
+        destination = !in.admitted() ? null
+            : hosts.containsKey(local) || !datagram ? hosts.get(local) : datagramSockets.get(local);
       }
     }
     boolean reaches = destination != null
@@ -400,6 +410,11 @@ public final class SimNetwork {
 
   void detach(SimTransport transport) {
     hosts.remove(transport.address(), transport);
+    datagramSockets.forEach((socket, host) -> {
+      if (host == transport) {
+        natOfHost.remove(socket); // an extra socket behind a NAT (a public host's are not in there)
+      }
+    });
     datagramSockets.values().removeIf(host -> host == transport);
   }
 }

@@ -1,6 +1,7 @@
 package org.quicmesh.transport.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -213,6 +214,25 @@ class SimNetworkNatTest {
     assertEquals(nated.address(), nated.datagrams().get(0).local());
 
     hosts.answered(server, nated.at(mapped)); // a datagram's mapping is the one QUIC uses
+  }
+
+  @Test
+  void aHostBehindANatOpensAnotherPortWhoseDatagramsLeaveThroughItsBoxWithAMappingOfTheirOwn() {
+    NatBox box = network.addNat(NatBehavior.PORT_RESTRICTED_CONE);
+    Host nated = hosts.behind(box);
+    Host server = hosts.publicHost();
+    InetSocketAddress spare = new InetSocketAddress(nated.address().getAddress(), nated.address().getPort() + 2);
+    assertEquals(spare, nated.transport().datagrams().open(spare).toCompletableFuture().join());
+    assertTrue(nated.transport().datagrams().open(new InetSocketAddress("10.9.9.9", 1)).toCompletableFuture()
+        .isCompletedExceptionally(), "only the host's own IP");
+
+    nated.transport().datagrams().send(spare, server.address(), SimHosts.probe("from the spare port"));
+    hosts.run(Duration.ofSeconds(1));
+    InetSocketAddress seen = server.datagrams().get(0).sender();
+    assertEquals(box.publicIp(), seen.getAddress());
+    assertNotEquals(SimNetwork.PORT, seen.getPort(), "its own mapping, not the main socket's");
+    hosts.datagram(server, seen, "answer to the spare port");
+    assertEquals(spare, nated.datagrams().get(0).local(), "answers through that mapping reach the spare socket");
   }
 
   @Test
