@@ -43,6 +43,11 @@ final class NodeCommand implements Callable<Integer> {
       description = "Ed25519 identity file, created (owner-only) if missing. Default: a fresh identity.")
   Path identity;
 
+  @Option(names = "--metrics", paramLabel = "HOST:PORT",
+      description = "Serve Prometheus metrics at http://HOST:PORT/metrics (meter names in docs/operations.md). "
+          + "Port 0 picks a free port; the ready event names it.")
+  String metrics;
+
   @Option(names = "--control", paramLabel = "MODE", defaultValue = "none",
       description = "Control channel: stdio or none (default: ${DEFAULT-VALUE}).")
   String control;
@@ -76,13 +81,21 @@ final class NodeCommand implements Callable<Integer> {
     Keypair keypair = config.identityFile().isPresent()
         ? Keypair.loadOrCreate(config.identityFile().get())
         : Keypair.generate();
+    MetricsEndpoint endpoint = metrics == null ? null : new MetricsEndpoint(Addresses.parse(metrics));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "quicmesh");
     try {
-      Quicmesh mesh = Quicmesh.start(system, "node", config, keypair, Transports.quic(), NodeEnvironment.system())
+      Quicmesh mesh = (endpoint == null
+          ? Quicmesh.start(system, "node", config, keypair, Transports.quic(), NodeEnvironment.system())
+          : Quicmesh.start(system, "node", config, keypair, Transports.quic(), NodeEnvironment.system(),
+              endpoint.registry()))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       NodeStatus status = mesh.status().toCompletableFuture().get(10, TimeUnit.SECONDS);
       ControlProtocol protocol = new ControlProtocol(mesh, System.out);
-      protocol.emit(ready(status));
+      ObjectNode ready = ready(status);
+      if (endpoint != null) {
+        ready.put("metrics", "http://" + Addresses.format(endpoint.address()) + MetricsEndpoint.PATH);
+      }
+      protocol.emit(ready);
       if (control.equals("stdio")) {
         protocol.serve(System.in);
         if (!protocol.shutdownRequested().isDone()) {
@@ -99,6 +112,9 @@ final class NodeCommand implements Callable<Integer> {
       }
       return 0;
     } finally {
+      if (endpoint != null) {
+        endpoint.close();
+      }
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

@@ -26,6 +26,7 @@ import org.quicmesh.identity.Key;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.actor.Counters;
+import org.quicmesh.actor.Latencies;
 import org.quicmesh.transport.InboundRequest;
 import org.quicmesh.transport.Reply;
 import org.quicmesh.transport.Transport;
@@ -114,6 +115,7 @@ public final class Dht {
   private final Contact self;
   private final Clock clock;
   private final Random random;
+  private final Latencies latencies;
   private final RoutingTable table;
   private final RecordStore store;
   private final LatencyTiers tiers;
@@ -134,8 +136,9 @@ public final class Dht {
   private long nextLookupId;
 
   private Dht(ActorContext<Command> context, TimerScheduler<Command> timers, DhtSettings settings, Transport transport,
-      Keypair keypair, Contact self, Clock clock, Random random) {
+      Keypair keypair, Contact self, Clock clock, Random random, Latencies latencies) {
     this.context = context;
+    this.latencies = latencies;
     this.timers = timers;
     this.settings = settings;
     this.transport = transport;
@@ -161,8 +164,14 @@ public final class Dht {
 
   public static Behavior<Command> create(DhtSettings settings, Transport transport, Keypair keypair, Contact self,
       Clock clock, Random random) {
+    return create(settings, transport, keypair, self, clock, random, Latencies.NONE);
+  }
+
+  /** As above, reporting RPC round-trip times and lookup durations to {@code latencies}. */
+  public static Behavior<Command> create(DhtSettings settings, Transport transport, Keypair keypair, Contact self,
+      Clock clock, Random random, Latencies latencies) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new Dht(ctx, timers, settings, transport, keypair, self, clock, random).behavior()));
+        new Dht(ctx, timers, settings, transport, keypair, self, clock, random, latencies).behavior()));
   }
 
   private Behavior<Command> behavior() {
@@ -280,6 +289,7 @@ public final class Dht {
     long now = clock.millis();
     if (rtt != null) {
       tiers.record(contact.id(), rtt.toNanos() / 1e6, now);
+      latencies.record(Latencies.Kind.RPC_RTT, rtt);
     }
     ObserveResult result = table.observe(contact, now);
     if (result instanceof ObserveResult.Added) {
@@ -434,6 +444,7 @@ public final class Dht {
   private Behavior<Command> onLookupFinished(LookupFinished message) {
     Lookup.Finished finished = message.finished();
     alpha.record(finished.result());
+    latencies.record(Latencies.Kind.LOOKUP, Duration.ofMillis(finished.result().stats().elapsedMillis()));
     counters.increment(finished.result().succeeded() ? "lookups.succeeded" : "lookups.failed");
     Consumer<Lookup.Finished> then = continuations.remove(finished.id());
     if (then != null) {

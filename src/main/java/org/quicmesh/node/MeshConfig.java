@@ -88,6 +88,11 @@ public record MeshConfig(
         ConfigValueFactory.fromIterable(servers.stream().map(Addresses::format).toList())));
   }
 
+  /** How often a node with meters takes the telemetry snapshot they read ({@code quicmesh.metrics.refresh-interval}). */
+  public Duration metricsRefreshInterval() {
+    return raw.getDuration("metrics.refresh-interval");
+  }
+
   /** The transport subsection, for transport factories. */
   public Config transport() {
     return raw.getConfig("transport");

@@ -21,10 +21,14 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
 import org.quicmesh.actor.FailureInjection;
+import org.quicmesh.actor.Latencies;
 import org.quicmesh.actor.Failures;
 import org.quicmesh.actor.Replies;
 import org.quicmesh.dht.Dht;
@@ -81,6 +85,12 @@ final class NodeGuardian {
 
   private record ShutdownDone(List<ActorRef<Done>> replyTo) implements Internal {}
 
+  /** Timer: time to take a fresh telemetry snapshot for the meters. */
+  private enum RefreshMeters implements Internal { INSTANCE }
+
+  /** The snapshot the meters asked for (or why there is none this time). */
+  private record MetersRefreshed(StatusReply<NodeStatus> status) implements Internal {}
+
   /** A child's behavior was set up: its first start, or a restart after a failure (then it is re-seeded). */
   private record ChildStarted(Child child) implements Internal {}
 
@@ -122,6 +132,10 @@ final class NodeGuardian {
   private final NodeEnvironment environment;
   private final Transport transport;
   private final Instant startedAt;
+  private final TimerScheduler<Message> timers;
+  private final Optional<MeterRegistry> registry;
+  /** The node's meters, once it is listening and when an embedder gave a registry. */
+  private Optional<NodeMeters> meters = Optional.empty();
   private List<InetSocketAddress> listen = List.of();
   /** The listen addresses with a wildcard expanded to this host's interface addresses: what peers can be told. */
   private List<InetSocketAddress> hostAddresses = List.of();
@@ -143,16 +157,19 @@ final class NodeGuardian {
   private final Map<String, Set<ActorRef<ReceivedMessage>>> subscriptions = new HashMap<>();
   private final Set<ActorRef<ReceivedMessage>> watchedSubscribers = new HashSet<>();
 
-  static Behavior<MeshNode.Command> create(
-      MeshConfig config, Keypair keypair, TransportFactory transports, NodeEnvironment environment) {
-    Behavior<Message> behavior = Behaviors.setup(ctx -> Behaviors.withStash(STASH_CAPACITY, stash ->
-        new NodeGuardian(ctx, config, keypair, transports, environment).starting(stash)));
+  static Behavior<MeshNode.Command> create(MeshConfig config, Keypair keypair, TransportFactory transports,
+      NodeEnvironment environment, Optional<MeterRegistry> registry) {
+    Behavior<Message> behavior = Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        Behaviors.withStash(STASH_CAPACITY, stash ->
+            new NodeGuardian(ctx, timers, config, keypair, transports, environment, registry).starting(stash))));
     return behavior.narrow();
   }
 
-  private NodeGuardian(ActorContext<Message> context, MeshConfig config, Keypair keypair,
-      TransportFactory transports, NodeEnvironment environment) {
+  private NodeGuardian(ActorContext<Message> context, TimerScheduler<Message> timers, MeshConfig config,
+      Keypair keypair, TransportFactory transports, NodeEnvironment environment, Optional<MeterRegistry> registry) {
     this.context = context;
+    this.timers = timers;
+    this.registry = registry;
     this.config = config;
     this.keypair = keypair;
     this.environment = environment;
@@ -175,9 +192,14 @@ final class NodeGuardian {
             return stash.unstashAll(failing(reason));
           }
           hostAddresses = HostAddresses.expand(listen);
+          meters = registry.map(r -> new NodeMeters(r, keypair.nodeId()));
           spawnChildren(Contact.of(keypair.nodeId(), HostAddresses.preferred(hostAddresses)));
           context.getLog().debug("node {} listening on {}", keypair.nodeId().toHex(), listen);
           dht.tell(new Dht.Bootstrap(config.bootstrap()));
+          if (meters.isPresent()) {
+            timers.startTimerWithFixedDelay(RefreshMeters.INSTANCE, config.metricsRefreshInterval());
+            context.getSelf().tell(RefreshMeters.INSTANCE);
+          }
           return stash.unstashAll(running());
         })
         .onMessage(StartFailed.class, failed -> {
@@ -207,8 +229,9 @@ final class NodeGuardian {
    */
   private void spawnChildren(Contact self) {
     DhtSettings dhtSettings = DhtSettings.fromConfig(config.raw().getConfig("dht"), config.requestTimeout());
+    Latencies latencies = meters.<Latencies>map(m -> m).orElse(Latencies.NONE);
     dht = spawnSupervised(Child.DHT, Dht.create(dhtSettings, transport, keypair, self, environment.clock(),
-        environment.random())).narrow();
+        environment.random(), latencies)).narrow();
     endpoint = spawnSupervised(Child.ENDPOINT,
         Endpoint.create(transport, self, hostAddresses, config.requestTimeout(), dht, address -> {
           ActorRef<NatDetector.Command> detector = nat; // spawned right after the endpoint
@@ -324,7 +347,10 @@ final class NodeGuardian {
         .onMessage(ChildStopped.class, this::onChildStopped)
         .onMessage(SubscriberGone.class, this::onSubscriberGone)
         .onMessage(InjectFailure.class, this::onInjectFailure)
+        .onMessage(RefreshMeters.class, this::onRefreshMeters)
+        .onMessage(MetersRefreshed.class, this::onMetersRefreshed)
         .onSignal(PostStop.class, signal -> {
+          meters.ifPresent(NodeMeters::close);
           stun.close();
           transport.shutdown();
           return Behaviors.same();
@@ -399,6 +425,7 @@ final class NodeGuardian {
           return Behaviors.same();
         })
         .onMessage(ShutdownDone.class, done -> {
+          meters.ifPresent(NodeMeters::close);
           done.replyTo().forEach(ref -> ref.tell(Done.getInstance()));
           return Behaviors.stopped();
         })
@@ -411,10 +438,30 @@ final class NodeGuardian {
   }
 
   private Behavior<Message> onGetStatus(MeshNode.GetStatus get) {
-    endpoint.tell(new Endpoint.GetSnapshot(Replies.once(context, ASK_TIMEOUT,
-        snapshot -> new StatusStep(snapshot, null, null, null, null, null, get.replyTo()),
-        () -> timedOut(get.replyTo()))));
+    gatherStatus(get.replyTo());
     return Behaviors.same();
+  }
+
+  /** The meters read the same snapshot as the JSON telemetry: gathered the same way, into the meters. */
+  private Behavior<Message> onRefreshMeters(RefreshMeters refresh) {
+    gatherStatus(Replies.once(context, ASK_TIMEOUT.multipliedBy(5), MetersRefreshed::new,
+        () -> new MetersRefreshed(StatusReply.error("status timed out"))));
+    return Behaviors.same();
+  }
+
+  private Behavior<Message> onMetersRefreshed(MetersRefreshed refreshed) {
+    if (refreshed.status().isSuccess()) {
+      meters.ifPresent(m -> m.update(refreshed.status().getValue().telemetry()));
+    } else {
+      context.getLog().debug("meters keep their last snapshot: {}", refreshed.status().getError().getMessage());
+    }
+    return Behaviors.same();
+  }
+
+  private void gatherStatus(ActorRef<StatusReply<NodeStatus>> replyTo) {
+    endpoint.tell(new Endpoint.GetSnapshot(Replies.once(context, ASK_TIMEOUT,
+        snapshot -> new StatusStep(snapshot, null, null, null, null, null, replyTo),
+        () -> timedOut(replyTo))));
   }
 
   private static StatusStep timedOut(ActorRef<StatusReply<NodeStatus>> replyTo) {

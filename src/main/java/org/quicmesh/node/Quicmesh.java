@@ -1,5 +1,6 @@
 package org.quicmesh.node;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -13,6 +14,7 @@ import org.quicmesh.pubsub.ReceivedMessage;
 import org.quicmesh.pubsub.StreamSubscriber;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.pattern.StatusReply;
@@ -47,8 +49,19 @@ public final class Quicmesh {
    */
   public static CompletionStage<Quicmesh> start(ActorSystem<?> system, String name, MeshConfig config,
       Keypair keypair, TransportFactory transports, NodeEnvironment environment) {
-    ActorRef<MeshNode.Command> node = system.systemActorOf(
-        MeshNode.create(config, keypair, transports, environment), name, Props.empty());
+    return start(system, name, config, MeshNode.create(config, keypair, transports, environment));
+  }
+
+  /** As above, with the node's meters in {@code registry} (see {@link MeshNode#create(MeshConfig, Keypair,
+   * TransportFactory, NodeEnvironment, MeterRegistry)}). */
+  public static CompletionStage<Quicmesh> start(ActorSystem<?> system, String name, MeshConfig config,
+      Keypair keypair, TransportFactory transports, NodeEnvironment environment, MeterRegistry registry) {
+    return start(system, name, config, MeshNode.create(config, keypair, transports, environment, registry));
+  }
+
+  private static CompletionStage<Quicmesh> start(ActorSystem<?> system, String name, MeshConfig config,
+      Behavior<MeshNode.Command> behavior) {
+    ActorRef<MeshNode.Command> node = system.systemActorOf(behavior, name, Props.empty());
     Quicmesh mesh = new Quicmesh(system, node, config.requestTimeout().multipliedBy(2).plusSeconds(1));
     return mesh.status().thenApply(status -> mesh);
   }
