@@ -43,6 +43,12 @@ final class NodeCommand implements Callable<Integer> {
       description = "Ed25519 identity file, created (owner-only) if missing. Default: a fresh identity.")
   Path identity;
 
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "Keep state across restarts in DIR (created if missing): the identity (DIR/identity, unless "
+          + "--identity is given) and a cache of routing-table contacts, so a restart rejoins without --bootstrap. "
+          + "Default: quicmesh.state-dir.")
+  Path stateDir;
+
   @Option(names = "--metrics", paramLabel = "HOST:PORT",
       description = "Serve Prometheus metrics at http://HOST:PORT/metrics (meter names in docs/operations.md). "
           + "Port 0 picks a free port; the ready event names it.")
@@ -71,6 +77,9 @@ final class NodeCommand implements Callable<Integer> {
     }
     if (!bootstrap.isEmpty()) {
       config = config.withBootstrap(bootstrap.stream().map(Addresses::parse).toList());
+    }
+    if (stateDir != null) {
+      config = config.withStateDir(stateDir);
     }
     if (identity != null) {
       config = config.withIdentityFile(identity);

@@ -90,6 +90,9 @@ public final class Dht {
 
   public record GetPeers(ActorRef<List<PeerInfo>> replyTo) implements Command {}
 
+  /** Every routing-table contact with when it was last seen and its RTT (for the contact cache of a restart). */
+  public record GetKnownContacts(ActorRef<List<KnownContact>> replyTo) implements Command {}
+
   public record GetStatus(ActorRef<DhtStatus> replyTo) implements Command {}
 
   private record LookupFinished(Lookup.Finished finished) implements Command {}
@@ -195,6 +198,7 @@ public final class Dht {
         .onMessage(AddressesChanged.class, this::onAddressesChanged)
         .onMessage(Resolve.class, this::onResolve)
         .onMessage(GetPeers.class, this::onGetPeers)
+        .onMessage(GetKnownContacts.class, this::onGetKnownContacts)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(LookupFinished.class, this::onLookupFinished)
         .onMessage(LookupAnswered.class, m -> {
@@ -660,6 +664,16 @@ public final class Dht {
     }
     peers.sort((a, b) -> self.id().compareDistance(a.contact().id(), b.contact().id()));
     get.replyTo().tell(peers);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onGetKnownContacts(GetKnownContacts get) {
+    List<KnownContact> known = new ArrayList<>();
+    for (Contact c : table.contacts()) {
+      table.find(c.id()).ifPresent(info ->
+          known.add(new KnownContact(c, info.lastSeenMillis(), tiers.rttOf(c.id()))));
+    }
+    get.replyTo().tell(known);
     return Behaviors.same();
   }
 

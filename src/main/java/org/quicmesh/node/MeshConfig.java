@@ -34,10 +34,12 @@ public record MeshConfig(
   public static MeshConfig fromConfig(Config root) {
     Config c = root.getConfig("quicmesh");
     String identity = c.getString("identity-file");
+    String stateDir = c.getString("state-dir");
     return new MeshConfig(
         Addresses.parse(c.getString("listen")),
         c.getStringList("bootstrap").stream().map(Addresses::parse).toList(),
-        identity.isBlank() ? Optional.empty() : Optional.of(Path.of(identity)),
+        !identity.isBlank() ? Optional.of(Path.of(identity))
+            : stateDir.isBlank() ? Optional.empty() : Optional.of(identityIn(Path.of(stateDir))),
         c.getDuration("transport.request-timeout"),
         c);
   }
@@ -86,6 +88,35 @@ public record MeshConfig(
   public MeshConfig withStunServers(List<InetSocketAddress> servers) {
     return new MeshConfig(listen, bootstrap, identityFile, requestTimeout, raw.withValue("nat.stun-servers",
         ConfigValueFactory.fromIterable(servers.stream().map(Addresses::format).toList())));
+  }
+
+  /** Where the node keeps what survives a restart ({@code quicmesh.state-dir}), if anywhere. */
+  public Optional<Path> stateDir() {
+    String dir = raw.getString("state-dir");
+    return dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir));
+  }
+
+  /**
+   * A copy that keeps its state in {@code dir}: the contact cache, and the identity ({@code dir/identity}) unless an
+   * identity file is set.
+   */
+  public MeshConfig withStateDir(Path dir) {
+    return new MeshConfig(listen, bootstrap, identityFile.or(() -> Optional.of(identityIn(dir))), requestTimeout,
+        raw.withValue("state-dir", ConfigValueFactory.fromAnyRef(dir.toString())));
+  }
+
+  /** How often the contact cache is rewritten ({@code quicmesh.state.save-interval}); also at shutdown. */
+  public Duration stateSaveInterval() {
+    return raw.getDuration("state.save-interval");
+  }
+
+  /** How many cached contacts a restarted node pings to rejoin ({@code quicmesh.state.max-seeds}). */
+  public int stateMaxSeeds() {
+    return raw.getInt("state.max-seeds");
+  }
+
+  private static Path identityIn(Path stateDir) {
+    return stateDir.resolve("identity");
   }
 
   /** How often a node with meters takes the telemetry snapshot they read ({@code quicmesh.metrics.refresh-interval}). */

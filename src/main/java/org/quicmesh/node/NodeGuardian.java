@@ -27,6 +27,8 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.quicmesh.actor.Counters;
 import org.quicmesh.actor.FailureInjection;
 import org.quicmesh.actor.Latencies;
 import org.quicmesh.actor.Failures;
@@ -34,6 +36,7 @@ import org.quicmesh.actor.Replies;
 import org.quicmesh.dht.Dht;
 import org.quicmesh.dht.DhtSettings;
 import org.quicmesh.dht.DhtStatus;
+import org.quicmesh.dht.KnownContact;
 import org.quicmesh.dht.PeerInfo;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.nat.HostAddresses;
@@ -88,6 +91,21 @@ final class NodeGuardian {
   /** Timer: time to take a fresh telemetry snapshot for the meters. */
   private enum RefreshMeters implements Internal { INSTANCE }
 
+  /** The state dir's contact cache was read (off the actor's thread). */
+  private record CacheLoaded(ContactCache.Loaded loaded, Throwable failure) implements Internal {}
+
+  /** Timer: time to rewrite the contact cache. */
+  private enum SaveContacts implements Internal { INSTANCE }
+
+  /** The routing table's contacts to write into the cache ({@code null}: the DHT did not answer in time). */
+  private record ContactsToSave(List<KnownContact> contacts) implements Internal {}
+
+  /** A cache write ended ({@code failure} null when it succeeded). */
+  private record ContactsSaved(int count, Throwable failure) implements Internal {}
+
+  /** At shutdown: the last cache write ended or was skipped; the transport closes next. */
+  private record StateFlushed(Throwable failure) implements Internal {}
+
   /** The snapshot the meters asked for (or why there is none this time). */
   private record MetersRefreshed(StatusReply<NodeStatus> status) implements Internal {}
 
@@ -119,6 +137,8 @@ final class NodeGuardian {
 
   private static final int STASH_CAPACITY = 10_000;
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+  /** How long a stopping node waits for its routing table before closing without flushing the cache. */
+  private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(2);
   /**
    * A child failing more often than this within {@link #RESTART_WINDOW} has a failure that restarting does not cure
    * (a poisoned state it re-seeds, a broken environment): the node then fails loudly instead of looping.
@@ -136,6 +156,10 @@ final class NodeGuardian {
   private final Optional<MeterRegistry> registry;
   /** The node's meters, once it is listening and when an embedder gave a registry. */
   private Optional<NodeMeters> meters = Optional.empty();
+  /** The state dir's contact cache, when the node has a state dir. */
+  private final Optional<ContactCache> cache;
+  /** The guardian's own events (state dir), shown with the endpoint's in telemetry. */
+  private final Counters counters = new Counters();
   private List<InetSocketAddress> listen = List.of();
   /** The listen addresses with a wildcard expanded to this host's interface addresses: what peers can be told. */
   private List<InetSocketAddress> hostAddresses = List.of();
@@ -170,6 +194,7 @@ final class NodeGuardian {
     this.context = context;
     this.timers = timers;
     this.registry = registry;
+    this.cache = config.stateDir().map(ContactCache::new);
     this.config = config;
     this.keypair = keypair;
     this.environment = environment;
@@ -195,7 +220,15 @@ final class NodeGuardian {
           meters = registry.map(r -> new NodeMeters(r, keypair.nodeId()));
           spawnChildren(Contact.of(keypair.nodeId(), HostAddresses.preferred(hostAddresses)));
           context.getLog().debug("node {} listening on {}", keypair.nodeId().toHex(), listen);
-          dht.tell(new Dht.Bootstrap(config.bootstrap()));
+          if (cache.isPresent()) {
+            // The bootstrap waits for the cached contacts: they are seeds too.
+            ContactCache contacts = cache.get();
+            context.pipeToSelf(CompletableFuture.supplyAsync(contacts::load, blockingIo()),
+                (loaded, failure) -> new CacheLoaded(loaded, failure));
+            timers.startTimerWithFixedDelay(SaveContacts.INSTANCE, config.stateSaveInterval());
+          } else {
+            dht.tell(new Dht.Bootstrap(config.bootstrap()));
+          }
           if (meters.isPresent()) {
             timers.startTimerWithFixedDelay(RefreshMeters.INSTANCE, config.metricsRefreshInterval());
             context.getSelf().tell(RefreshMeters.INSTANCE);
@@ -347,6 +380,10 @@ final class NodeGuardian {
         .onMessage(ChildStopped.class, this::onChildStopped)
         .onMessage(SubscriberGone.class, this::onSubscriberGone)
         .onMessage(InjectFailure.class, this::onInjectFailure)
+        .onMessage(CacheLoaded.class, this::onCacheLoaded)
+        .onMessage(SaveContacts.class, this::onSaveContacts)
+        .onMessage(ContactsToSave.class, this::onContactsToSave)
+        .onMessage(ContactsSaved.class, this::onContactsSaved)
         .onMessage(RefreshMeters.class, this::onRefreshMeters)
         .onMessage(MetersRefreshed.class, this::onMetersRefreshed)
         .onSignal(PostStop.class, signal -> {
@@ -416,12 +453,30 @@ final class NodeGuardian {
   }
 
 
+  /** Flushes the contact cache (bounded), then closes the transport, then stops. */
   private Behavior<Message> stopping(ActorRef<Done> firstReplyTo) {
     List<ActorRef<Done>> waiting = new ArrayList<>(List.of(firstReplyTo));
-    context.pipeToSelf(transport.shutdown(), (done, failure) -> new ShutdownDone(waiting));
+    timers.cancelAll();
+    if (cache.isPresent()) {
+      requestContacts(FLUSH_TIMEOUT);
+    } else {
+      context.getSelf().tell(new StateFlushed(null));
+    }
     return Behaviors.receive(Message.class)
         .onMessage(MeshNode.Stop.class, stop -> {
           waiting.add(stop.replyTo());
+          return Behaviors.same();
+        })
+        .onMessage(ContactsToSave.class, toSave -> {
+          saveContacts(toSave.contacts(), StateFlushed::new);
+          return Behaviors.same();
+        })
+        .onMessage(StateFlushed.class, flushed -> {
+          if (flushed.failure() != null) {
+            context.getLog().warn("node {}: contact cache not flushed at shutdown: {}", keypair.nodeId().toHex(),
+                Failures.message(flushed.failure()));
+          }
+          context.pipeToSelf(transport.shutdown(), (done, failure) -> new ShutdownDone(waiting));
           return Behaviors.same();
         })
         .onMessage(ShutdownDone.class, done -> {
@@ -435,6 +490,84 @@ final class NodeGuardian {
         })
         .onMessage(Message.class, ignored -> Behaviors.same())
         .build();
+  }
+
+  private Behavior<Message> onCacheLoaded(CacheLoaded cacheLoaded) {
+    List<InetSocketAddress> seeds = new ArrayList<>(config.bootstrap());
+    if (cacheLoaded.failure() != null) {
+      counters.increment("state.cache_unreadable");
+      context.getLog().warn("node {}: contact cache unreadable, joining through the configured seeds only: {}",
+          keypair.nodeId().toHex(), Failures.message(cacheLoaded.failure()));
+    } else {
+      ContactCache.Loaded loaded = cacheLoaded.loaded();
+      loaded.problem().ifPresent(problem -> {
+        counters.increment("state.cache_corrupt");
+        context.getLog().warn("node {}: {}", keypair.nodeId().toHex(), problem);
+      });
+      counters.add("state.contacts_loaded", loaded.contacts().size());
+      ContactCache.seeds(loaded.contacts(), config.stateMaxSeeds()).stream()
+          .filter(seed -> !seeds.contains(seed) && !listen.contains(seed))
+          .forEach(seeds::add);
+    }
+    dht.tell(new Dht.Bootstrap(seeds));
+    return Behaviors.same();
+  }
+
+  private Behavior<Message> onSaveContacts(SaveContacts save) {
+    requestContacts(ASK_TIMEOUT);
+    return Behaviors.same();
+  }
+
+  private void requestContacts(Duration timeout) {
+    dht.tell(new Dht.GetKnownContacts(Replies.once(context, timeout, ContactsToSave::new,
+        () -> new ContactsToSave(null))));
+  }
+
+  private Behavior<Message> onContactsToSave(ContactsToSave toSave) {
+    saveContacts(toSave.contacts(), failure -> new ContactsSaved(
+        toSave.contacts() == null ? 0 : toSave.contacts().size(), failure));
+    return Behaviors.same();
+  }
+
+  /**
+   * Writes the cache off the actor's thread and reports with {@code done}. An empty table is not written: a node that
+   * lost every contact (or never joined) keeps the older cache, its best chance to rejoin after a restart.
+   */
+  private void saveContacts(List<KnownContact> contacts, java.util.function.Function<Throwable, Message> done) {
+    if (contacts == null) {
+      context.getSelf().tell(done.apply(new java.util.concurrent.TimeoutException("the DHT did not list its "
+          + "contacts in time")));
+      return;
+    }
+    if (contacts.isEmpty()) {
+      context.getSelf().tell(done.apply(null));
+      return;
+    }
+    ContactCache target = cache.orElseThrow();
+    long now = environment.clock().millis();
+    context.pipeToSelf(CompletableFuture.runAsync(() -> {
+      try {
+        target.save(contacts, now);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, blockingIo()), (ignored, failure) -> done.apply(failure));
+  }
+
+  private Behavior<Message> onContactsSaved(ContactsSaved saved) {
+    if (saved.failure() == null) {
+      counters.increment("state.saves");
+    } else {
+      counters.increment("state.save_failed");
+      context.getLog().warn("node {}: could not write the contact cache: {}", keypair.nodeId().toHex(),
+          Failures.message(saved.failure()));
+    }
+    return Behaviors.same();
+  }
+
+  /** File I/O runs on Pekko's dispatcher for blocking work, never on an actor's thread. */
+  private java.util.concurrent.Executor blockingIo() {
+    return context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
   }
 
   private Behavior<Message> onGetStatus(MeshNode.GetStatus get) {
@@ -494,6 +627,7 @@ final class NodeGuardian {
     } else {
       long uptime = Duration.between(startedAt, environment.clock().instant()).toMillis();
       Map<String, Long> counters = new java.util.TreeMap<>(step.endpoint().counters());
+      counters.putAll(this.counters.snapshot());
       starts.forEach((child, count) -> {
         if (count > 1) {
           counters.put("restarts." + child.actorName, (long) count - 1);
