@@ -114,7 +114,7 @@ final class NodeCommand implements Callable<Integer> {
       } else {
         CompletableFuture<Void> stopped = new CompletableFuture<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          mesh.shutdown().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
+          mesh.shutdown().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
           stopped.complete(null);
         }));
         stopped.join();

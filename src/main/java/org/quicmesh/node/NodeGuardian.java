@@ -103,6 +103,9 @@ final class NodeGuardian {
   /** A cache write ended ({@code failure} null when it succeeded). */
   private record ContactsSaved(int count, Throwable failure) implements Internal {}
 
+  /** At shutdown: pub/sub told its peers we leave (or did not answer in time); the state dir is flushed next. */
+  private enum LeftMeshes implements Internal { INSTANCE }
+
   /** At shutdown: the last cache write ended or was skipped; the transport closes next. */
   private record StateFlushed(Throwable failure) implements Internal {}
 
@@ -137,7 +140,7 @@ final class NodeGuardian {
 
   private static final int STASH_CAPACITY = 10_000;
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
-  /** How long a stopping node waits for its routing table before closing without flushing the cache. */
+  /** How long a stopping node waits for each step of its leave (pub/sub's goodbyes, the routing table). */
   private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(2);
   /**
    * A child failing more often than this within {@link #RESTART_WINDOW} has a failure that restarting does not cure
@@ -453,18 +456,26 @@ final class NodeGuardian {
   }
 
 
-  /** Flushes the contact cache (bounded), then closes the transport, then stops. */
+  /**
+   * A clean leave, each step bounded: pub/sub prunes us from its peers' meshes (they repair at once instead of after
+   * a timeout), the contact cache is flushed, the transport closes its connections, the node stops.
+   */
   private Behavior<Message> stopping(ActorRef<Done> firstReplyTo) {
     List<ActorRef<Done>> waiting = new ArrayList<>(List.of(firstReplyTo));
     timers.cancelAll();
-    if (cache.isPresent()) {
-      requestContacts(FLUSH_TIMEOUT);
-    } else {
-      context.getSelf().tell(new StateFlushed(null));
-    }
+    gossip.tell(new GossipRouter.Leave(Replies.once(context, FLUSH_TIMEOUT, done -> LeftMeshes.INSTANCE,
+        () -> LeftMeshes.INSTANCE)));
     return Behaviors.receive(Message.class)
         .onMessage(MeshNode.Stop.class, stop -> {
           waiting.add(stop.replyTo());
+          return Behaviors.same();
+        })
+        .onMessage(LeftMeshes.class, left -> {
+          if (cache.isPresent()) {
+            requestContacts(FLUSH_TIMEOUT);
+          } else {
+            context.getSelf().tell(new StateFlushed(null));
+          }
           return Behaviors.same();
         })
         .onMessage(ContactsToSave.class, toSave -> {
