@@ -43,6 +43,15 @@ final class NodeCommand implements Callable<Integer> {
       description = "Ed25519 identity file, created (owner-only) if missing. Default: a fresh identity.")
   Path identity;
 
+  @Option(names = "--profile", paramLabel = "NAME",
+      description = "Defaults for a kind of network: local, lan or wan (conf/profiles/*.conf; default: "
+          + "quicmesh.profile). Settings and flags still override it.")
+  String profile;
+
+  @Option(names = "--print-config",
+      description = "Print the effective quicmesh configuration, each value with where it came from, and exit.")
+  boolean printConfig;
+
   @Option(names = "--state-dir", paramLabel = "DIR",
       description = "Keep state across restarts in DIR (created if missing): the identity (DIR/identity, unless "
           + "--identity is given) and a cache of routing-table contacts, so a restart rejoins without --bootstrap. "
@@ -64,7 +73,13 @@ final class NodeCommand implements Callable<Integer> {
       System.err.println("--control must be stdio or none");
       return 2;
     }
-    MeshConfig config = MeshConfig.load();
+    MeshConfig config;
+    try {
+      config = MeshConfig.load(profile);
+    } catch (IllegalArgumentException unknownProfile) {
+      System.err.println(unknownProfile.getMessage());
+      return 2;
+    }
     if (listen.size() > 2) {
       System.err.println("--listen takes at most two addresses (the node's, and a second IP for RFC 5780 STUN)");
       return 2;
@@ -86,6 +101,10 @@ final class NodeCommand implements Callable<Integer> {
     }
     if (!stun.isEmpty()) {
       config = config.withStunServers(stun.stream().map(Addresses::parse).toList());
+    }
+    if (printConfig) {
+      System.out.println(config.render());
+      return 0;
     }
     Keypair keypair = config.identityFile().isPresent()
         ? Keypair.loadOrCreate(config.identityFile().get())

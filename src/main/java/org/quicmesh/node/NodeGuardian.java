@@ -1,5 +1,6 @@
 package org.quicmesh.node;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -22,12 +24,10 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Optional;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.quicmesh.actor.Counters;
 import org.quicmesh.actor.FailureInjection;
 import org.quicmesh.actor.Latencies;
@@ -105,6 +105,9 @@ final class NodeGuardian {
 
   /** At shutdown: pub/sub told its peers we leave (or did not answer in time); the state dir is flushed next. */
   private enum LeftMeshes implements Internal { INSTANCE }
+
+  /** At shutdown: the contacts for the last cache write ({@code null}: the DHT did not answer in time). */
+  private record FinalContacts(List<KnownContact> contacts) implements Internal {}
 
   /** At shutdown: the last cache write ended or was skipped; the transport closes next. */
   private record StateFlushed(Throwable failure) implements Internal {}
@@ -472,14 +475,15 @@ final class NodeGuardian {
         })
         .onMessage(LeftMeshes.class, left -> {
           if (cache.isPresent()) {
-            requestContacts(FLUSH_TIMEOUT);
+            dht.tell(new Dht.GetKnownContacts(Replies.once(context, FLUSH_TIMEOUT, FinalContacts::new,
+                () -> new FinalContacts(null))));
           } else {
             context.getSelf().tell(new StateFlushed(null));
           }
           return Behaviors.same();
         })
-        .onMessage(ContactsToSave.class, toSave -> {
-          saveContacts(toSave.contacts(), StateFlushed::new);
+        .onMessage(FinalContacts.class, last -> {
+          saveContacts(last.contacts(), StateFlushed::new);
           return Behaviors.same();
         })
         .onMessage(StateFlushed.class, flushed -> {
@@ -525,13 +529,9 @@ final class NodeGuardian {
   }
 
   private Behavior<Message> onSaveContacts(SaveContacts save) {
-    requestContacts(ASK_TIMEOUT);
-    return Behaviors.same();
-  }
-
-  private void requestContacts(Duration timeout) {
-    dht.tell(new Dht.GetKnownContacts(Replies.once(context, timeout, ContactsToSave::new,
+    dht.tell(new Dht.GetKnownContacts(Replies.once(context, ASK_TIMEOUT, ContactsToSave::new,
         () -> new ContactsToSave(null))));
+    return Behaviors.same();
   }
 
   private Behavior<Message> onContactsToSave(ContactsToSave toSave) {

@@ -92,7 +92,7 @@ class StateDirRestartIT {
     Files.writeString(state.resolve(ContactCache.FILE), "{\"version\":1,\"contacts\":[{\"node\":");
     Quicmesh node = start("corrupt", base().withStateDir(state), Keypair.generate());
     NodeStatus status = node.status().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    for (int poll = 0; poll < 100 && !status.telemetry().counters().containsKey("state.cache_corrupt"); poll++) {
+    for (int poll = 0; poll < 100 && !status.telemetry().dht().bootstrap().startsWith("no seeds"); poll++) {
       Thread.sleep(20);
       status = node.status().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
