@@ -70,11 +70,8 @@ final class NodeMeters implements Latencies {
       events("quicmesh.pubsub.events", "event", "pub/sub events", telemetry.pubsub().counters().keySet(),
           t -> t.pubsub().counters());
       for (TopicStatus topic : telemetry.pubsub().meshes()) {
-        if (known.add("quicmesh.pubsub.mesh.peers/" + topic.topic())) {
-          String name = topic.topic();
-          gauge("quicmesh.pubsub.mesh.peers", Tags.of("topic", name), "peers in the topic's mesh",
-              t -> t.pubsub().meshes().stream().filter(s -> s.topic().equals(name)).mapToDouble(TopicStatus::mesh)
-                  .findFirst().orElse(0));
+        if (known.add("topic/" + topic.topic())) {
+          registerTopic(topic.topic());
         }
       }
     }
@@ -116,6 +113,9 @@ final class NodeMeters implements Latencies {
     gauge("quicmesh.dht.lookup.failure.signal", Tags.empty(), "share of failed lookup requests, 0..1",
         t -> t.dht().lookupFailureSignal());
     gauge("quicmesh.dht.store.values", Tags.empty(), "values this node holds", t -> t.dht().storedValues());
+    gauge("quicmesh.dht.tiers", Tags.empty(), "latency tiers of the last k-means", t -> t.dht().tierCentersMs().size());
+    gauge("quicmesh.dht.joined", Tags.empty(), "1 once the bootstrap joined a mesh (or started a new one)",
+        t -> t.dht().bootstrap().startsWith("joined") || t.dht().bootstrap().startsWith("no seeds") ? 1 : 0);
     registered.add(Gauge.builder("quicmesh.dht.store.size", this, m -> read(t -> t.dht().storedBytes()))
         .tags(tags).baseUnit("bytes").description("bytes of the values this node holds").register(registry));
     gauge("quicmesh.pubsub.peers", Tags.empty(), "peers with a gossip stream", t -> t.pubsub().peers());
@@ -123,12 +123,35 @@ final class NodeMeters implements Latencies {
         t -> t.pubsub().topics());
     gauge("quicmesh.pubsub.subscriptions", Tags.empty(), "topics this node subscribes to",
         t -> t.pubsub().subscribed().size());
+    gauge("quicmesh.nat.mapped.addresses", Tags.empty(), "addresses observers saw us at in the last NAT run",
+        t -> t.nat().mapped().size());
+    gauge("quicmesh.nat.detecting", Tags.empty(), "1 while a NAT detection runs", t -> t.nat().detecting() ? 1 : 0);
     counter("quicmesh.stun.server.requests", null, "STUN Binding requests answered",
         t -> t.nat().stunServer().requests());
     counter("quicmesh.stun.server.error.answers", null, "STUN requests answered with an error",
         t -> t.nat().stunServer().errorAnswers());
     counter("quicmesh.stun.server.send.failures", null, "STUN answers the socket refused",
         t -> t.nat().stunServer().sendFailures());
+  }
+
+  /** A topic's mesh gauges; a topic whose actor is gone reads 0. */
+  private void registerTopic(String name) {
+    topicGauge(name, "quicmesh.pubsub.mesh.peers", "peers in the topic's mesh", TopicStatus::mesh);
+    topicGauge(name, "quicmesh.pubsub.topic.known.peers", "peers known to subscribe to the topic",
+        TopicStatus::knownPeers);
+    topicGauge(name, "quicmesh.pubsub.fanout.peers", "fanout peers (publishing without subscribing)",
+        TopicStatus::fanout);
+    topicGauge(name, "quicmesh.pubsub.mesh.choked", "mesh peers we choked", TopicStatus::choked);
+    topicGauge(name, "quicmesh.pubsub.mesh.choking.us", "mesh peers that choked us", TopicStatus::chokingUs);
+    topicGauge(name, "quicmesh.pubsub.topic.ready", "1 once the mesh reached D_low", s -> s.ready() ? 1 : 0);
+    topicGauge(name, "quicmesh.pubsub.mesh.rtt.median.seconds",
+        "median round-trip time to the mesh peers (NaN until measured)",
+        s -> s.meshRttMedianMs() < 0 ? Double.NaN : s.meshRttMedianMs() / 1000);
+  }
+
+  private void topicGauge(String name, String meter, String description, ToDoubleFunction<TopicStatus> value) {
+    gauge(meter, Tags.of("topic", name), description, t -> t.pubsub().meshes().stream()
+        .filter(s -> s.topic().equals(name)).mapToDouble(value).findFirst().orElse(0));
   }
 
   private void counter(String name, String unit, String description, ToDoubleFunction<Telemetry> value) {

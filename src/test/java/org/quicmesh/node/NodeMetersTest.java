@@ -56,6 +56,9 @@ class NodeMetersTest {
     assertEquals(3, counter("quicmesh.dht.events", "event", "lookups.started"));
     assertEquals(9, counter("quicmesh.pubsub.events", "event", "published"));
     assertEquals(2, gauge("quicmesh.pubsub.mesh.peers", "topic", "news"));
+    assertEquals(1, gauge("quicmesh.pubsub.topic.ready", "topic", "news"));
+    assertEquals(0.0015, gauge("quicmesh.pubsub.mesh.rtt.median.seconds", "topic", "news"), 1e-9);
+    assertEquals(1, gauge("quicmesh.dht.joined"));
     assertEquals(2, counter("quicmesh.transport.rejected", "reason", "malformed"));
     assertEquals(1, counter("quicmesh.node.events", "event", "restarts.dht"));
     assertEquals(1, gauge("quicmesh.nat.type", "type", "full_cone"));
