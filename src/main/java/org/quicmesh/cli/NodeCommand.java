@@ -124,6 +124,7 @@ final class NodeCommand implements Callable<Integer> {
         ready.put("metrics", "http://" + Addresses.format(endpoint.address()) + MetricsEndpoint.PATH);
       }
       protocol.emit(ready);
+      Termination.onSignal(() -> leave(mesh, system, endpoint));
       if (control.equals("stdio")) {
         protocol.serve(System.in);
         if (!protocol.shutdownRequested().isDone()) {
@@ -131,12 +132,8 @@ final class NodeCommand implements Callable<Integer> {
           mesh.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
       } else {
-        CompletableFuture<Void> stopped = new CompletableFuture<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          mesh.shutdown().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
-          stopped.complete(null);
-        }));
-        stopped.join();
+        // Runs until a signal: Termination leaves the mesh and exits.
+        new CompletableFuture<Void>().join();
       }
       return 0;
     } finally {
@@ -146,6 +143,20 @@ final class NodeCommand implements Callable<Integer> {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** The clean leave on a signal: the node's own shutdown (prunes, state flush, connections closed), then the rest. */
+  private static void leave(Quicmesh mesh, ActorSystem<Void> system, MetricsEndpoint endpoint) {
+    try {
+      mesh.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("quicmesh: the node did not stop cleanly: " + e);
+    }
+    if (endpoint != null) {
+      endpoint.close();
+    }
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
   }
 
   private static ObjectNode ready(NodeStatus status) {
