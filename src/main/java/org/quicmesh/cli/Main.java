@@ -1,5 +1,6 @@
 package org.quicmesh.cli;
 
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,16 @@ public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** The CLI's logging setup, inside the jar but off Logback's default lookup path (so embedders never see it). */
+  static final String LOGBACK_CONFIG = "org/quicmesh/cli/logback.xml";
+
   public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+    }
+    // Initialise SLF4J here, on one thread, before Pekko and Netty log from theirs: a logging call racing the
+    // initialisation is what made SLF4J print its "calls ... are now being replayed" warning at every start.
+    LoggerFactory.getILoggerFactory();
     System.exit(run(args));
   }
 

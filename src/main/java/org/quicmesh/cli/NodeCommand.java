@@ -53,6 +53,26 @@ final class NodeCommand implements Callable<Integer> {
       description = "Ed25519 identity file, created (owner-only) if missing. Default: a fresh identity.")
   Path identity;
 
+  @Option(names = "--profile", paramLabel = "NAME",
+      description = "Defaults for a kind of network: local, lan or wan (conf/profiles/*.conf; default: "
+          + "quicmesh.profile). Settings and flags still override it.")
+  String profile;
+
+  @Option(names = "--print-config",
+      description = "Print the effective quicmesh configuration, each value with where it came from, and exit.")
+  boolean printConfig;
+
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "Keep state across restarts in DIR (created if missing): the identity (DIR/identity, unless "
+          + "--identity is given) and a cache of routing-table contacts, so a restart rejoins without --bootstrap. "
+          + "Default: quicmesh.state-dir.")
+  Path stateDir;
+
+  @Option(names = "--metrics", paramLabel = "HOST:PORT",
+      description = "Serve Prometheus metrics at http://HOST:PORT/metrics (meter names in docs/operations.md). "
+          + "Port 0 picks a free port; the ready event names it.")
+  String metrics;
+
   @Option(names = "--control", paramLabel = "MODE", defaultValue = "none",
       description = "Control channel: stdio or none (default: ${DEFAULT-VALUE}).")
   String control;
@@ -63,7 +83,13 @@ final class NodeCommand implements Callable<Integer> {
       System.err.println("--control must be stdio or none");
       return 2;
     }
-    MeshConfig config = MeshConfig.load();
+    MeshConfig config;
+    try {
+      config = MeshConfig.load(profile);
+    } catch (IllegalArgumentException unknownProfile) {
+      System.err.println(unknownProfile.getMessage());
+      return 2;
+    }
     if (listen.size() > 2) {
       System.err.println("--listen takes at most two addresses (the node's, and a second IP for RFC 5780 STUN)");
       return 2;
@@ -77,6 +103,9 @@ final class NodeCommand implements Callable<Integer> {
     if (!bootstrap.isEmpty()) {
       config = config.withBootstrap(bootstrap.stream().map(Addresses::parse).toList());
     }
+    if (stateDir != null) {
+      config = config.withStateDir(stateDir);
+    }
     if (identity != null) {
       config = config.withIdentityFile(identity);
     }
@@ -89,16 +118,29 @@ final class NodeCommand implements Callable<Integer> {
     if (!relayServers.isEmpty()) {
       config = config.withRelayServers(relayServers.stream().map(Addresses::parse).toList());
     }
+    if (printConfig) {
+      System.out.println(config.render());
+      return 0;
+    }
     Keypair keypair = config.identityFile().isPresent()
         ? Keypair.loadOrCreate(config.identityFile().get())
         : Keypair.generate();
+    MetricsEndpoint endpoint = metrics == null ? null : new MetricsEndpoint(Addresses.parse(metrics));
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "quicmesh");
     try {
-      Quicmesh mesh = Quicmesh.start(system, "node", config, keypair, Transports.quic(), NodeEnvironment.system())
+      Quicmesh mesh = (endpoint == null
+          ? Quicmesh.start(system, "node", config, keypair, Transports.quic(), NodeEnvironment.system())
+          : Quicmesh.start(system, "node", config, keypair, Transports.quic(), NodeEnvironment.system(),
+              endpoint.registry()))
           .toCompletableFuture().get(90, TimeUnit.SECONDS);
       NodeStatus status = mesh.status().toCompletableFuture().get(30, TimeUnit.SECONDS);
       ControlProtocol protocol = new ControlProtocol(mesh, System.out);
-      protocol.emit(ready(status));
+      ObjectNode ready = ready(status);
+      if (endpoint != null) {
+        ready.put("metrics", "http://" + Addresses.format(endpoint.address()) + MetricsEndpoint.PATH);
+      }
+      protocol.emit(ready);
+      Termination.onSignal(() -> leave(mesh, system, endpoint));
       if (control.equals("stdio")) {
         protocol.serve(System.in);
         if (!protocol.shutdownRequested().isDone()) {
@@ -106,18 +148,31 @@ final class NodeCommand implements Callable<Integer> {
           mesh.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
       } else {
-        CompletableFuture<Void> stopped = new CompletableFuture<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          mesh.shutdown().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
-          stopped.complete(null);
-        }));
-        stopped.join();
+        // Runs until a signal: Termination leaves the mesh and exits.
+        new CompletableFuture<Void>().join();
       }
       return 0;
     } finally {
+      if (endpoint != null) {
+        endpoint.close();
+      }
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** The clean leave on a signal: the node's own shutdown (prunes, state flush, connections closed), then the rest. */
+  private static void leave(Quicmesh mesh, ActorSystem<Void> system, MetricsEndpoint endpoint) {
+    try {
+      mesh.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("quicmesh: the node did not stop cleanly: " + e);
+    }
+    if (endpoint != null) {
+      endpoint.close();
+    }
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
   }
 
   private static ObjectNode ready(NodeStatus status) {

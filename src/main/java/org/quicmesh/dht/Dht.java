@@ -26,6 +26,7 @@ import org.quicmesh.identity.Key;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.actor.Counters;
+import org.quicmesh.actor.Latencies;
 import org.quicmesh.transport.InboundRequest;
 import org.quicmesh.transport.Reply;
 import org.quicmesh.transport.Transport;
@@ -104,6 +105,9 @@ public final class Dht {
 
   public record GetPeers(ActorRef<List<PeerInfo>> replyTo) implements Command {}
 
+  /** Every routing-table contact with when it was last seen and its RTT (for the contact cache of a restart). */
+  public record GetKnownContacts(ActorRef<List<KnownContact>> replyTo) implements Command {}
+
   public record GetStatus(ActorRef<DhtStatus> replyTo) implements Command {}
 
   private record LookupFinished(Lookup.Finished finished) implements Command {}
@@ -129,6 +133,7 @@ public final class Dht {
   private final Contact self;
   private final Clock clock;
   private final Random random;
+  private final Latencies latencies;
   private final RoutingTable table;
   private final RecordStore store;
   private final LatencyTiers tiers;
@@ -149,8 +154,9 @@ public final class Dht {
   private long nextLookupId;
 
   private Dht(ActorContext<Command> context, TimerScheduler<Command> timers, DhtSettings settings, Transport transport,
-      Keypair keypair, Contact self, Clock clock, Random random) {
+      Keypair keypair, Contact self, Clock clock, Random random, Latencies latencies) {
     this.context = context;
+    this.latencies = latencies;
     this.timers = timers;
     this.settings = settings;
     this.transport = transport;
@@ -176,8 +182,14 @@ public final class Dht {
 
   public static Behavior<Command> create(DhtSettings settings, Transport transport, Keypair keypair, Contact self,
       Clock clock, Random random) {
+    return create(settings, transport, keypair, self, clock, random, Latencies.NONE);
+  }
+
+  /** As above, reporting RPC round-trip times and lookup durations to {@code latencies}. */
+  public static Behavior<Command> create(DhtSettings settings, Transport transport, Keypair keypair, Contact self,
+      Clock clock, Random random, Latencies latencies) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new Dht(ctx, timers, settings, transport, keypair, self, clock, random).behavior()));
+        new Dht(ctx, timers, settings, transport, keypair, self, clock, random, latencies).behavior()));
   }
 
   private Behavior<Command> behavior() {
@@ -206,6 +218,7 @@ public final class Dht {
         })
         .onMessage(Resolve.class, this::onResolve)
         .onMessage(GetPeers.class, this::onGetPeers)
+        .onMessage(GetKnownContacts.class, this::onGetKnownContacts)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(LookupFinished.class, this::onLookupFinished)
         .onMessage(LookupAnswered.class, m -> {
@@ -300,6 +313,7 @@ public final class Dht {
     long now = clock.millis();
     if (rtt != null) {
       tiers.record(contact.id(), rtt.toNanos() / 1e6, now);
+      latencies.record(Latencies.Kind.RPC_RTT, rtt);
     }
     ObserveResult result = table.observe(contact, now);
     if (result instanceof ObserveResult.Added) {
@@ -454,6 +468,7 @@ public final class Dht {
   private Behavior<Command> onLookupFinished(LookupFinished message) {
     Lookup.Finished finished = message.finished();
     alpha.record(finished.result());
+    latencies.record(Latencies.Kind.LOOKUP, Duration.ofMillis(finished.result().stats().elapsedMillis()));
     counters.increment(finished.result().succeeded() ? "lookups.succeeded" : "lookups.failed");
     Consumer<Lookup.Finished> then = continuations.remove(finished.id());
     if (then != null) {
@@ -669,6 +684,16 @@ public final class Dht {
     }
     peers.sort((a, b) -> self.id().compareDistance(a.contact().id(), b.contact().id()));
     get.replyTo().tell(peers);
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onGetKnownContacts(GetKnownContacts get) {
+    List<KnownContact> known = new ArrayList<>();
+    for (Contact c : table.contacts()) {
+      table.find(c.id()).ifPresent(info ->
+          known.add(new KnownContact(c, info.lastSeenMillis(), tiers.rttOf(c.id()))));
+    }
+    get.replyTo().tell(known);
     return Behaviors.same();
   }
 

@@ -4,6 +4,8 @@ import java.util.List;
 import org.quicmesh.connect.ConnectionEvent;
 import org.quicmesh.connect.ConnectionInfo;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -120,6 +122,16 @@ public final class MeshNode {
   /** A node with the given identity, running on the transport the factory makes. */
   public static Behavior<Command> create(
       MeshConfig config, Keypair keypair, TransportFactory transports, NodeEnvironment environment) {
-    return NodeGuardian.create(config, keypair, transports, environment);
+    return NodeGuardian.create(config, keypair, transports, environment, Optional.empty());
+  }
+
+  /**
+   * As above, with the node's telemetry as meters in {@code registry} (names in docs/operations.md, tagged
+   * {@code node}; refreshed every {@code quicmesh.metrics.refresh-interval}); they leave the registry when the node
+   * stops.
+   */
+  public static Behavior<Command> create(MeshConfig config, Keypair keypair, TransportFactory transports,
+      NodeEnvironment environment, MeterRegistry registry) {
+    return NodeGuardian.create(config, keypair, transports, environment, Optional.of(registry));
   }
 }

@@ -1,5 +1,6 @@
 package org.quicmesh.node;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -21,6 +23,8 @@ import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -36,12 +40,15 @@ import org.quicmesh.wire.RelayConnect;
 import org.quicmesh.wire.RelayIncoming;
 import org.quicmesh.wire.RelayReserve;
 import org.quicmesh.wire.Rejected;
+import org.quicmesh.actor.Counters;
 import org.quicmesh.actor.FailureInjection;
+import org.quicmesh.actor.Latencies;
 import org.quicmesh.actor.Failures;
 import org.quicmesh.actor.Replies;
 import org.quicmesh.dht.Dht;
 import org.quicmesh.dht.DhtSettings;
 import org.quicmesh.dht.DhtStatus;
+import org.quicmesh.dht.KnownContact;
 import org.quicmesh.dht.PeerInfo;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.nat.DialBackSettings;
@@ -97,6 +104,33 @@ final class NodeGuardian {
 
   private record ShutdownDone(List<ActorRef<Done>> replyTo) implements Internal {}
 
+  /** Timer: time to take a fresh telemetry snapshot for the meters. */
+  private enum RefreshMeters implements Internal { INSTANCE }
+
+  /** The state dir's contact cache was read (off the actor's thread). */
+  private record CacheLoaded(ContactCache.Loaded loaded, Throwable failure) implements Internal {}
+
+  /** Timer: time to rewrite the contact cache. */
+  private enum SaveContacts implements Internal { INSTANCE }
+
+  /** The routing table's contacts to write into the cache ({@code null}: the DHT did not answer in time). */
+  private record ContactsToSave(List<KnownContact> contacts) implements Internal {}
+
+  /** A cache write ended ({@code failure} null when it succeeded). */
+  private record ContactsSaved(int count, Throwable failure) implements Internal {}
+
+  /** At shutdown: pub/sub told its peers we leave (or did not answer in time); the state dir is flushed next. */
+  private enum LeftMeshes implements Internal { INSTANCE }
+
+  /** At shutdown: the contacts for the last cache write ({@code null}: the DHT did not answer in time). */
+  private record FinalContacts(List<KnownContact> contacts) implements Internal {}
+
+  /** At shutdown: the last cache write ended or was skipped; the transport closes next. */
+  private record StateFlushed(Throwable failure) implements Internal {}
+
+  /** The snapshot the meters asked for (or why there is none this time). */
+  private record MetersRefreshed(StatusReply<NodeStatus> status) implements Internal {}
+
   /** A child's behavior was set up: its first start, or a restart after a failure (then it is re-seeded). */
   private record ChildStarted(Child child) implements Internal {}
 
@@ -126,6 +160,8 @@ final class NodeGuardian {
 
   private static final int STASH_CAPACITY = 10_000;
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(5);
+  /** How long a stopping node waits for each step of its leave (pub/sub's goodbyes, the routing table). */
+  private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(2);
   /**
    * A child failing more often than this within {@link #RESTART_WINDOW} has a failure that restarting does not cure
    * (a poisoned state it re-seeds, a broken environment): the node then fails loudly instead of looping.
@@ -144,6 +180,14 @@ final class NodeGuardian {
   private final SentTo sentTo;
   private final DialBackSettings dialBackSettings;
   private final Instant startedAt;
+  private final TimerScheduler<Message> timers;
+  private final Optional<MeterRegistry> registry;
+  /** The node's meters, once it is listening and when an embedder gave a registry. */
+  private Optional<NodeMeters> meters = Optional.empty();
+  /** The state dir's contact cache, when the node has a state dir. */
+  private final Optional<ContactCache> cache;
+  /** The guardian's own events (state dir), shown with the endpoint's in telemetry. */
+  private final Counters counters = new Counters();
   private List<InetSocketAddress> listen = List.of();
   /** The listen addresses with a wildcard expanded to this host's interface addresses: what peers can be told. */
   private List<InetSocketAddress> hostAddresses = List.of();
@@ -168,16 +212,20 @@ final class NodeGuardian {
   private final Map<String, Set<ActorRef<ReceivedMessage>>> subscriptions = new HashMap<>();
   private final Set<ActorRef<ReceivedMessage>> watchedSubscribers = new HashSet<>();
 
-  static Behavior<MeshNode.Command> create(
-      MeshConfig config, Keypair keypair, TransportFactory transports, NodeEnvironment environment) {
-    Behavior<Message> behavior = Behaviors.setup(ctx -> Behaviors.withStash(STASH_CAPACITY, stash ->
-        new NodeGuardian(ctx, config, keypair, transports, environment).starting(stash)));
+  static Behavior<MeshNode.Command> create(MeshConfig config, Keypair keypair, TransportFactory transports,
+      NodeEnvironment environment, Optional<MeterRegistry> registry) {
+    Behavior<Message> behavior = Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        Behaviors.withStash(STASH_CAPACITY, stash ->
+            new NodeGuardian(ctx, timers, config, keypair, transports, environment, registry).starting(stash))));
     return behavior.narrow();
   }
 
-  private NodeGuardian(ActorContext<Message> context, MeshConfig config, Keypair keypair,
-      TransportFactory transports, NodeEnvironment environment) {
+  private NodeGuardian(ActorContext<Message> context, TimerScheduler<Message> timers, MeshConfig config,
+      Keypair keypair, TransportFactory transports, NodeEnvironment environment, Optional<MeterRegistry> registry) {
     this.context = context;
+    this.timers = timers;
+    this.registry = registry;
+    this.cache = config.stateDir().map(ContactCache::new);
     this.config = config;
     this.keypair = keypair;
     this.environment = environment;
@@ -202,9 +250,22 @@ final class NodeGuardian {
             return stash.unstashAll(failing(reason));
           }
           hostAddresses = HostAddresses.expand(listen);
+          meters = registry.map(r -> new NodeMeters(r, keypair.nodeId()));
           spawnChildren(Contact.of(keypair.nodeId(), HostAddresses.preferred(hostAddresses)));
           context.getLog().debug("node {} listening on {}", keypair.nodeId().toHex(), listen);
-          dht.tell(new Dht.Bootstrap(config.bootstrap()));
+          if (cache.isPresent()) {
+            // The bootstrap waits for the cached contacts: they are seeds too.
+            ContactCache contacts = cache.get();
+            context.pipeToSelf(CompletableFuture.supplyAsync(contacts::load, blockingIo()),
+                (loaded, failure) -> new CacheLoaded(loaded, failure));
+            timers.startTimerWithFixedDelay(SaveContacts.INSTANCE, config.stateSaveInterval());
+          } else {
+            dht.tell(new Dht.Bootstrap(config.bootstrap()));
+          }
+          if (meters.isPresent()) {
+            timers.startTimerWithFixedDelay(RefreshMeters.INSTANCE, config.metricsRefreshInterval());
+            context.getSelf().tell(RefreshMeters.INSTANCE);
+          }
           return stash.unstashAll(running());
         })
         .onMessage(StartFailed.class, failed -> {
@@ -234,8 +295,9 @@ final class NodeGuardian {
    */
   private void spawnChildren(Contact self) {
     DhtSettings dhtSettings = DhtSettings.fromConfig(config.raw().getConfig("dht"), config.requestTimeout());
+    Latencies latencies = meters.<Latencies>map(m -> m).orElse(Latencies.NONE);
     dht = spawnSupervised(Child.DHT, Dht.create(dhtSettings, transport, keypair, self, environment.clock(),
-        environment.random())).narrow();
+        environment.random(), latencies)).narrow();
     endpoint = spawnSupervised(Child.ENDPOINT,
         Endpoint.create(transport, self, hostAddresses, config.requestTimeout(), dht, address -> {
           ActorRef<NatDetector.Command> detector = nat; // spawned right after the endpoint
@@ -387,7 +449,14 @@ final class NodeGuardian {
         .onMessage(ChildStopped.class, this::onChildStopped)
         .onMessage(SubscriberGone.class, this::onSubscriberGone)
         .onMessage(InjectFailure.class, this::onInjectFailure)
+        .onMessage(CacheLoaded.class, this::onCacheLoaded)
+        .onMessage(SaveContacts.class, this::onSaveContacts)
+        .onMessage(ContactsToSave.class, this::onContactsToSave)
+        .onMessage(ContactsSaved.class, this::onContactsSaved)
+        .onMessage(RefreshMeters.class, this::onRefreshMeters)
+        .onMessage(MetersRefreshed.class, this::onMetersRefreshed)
         .onSignal(PostStop.class, signal -> {
+          meters.ifPresent(NodeMeters::close);
           stun.close();
           transport.shutdown();
           return Behaviors.same();
@@ -458,15 +527,43 @@ final class NodeGuardian {
   }
 
 
+  /**
+   * A clean leave, each step bounded: pub/sub prunes us from its peers' meshes (they repair at once instead of after
+   * a timeout), the contact cache is flushed, the transport closes its connections, the node stops.
+   */
   private Behavior<Message> stopping(ActorRef<Done> firstReplyTo) {
     List<ActorRef<Done>> waiting = new ArrayList<>(List.of(firstReplyTo));
-    context.pipeToSelf(transport.shutdown(), (done, failure) -> new ShutdownDone(waiting));
+    timers.cancelAll();
+    gossip.tell(new GossipRouter.Leave(Replies.once(context, FLUSH_TIMEOUT, done -> LeftMeshes.INSTANCE,
+        () -> LeftMeshes.INSTANCE)));
     return Behaviors.receive(Message.class)
         .onMessage(MeshNode.Stop.class, stop -> {
           waiting.add(stop.replyTo());
           return Behaviors.same();
         })
+        .onMessage(LeftMeshes.class, left -> {
+          if (cache.isPresent()) {
+            dht.tell(new Dht.GetKnownContacts(Replies.once(context, FLUSH_TIMEOUT, FinalContacts::new,
+                () -> new FinalContacts(null))));
+          } else {
+            context.getSelf().tell(new StateFlushed(null));
+          }
+          return Behaviors.same();
+        })
+        .onMessage(FinalContacts.class, last -> {
+          saveContacts(last.contacts(), StateFlushed::new);
+          return Behaviors.same();
+        })
+        .onMessage(StateFlushed.class, flushed -> {
+          if (flushed.failure() != null) {
+            context.getLog().warn("node {}: contact cache not flushed at shutdown: {}", keypair.nodeId().toHex(),
+                Failures.message(flushed.failure()));
+          }
+          context.pipeToSelf(transport.shutdown(), (done, failure) -> new ShutdownDone(waiting));
+          return Behaviors.same();
+        })
         .onMessage(ShutdownDone.class, done -> {
+          meters.ifPresent(NodeMeters::close);
           done.replyTo().forEach(ref -> ref.tell(Done.getInstance()));
           return Behaviors.stopped();
         })
@@ -478,11 +575,105 @@ final class NodeGuardian {
         .build();
   }
 
-  private Behavior<Message> onGetStatus(MeshNode.GetStatus get) {
-    endpoint.tell(new Endpoint.GetSnapshot(Replies.once(context, ASK_TIMEOUT,
-        snapshot -> new StatusStep(snapshot, null, null, null, null, null, get.replyTo()),
-        () -> timedOut(get.replyTo()))));
+  private Behavior<Message> onCacheLoaded(CacheLoaded cacheLoaded) {
+    List<InetSocketAddress> seeds = new ArrayList<>(config.bootstrap());
+    if (cacheLoaded.failure() != null) {
+      counters.increment("state.cache_unreadable");
+      context.getLog().warn("node {}: contact cache unreadable, joining through the configured seeds only: {}",
+          keypair.nodeId().toHex(), Failures.message(cacheLoaded.failure()));
+    } else {
+      ContactCache.Loaded loaded = cacheLoaded.loaded();
+      loaded.problem().ifPresent(problem -> {
+        counters.increment("state.cache_corrupt");
+        context.getLog().warn("node {}: {}", keypair.nodeId().toHex(), problem);
+      });
+      counters.add("state.contacts_loaded", loaded.contacts().size());
+      ContactCache.seeds(loaded.contacts(), config.stateMaxSeeds()).stream()
+          .filter(seed -> !seeds.contains(seed) && !listen.contains(seed))
+          .forEach(seeds::add);
+    }
+    dht.tell(new Dht.Bootstrap(seeds));
     return Behaviors.same();
+  }
+
+  private Behavior<Message> onSaveContacts(SaveContacts save) {
+    dht.tell(new Dht.GetKnownContacts(Replies.once(context, ASK_TIMEOUT, ContactsToSave::new,
+        () -> new ContactsToSave(null))));
+    return Behaviors.same();
+  }
+
+  private Behavior<Message> onContactsToSave(ContactsToSave toSave) {
+    saveContacts(toSave.contacts(), failure -> new ContactsSaved(
+        toSave.contacts() == null ? 0 : toSave.contacts().size(), failure));
+    return Behaviors.same();
+  }
+
+  /**
+   * Writes the cache off the actor's thread and reports with {@code done}. An empty table is not written: a node that
+   * lost every contact (or never joined) keeps the older cache, its best chance to rejoin after a restart.
+   */
+  private void saveContacts(List<KnownContact> contacts, java.util.function.Function<Throwable, Message> done) {
+    if (contacts == null) {
+      context.getSelf().tell(done.apply(new java.util.concurrent.TimeoutException("the DHT did not list its "
+          + "contacts in time")));
+      return;
+    }
+    if (contacts.isEmpty()) {
+      context.getSelf().tell(done.apply(null));
+      return;
+    }
+    ContactCache target = cache.orElseThrow();
+    long now = environment.clock().millis();
+    context.pipeToSelf(CompletableFuture.runAsync(() -> {
+      try {
+        target.save(contacts, now);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, blockingIo()), (ignored, failure) -> done.apply(failure));
+  }
+
+  private Behavior<Message> onContactsSaved(ContactsSaved saved) {
+    if (saved.failure() == null) {
+      counters.increment("state.saves");
+    } else {
+      counters.increment("state.save_failed");
+      context.getLog().warn("node {}: could not write the contact cache: {}", keypair.nodeId().toHex(),
+          Failures.message(saved.failure()));
+    }
+    return Behaviors.same();
+  }
+
+  /** File I/O runs on Pekko's dispatcher for blocking work, never on an actor's thread. */
+  private java.util.concurrent.Executor blockingIo() {
+    return context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+  }
+
+  private Behavior<Message> onGetStatus(MeshNode.GetStatus get) {
+    gatherStatus(get.replyTo());
+    return Behaviors.same();
+  }
+
+  /** The meters read the same snapshot as the JSON telemetry: gathered the same way, into the meters. */
+  private Behavior<Message> onRefreshMeters(RefreshMeters refresh) {
+    gatherStatus(Replies.once(context, ASK_TIMEOUT.multipliedBy(5), MetersRefreshed::new,
+        () -> new MetersRefreshed(StatusReply.error("status timed out"))));
+    return Behaviors.same();
+  }
+
+  private Behavior<Message> onMetersRefreshed(MetersRefreshed refreshed) {
+    if (refreshed.status().isSuccess()) {
+      meters.ifPresent(m -> m.update(refreshed.status().getValue().telemetry()));
+    } else {
+      context.getLog().debug("meters keep their last snapshot: {}", refreshed.status().getError().getMessage());
+    }
+    return Behaviors.same();
+  }
+
+  private void gatherStatus(ActorRef<StatusReply<NodeStatus>> replyTo) {
+    endpoint.tell(new Endpoint.GetSnapshot(Replies.once(context, ASK_TIMEOUT,
+        snapshot -> new StatusStep(snapshot, null, null, null, null, null, replyTo),
+        () -> timedOut(replyTo))));
   }
 
   private static StatusStep timedOut(ActorRef<StatusReply<NodeStatus>> replyTo) {
@@ -515,6 +706,7 @@ final class NodeGuardian {
     } else {
       long uptime = Duration.between(startedAt, environment.clock().instant()).toMillis();
       Map<String, Long> counters = new java.util.TreeMap<>(step.endpoint().counters());
+      counters.putAll(this.counters.snapshot());
       starts.forEach((child, count) -> {
         if (count > 1) {
           counters.put("restarts." + child.actorName, (long) count - 1);

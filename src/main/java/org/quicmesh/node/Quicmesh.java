@@ -1,5 +1,6 @@
 package org.quicmesh.node;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,7 @@ import org.quicmesh.pubsub.ReceivedMessage;
 import org.quicmesh.pubsub.StreamSubscriber;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.pattern.StatusReply;
@@ -51,8 +53,19 @@ public final class Quicmesh {
    */
   public static CompletionStage<Quicmesh> start(ActorSystem<?> system, String name, MeshConfig config,
       Keypair keypair, TransportFactory transports, NodeEnvironment environment) {
-    ActorRef<MeshNode.Command> node = system.systemActorOf(
-        MeshNode.create(config, keypair, transports, environment), name, Props.empty());
+    return start(system, name, config, MeshNode.create(config, keypair, transports, environment));
+  }
+
+  /** As above, with the node's meters in {@code registry} (see {@link MeshNode#create(MeshConfig, Keypair,
+   * TransportFactory, NodeEnvironment, MeterRegistry)}). */
+  public static CompletionStage<Quicmesh> start(ActorSystem<?> system, String name, MeshConfig config,
+      Keypair keypair, TransportFactory transports, NodeEnvironment environment, MeterRegistry registry) {
+    return start(system, name, config, MeshNode.create(config, keypair, transports, environment, registry));
+  }
+
+  private static CompletionStage<Quicmesh> start(ActorSystem<?> system, String name, MeshConfig config,
+      Behavior<MeshNode.Command> behavior) {
+    ActorRef<MeshNode.Command> node = system.systemActorOf(behavior, name, Props.empty());
     Quicmesh mesh = new Quicmesh(system, node, config.requestTimeout().multipliedBy(2).plusSeconds(1));
     // The first answer waits for the socket and the native QUIC library: allow a slow (busy) machine a minute.
     return mesh.<NodeStatus>askWithStatus(MeshNode.GetStatus::new, STARTUP_TIMEOUT).thenApply(status -> mesh);

@@ -3,9 +3,11 @@ package org.quicmesh.pubsub;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -65,6 +67,13 @@ public final class GossipRouter {
   public record InboundStream(NodeId peer, Source<Message, NotUsed> messages) implements Command {}
 
   public record GetStatus(ActorRef<PubSubStatus> replyTo) implements Command {}
+
+  /**
+   * The node is shutting down: tell every peer we leave our topics (Prune with backoff, then Unsubscribe) so its mesh
+   * repairs at its next heartbeat instead of after a timeout, close our streams after those messages, and reply once
+   * every stream is flushed and closed. The router then only answers status until it is stopped.
+   */
+  public record Leave(ActorRef<Done> replyTo) implements Command {}
 
   /** A local subscriber of {@code topic} could not take a message: counted as {@code subscriber.dropped}. */
   public record SubscriberDropped(String topic) implements Command {}
@@ -218,6 +227,7 @@ public final class GossipRouter {
         .onMessage(Located.class, this::onLocated)
         .onMessage(RttMeasured.class, this::onRttMeasured)
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(Leave.class, this::onLeave)
         .onMessageEquals(Tick.HEARTBEAT, this::onHeartbeat)
         // Our streams would otherwise stay open, and peers would keep queueing to a router that is gone.
         .onSignal(PreRestart.class, signal -> closeLinks())
@@ -228,6 +238,41 @@ public final class GossipRouter {
   private Behavior<Command> closeLinks() {
     peers.closeAll();
     return Behaviors.same();
+  }
+
+  private Behavior<Command> onLeave(Leave leave) {
+    Set<PeerLink> open = new HashSet<>();
+    for (ConnectedPeer peer : peers.all()) {
+      for (String topic : topics.subscribed()) {
+        // Prune first: a mesh peer drops us at once and keeps the backoff, so it does not graft us back meanwhile.
+        offer(peer, new Prune(topic, List.of(), settings.pruneBackoff().toMillis()));
+        offer(peer, new Unsubscribe(topic));
+        counters.increment("left.prunes");
+      }
+      open.add(peer.link);
+    }
+    peers.closeAll(); // completes each queue: what was offered above is still sent, then the stream ends
+    return leaving(open, leave.replyTo());
+  }
+
+  private Behavior<Command> leaving(Set<PeerLink> open, ActorRef<Done> replyTo) {
+    if (open.isEmpty()) {
+      replyTo.tell(Done.getInstance());
+    }
+    return Behaviors.receive(Command.class)
+        .onMessage(LinkClosed.class, closed -> {
+          if (open.remove(closed.link()) && open.isEmpty()) {
+            replyTo.tell(Done.getInstance());
+          }
+          return Behaviors.same();
+        })
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(Leave.class, again -> {
+          again.replyTo().tell(Done.getInstance());
+          return Behaviors.same();
+        })
+        .onAnyMessage(ignored -> Behaviors.same())
+        .build();
   }
 
   // ---- local API ----
