@@ -2,6 +2,7 @@ package org.quicmesh.cli;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.quicmesh.simulation.ConnectSimulation;
 import org.quicmesh.simulation.NatSimulation;
 import org.quicmesh.simulation.PingSimulation;
 import picocli.CommandLine.Command;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "sim", mixinStandardHelpOptions = true,
     description = "Run a simulated network of nodes in virtual time (deterministic for a seed).",
     subcommands = {SimCommand.Ping.class, SimCommand.Dht.class, SimCommand.Gossip.class, SimCommand.Store.class,
-        SimCommand.Nat.class})
+        SimCommand.Nat.class, SimCommand.Connect.class})
 final class SimCommand implements Runnable {
 
   @picocli.CommandLine.Spec
@@ -209,6 +210,42 @@ final class SimCommand implements Runnable {
             r.deliveryRatio(), r.deliveryRatioAfterCrashHeartbeat(), r.latencyMsP50(), r.latencyMsP95(),
             r.latencyMsMax(), r.bestPathLatencyMsP95(), r.latencyRatioP95(), r.directLatencyMsP95(), r.hopsP50(),
             r.hopsP95(), r.duplicatesPerDelivery(), r.controlBytesPerDelivery(), r.heapBytesPerNode(), r.wallS()));
+    }
+  }
+
+  @Command(name = "connect", mixinStandardHelpOptions = true,
+      description = "Public relays and N hosts behind routers of the mix; random pairs of hosts connect by NodeId "
+          + "(direct, else through a relay, then hole punching); prints the share connected, the share direct against "
+          + "the share that could be, the time until connect answered (virtual) and the relays' load.")
+  static final class Connect implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    SimOptions sim = new SimOptions();
+
+    @Option(names = "--nodes", defaultValue = "1000", description = "Hosts (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--nat-mix", defaultValue = "none:0.2,full:0.1,restricted:0.1,port:0.4,symmetric:0.2",
+        description = "Share of each router kind: none, full, restricted, port, symmetric (default: ${DEFAULT-VALUE}).")
+    String mix;
+
+    @Option(names = "--connects", defaultValue = "1000", description = "Connections made (default: ${DEFAULT-VALUE}).")
+    int connects;
+
+    @Override
+    public Integer call() {
+      if (nodes < 2 || connects < 1) {
+        System.err.println("--nodes must be at least 2 and --connects at least 1");
+        return 2;
+      }
+      ConnectSimulation.Result result = ConnectSimulation.run(new ConnectSimulation.Settings(nodes,
+          NatSimulation.Settings.parseMix(mix), connects, sim.latency, sim.seed), System.err::println);
+      sim.print(result, () -> String.format(
+          "nodes %d, relays %d, connects %d: %.4f connected, %.4f direct (%.4f could be); connect answered p50 %.0f ms, "
+              + "p95 %.0f ms (virtual); %d upgraded to direct; at most %d connections through one relay; wall %.1f s",
+          result.nodes(), result.relays(), result.connects(), result.connectSuccessRatio(), result.directRatio(),
+          result.directFeasibleRatio(), result.timeToFirstByteMsP50(), result.timeToFirstByteMsP95(),
+          result.upgrades(), result.relaySessionsMaxPerRelay(), result.wallS()));
+      return result.connectSuccessRatio() == 1.0 ? 0 : 1;
     }
   }
 

@@ -342,6 +342,10 @@ final class NodeGuardian {
           config.requestTimeout(), held -> {
             manager.tell(new ConnectionManager.RelaysHeld(held));
             dhtRef.tell(new Dht.RelaysChanged(held.stream().map(RelayClient::entry).toList()));
+          }, seen -> {
+            // Where a relay sees us is a server-reflexive candidate, as a STUN observer's answer is.
+            endpointRef.tell(new Endpoint.Mapped(List.of(seen)));
+            manager.tell(new ConnectionManager.Observed(List.of(seen)));
           }));
     }
   }

@@ -291,16 +291,20 @@ public final class NatSimulation {
 
   /** Exactly the mix's share of each router kind (rounded), in a seeded random order. */
   private static List<Router> assign(Settings settings, Random random) {
+    return assign(settings.nodes(), settings.mix(), random);
+  }
+
+  static List<Router> assign(int nodes, Map<Router, Double> mix, Random random) {
     List<Router> routers = new ArrayList<>();
-    List<Router> kinds = new ArrayList<>(settings.mix().keySet());
+    List<Router> kinds = new ArrayList<>(mix.keySet());
     Collections.sort(kinds);
     for (Router kind : kinds) {
-      long count = Math.round(settings.mix().get(kind) * settings.nodes());
-      for (long c = 0; c < count && routers.size() < settings.nodes(); c++) {
+      long count = Math.round(mix.get(kind) * nodes);
+      for (long c = 0; c < count && routers.size() < nodes; c++) {
         routers.add(kind);
       }
     }
-    while (routers.size() < settings.nodes()) {
+    while (routers.size() < nodes) {
       routers.add(kinds.get(kinds.size() - 1));
     }
     Collections.shuffle(routers, random);

@@ -54,7 +54,7 @@ public final class MessageSamples {
         new Value(bytes(500, 12)),
         new Rejected(Rejected.Reason.QUOTA_EXCEEDED, "peer stores too much"),
         new YourAddr("198.51.100.7:61000"),
-        new RelayReserved(600_000L, 250),
+        new RelayReserved(600_000L, 250, "198.51.100.7:61000"),
         new DialBackSent("203.0.113.5:4433"),
         new RelayConnected(1L),
         new RelayForwarded(Long.MAX_VALUE),

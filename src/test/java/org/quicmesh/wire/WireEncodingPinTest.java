@@ -35,7 +35,7 @@ class WireEncodingPinTest {
     for (Message message : MessageSamples.typical()) {
       sha.update(WireCodec.encode(message));
     }
-    assertEquals("ad0c4ca80091a7593128a201d59560fbd862d23b35e9cb622b5d66c95c28e98b",
+    assertEquals("bb53398a219b019671dbd4bb31bde2141ddf15a87e99b3cd6e78c350235913e5",
         HexFormat.of().formatHex(sha.digest()));
   }
 }

@@ -43,6 +43,7 @@ public final class RelayClient extends AbstractBehavior<RelayClient.Command> {
   private final int keep;
   private final Duration requestTimeout;
   private final java.util.function.Consumer<List<Contact>> onHeld;
+  private final java.util.function.Consumer<InetSocketAddress> onSeen;
   private final Counters counters = new Counters();
   private final List<RelayChoice.Offer> offers = new ArrayList<>();
   private List<Contact> held = List.of();
@@ -52,16 +53,18 @@ public final class RelayClient extends AbstractBehavior<RelayClient.Command> {
   /**
    * @param relays the relays to ask (config {@code quicmesh.nat.relay.servers})
    * @param onHeld told the relays held whenever they change
+   * @param onSeen told where a relay sees us (a server-reflexive address) with every reservation it grants
    */
   public static Behavior<Command> create(Transport transport, Contact self, List<InetSocketAddress> relays, int keep,
-      Duration every, Duration requestTimeout, java.util.function.Consumer<List<Contact>> onHeld) {
+      Duration every, Duration requestTimeout, java.util.function.Consumer<List<Contact>> onHeld,
+      java.util.function.Consumer<InetSocketAddress> onSeen) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new RelayClient(ctx, timers, transport, self, relays, keep, every, requestTimeout, onHeld)));
+        new RelayClient(ctx, timers, transport, self, relays, keep, every, requestTimeout, onHeld, onSeen)));
   }
 
   private RelayClient(ActorContext<Command> ctx, TimerScheduler<Command> timers, Transport transport, Contact self,
       List<InetSocketAddress> relays, int keep, Duration every, Duration requestTimeout,
-      java.util.function.Consumer<List<Contact>> onHeld) {
+      java.util.function.Consumer<List<Contact>> onHeld, java.util.function.Consumer<InetSocketAddress> onSeen) {
     super(ctx);
     this.transport = transport;
     this.self = self;
@@ -69,6 +72,7 @@ public final class RelayClient extends AbstractBehavior<RelayClient.Command> {
     this.keep = keep;
     this.requestTimeout = requestTimeout;
     this.onHeld = onHeld;
+    this.onSeen = onSeen;
     ctx.getSelf().tell(Round.INSTANCE);
     timers.startTimerWithFixedDelay(Round.INSTANCE, every);
   }
@@ -107,6 +111,7 @@ public final class RelayClient extends AbstractBehavior<RelayClient.Command> {
     if (answered.failure() == null && answered.reply().response() instanceof RelayReserved reserved) {
       counters.increment("reservations.held");
       Reply reply = answered.reply();
+      onSeen.accept(Contact.Addresses.parse(reserved.yourAddress()));
       offers.add(new RelayChoice.Offer(Contact.of(reply.peer(), reply.address()), reply.rtt().toMillis(),
           reserved.loadPermille(), 0));
     } else {

@@ -154,7 +154,7 @@ public final class RelayServer extends AbstractBehavior<RelayServer.Command> {
     Reservation previous = reservations.put(request.peer(),
         new Reservation(request.message().from(), request.observedAddress(), clock.millis() + ttl));
     counters.increment(previous == null ? "reservations.granted" : "reservations.renewed");
-    return new RelayReserved(ttl, load());
+    return new RelayReserved(ttl, load(), Contact.Addresses.format(request.observedAddress()));
   }
 
   private void connect(InboundRequest request, RelayConnect connect, CompletableFuture<Response> reply) {
@@ -174,8 +174,11 @@ public final class RelayServer extends AbstractBehavior<RelayServer.Command> {
     long sessionB = newSessionId();
     forwarder.open(sessionA, request.observedAddress(), sessionB, target.seenAt());
     sessions.put(sessionA, new Session(sessionA, request.peer(), sessionB, connect.target()));
+    // To the address the target reserved from (its NAT admits us there; over QUIC its open connection is used), and
+    // within half the requester's timeout, so a refusal reaches the requester before it gives up.
     getContext().pipeToSelf(
-        transport.request(target.contact(), new RelayIncoming(self, request.peer(), sessionB), requestTimeout),
+        transport.request(Contact.of(connect.target(), target.seenAt()),
+            new RelayIncoming(self, request.peer(), sessionB), requestTimeout.dividedBy(2)),
         (answer, failure) -> new TargetAnswered(sessionA, sessionB, reply, answer, failure));
   }
 

@@ -74,6 +74,8 @@ class RelayClientTest {
     final AtomicReference<ActorRef<RelayServer.Command>> nearServer = new AtomicReference<>();
     /** Every list of held relays the client reported, in order. */
     final List<List<Contact>> reported = new CopyOnWriteArrayList<>();
+    /** Where the relays said they see the node. */
+    final List<java.net.InetSocketAddress> seen = new CopyOnWriteArrayList<>();
     private int queries;
 
     /** {@code nearMaxReservations}: the near relay's capacity (1 makes it full once somebody else reserved). */
@@ -110,7 +112,7 @@ class RelayClientTest {
       }
       client.set(sim.system().systemActorOf(RelayClient.create(node.get(), contact(node.get()),
           List.of(far.get().listenAddresses().get(0), near.get().listenAddresses().get(0)), keep, EVERY,
-          Duration.ofSeconds(2), reported::add), "client", Props.empty()));
+          Duration.ofSeconds(2), reported::add, seen::add), "client", Props.empty()));
       sim.driver().runFor(Duration.ofSeconds(1)); // the first round, asked at once
     }
 
@@ -169,6 +171,14 @@ class RelayClientTest {
 
     assertEquals(List.of(Setup.contact(setup.near.get())), setup.held());
     assertEquals(List.of(List.of(Setup.contact(setup.near.get()))), setup.reported);
+  }
+
+  @Test
+  void everyGrantedReservationSaysWhereTheRelaySeesTheNode() {
+    setup = new Setup(512, 1, false);
+
+    assertEquals(List.of(setup.node.get().listenAddresses().get(0), setup.node.get().listenAddresses().get(0)),
+        setup.seen, "both relays answered the first round; the node is public, so they see its own address");
   }
 
   @Test
