@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.quicmesh.bench.LibP2pComparison;
 import org.quicmesh.bench.MeshBench;
 import org.quicmesh.bench.MeshBenchResult;
 import org.quicmesh.bench.TransportBench;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code quicmesh bench}: whole-system measurements that anyone can rerun. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark.",
-    subcommands = {BenchCommand.Mesh.class, BenchCommand.Transport.class, BenchCommand.Jmh.class})
+    subcommands = {BenchCommand.Mesh.class, BenchCommand.Compare.class, BenchCommand.Transport.class, BenchCommand.Jmh.class})
 final class BenchCommand implements Runnable {
 
   @picocli.CommandLine.Spec
@@ -97,6 +98,59 @@ final class BenchCommand implements Runnable {
           r.impl(), r.transport(), r.links(), r.nodes(), r.setupS(), l.count(), l.successRate(), l.accuracyMean(),
           l.p50Ms(), l.p95Ms(), g.published(), g.deliveryRatio(), g.p50Ms(), g.p95Ms(), g.maxMs(),
           g.duplicatesPerDelivery(), r.rssMbPerNode(), r.heapMbPerNode(), r.cpuMsPerDelivery(), r.threads());
+    }
+  }
+
+  @Command(name = "compare", mixinStandardHelpOptions = true,
+      description = "Runs `bench mesh` over QUIC, then the js-libp2p harness's run.sh with the same nodes, lookups and "
+          + "publishes, one after the other on this machine, and prints each figure with the ratio us/libp2p "
+          + "(--json: both raw objects).")
+  static final class Compare implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    MeshOptions options = new MeshOptions();
+
+    @Option(names = "--libp2p", paramLabel = "PATH",
+        description = "The harness's run.sh (default: ../shared/bench/libp2p-peer/run.sh from the project root).")
+    Path libp2p;
+
+    @Override
+    public Integer call() throws Exception {
+      Path harness = libp2p != null ? libp2p : projectRoot().resolve(LibP2pComparison.DEFAULT_HARNESS).normalize();
+      if (!java.nio.file.Files.isRegularFile(harness)) {
+        System.err.println("no js-libp2p harness at " + harness + ": pass --libp2p PATH/run.sh (it needs node and "
+            + "npm; see ../shared/bench/libp2p-peer/README.md)");
+        return 2;
+      }
+      System.err.println("== quicmesh: bench mesh --nodes " + options.nodes + " over QUIC");
+      MeshBenchResult ours = options.run("quic");
+      System.err.println("== js-libp2p: " + harness + " --n=" + options.nodes);
+      var oursJson = Json.MAPPER.valueToTree(ours);
+      var theirs = LibP2pComparison.runHarness(harness, options.nodes, options.lookups, options.publishes);
+      if (options.common.json) {
+        var both = Json.object();
+        both.set("quicmesh", oursJson);
+        both.set("libp2p", theirs);
+        System.out.println(Json.line(both));
+      } else {
+        System.out.print(LibP2pComparison.table(LibP2pComparison.compare((com.fasterxml.jackson.databind.JsonNode)
+            oursJson, theirs), "quicmesh", "js-libp2p"));
+      }
+      return ours.error() == null ? 0 : 1;
+    }
+
+    /** The checkout the running jar (target/quicmesh.jar) or classes (target/classes) came from, else the cwd. */
+    private static Path projectRoot() {
+      try {
+        Path code = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        for (Path p = code; p != null; p = p.getParent()) {
+          if (p.getFileName() != null && p.getFileName().toString().equals("target")) {
+            return p.getParent();
+          }
+        }
+      } catch (java.net.URISyntaxException | SecurityException e) {
+        // fall through to the working directory
+      }
+      return Path.of("").toAbsolutePath();
     }
   }
 
