@@ -18,7 +18,10 @@ public record MeshBenchResult(String impl, String transport, String links, int n
     Double idleCpuPctOfCore, Double cpuMsPerDelivery, Double gossipCpuS, int threads, int threadsPeak,
     Double totalS, Double processCpuS, String profile, String error) {
 
-  /** The settle wait: until every routing table holds min(20, N-1) contacts, no growth for 8 s, or 30 s. */
+  /**
+   * The settle wait: until every node has joined (its DHT bootstrap finished: the harness waits for its dials) and
+   * every routing table holds min(20, N-1) contacts; or, once all joined, no table grew for 8 s; or 30 s passed.
+   */
   public record Settle(int targetRtSize, boolean settled, String stopReason, Double waitS, int rtMin, Double rtMean,
       int rtMax) {}
 

@@ -83,10 +83,13 @@ final class MeshBenchScenario {
   /** Node 0's config plus node 0 as the bootstrap seed: every later node's config. */
   private MeshConfig joining;
   private final int[] tableSizes;
+  /** Nodes whose DHT bootstrap finished (node 0 has no seed): our counterpart of the harness's finished dials. */
+  private final BitSet joined = new BitSet();
   private int pollsOut;
   private long settleStart;
   private long lastGrowth;
   private long lastSum = -1;
+  private long lastSettleLog;
   private MeshBenchResult.Settle settle;
   private Double setupS;
   // memory, idle CPU
@@ -224,7 +227,7 @@ final class MeshBenchScenario {
       return Behaviors.same();
     }
     for (BenchNetwork.Node node : nodes) {
-      if (tableSizes[node.index()] < targetTableSize()) {
+      if (tableSizes[node.index()] < targetTableSize() || !joined.get(node.index())) {
         pollsOut++;
         int index = node.index();
         node.ref().tell(new MeshNode.GetStatus(Replies.once(ctx, STATUS_TIMEOUT,
@@ -240,7 +243,11 @@ final class MeshBenchScenario {
 
   private Behavior<Msg> tableSize(TableSize answer) {
     if (answer.reply().isSuccess()) {
-      tableSizes[answer.node()] = answer.reply().getValue().telemetry().dht().tableSize();
+      var dht = answer.reply().getValue().telemetry().dht();
+      tableSizes[answer.node()] = dht.tableSize();
+      if (answer.node() == 0 || dht.bootstrap().startsWith("joined")) {
+        joined.set(answer.node());
+      }
     }
     if (--pollsOut > 0 || settle != null) {
       return Behaviors.same();
@@ -252,11 +259,17 @@ final class MeshBenchScenario {
       sum += size;
       min = Math.min(min, size);
     }
-    if (sum != lastSum) {
+    boolean allJoined = joined.cardinality() == nodes.size();
+    if (now - lastSettleLog >= Duration.ofSeconds(2).toNanos()) {
+      lastSettleLog = now;
+      log(String.format("settling: %d/%d joined, routing tables min %d / mean %.1f (target %d)",
+          joined.cardinality(), nodes.size(), min, sum / (double) nodes.size(), targetTableSize()));
+    }
+    if (sum != lastSum || !allJoined) {
       lastSum = sum;
       lastGrowth = now;
     }
-    if (min >= targetTableSize()) {
+    if (min >= targetTableSize() && allJoined) {
       settled("target");
     } else if (now - lastGrowth >= MeshBench.SETTLE_PLATEAU.toNanos()) {
       settled("plateau");
@@ -281,8 +294,9 @@ final class MeshBenchScenario {
     settle = new MeshBenchResult.Settle(targetTableSize(), min >= targetTableSize(), reason,
         MeshBenchResult.round((now - settleStart) / 1e9, 2), min,
         MeshBenchResult.round(sum / (double) settings.nodes(), 1), max);
-    log(String.format("settle: %s, routing tables min %d / mean %.1f / max %d (target %d), setup_s=%.2f", reason,
-        min, sum / (double) settings.nodes(), max, targetTableSize(), setupS));
+    log(String.format("settle: %s, %d/%d joined, routing tables min %d / mean %.1f / max %d (target %d), "
+        + "setup_s=%.2f", reason, joined.cardinality(), nodes.size(), min, sum / (double) settings.nodes(), max,
+        targetTableSize(), setupS));
     heapMb = mb(Heap.used());
     rssMb = mb(ProcessMeter.rssBytes());
     log(String.format("memory after a full GC: rss %.1f MB (%.2f MB/node), heap %.1f MB (%.2f MB/node)", rssMb,
