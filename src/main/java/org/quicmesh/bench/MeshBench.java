@@ -157,6 +157,9 @@ public final class MeshBench {
       }
       try {
         recording = new Recording(Configuration.getConfiguration("profile"));
+        // The JDK samples at most a few threads per period: a short period gives enough samples for shares.
+        recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(2));
+        recording.enable("jdk.NativeMethodSample").withPeriod(Duration.ofMillis(2));
         recording.setName("quicmesh bench mesh");
         recording.start();
       } catch (IOException | ParseException e) {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 /** {@code quicmesh bench}: whole-system measurements that anyone can rerun. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark.",
-    subcommands = {BenchCommand.Mesh.class, BenchCommand.Compare.class, BenchCommand.Transport.class, BenchCommand.Jmh.class})
+    subcommands = {BenchCommand.Mesh.class, BenchCommand.Compare.class, BenchCommand.Profile.class,
+        BenchCommand.Transport.class, BenchCommand.Jmh.class})
 final class BenchCommand implements Runnable {
 
   @picocli.CommandLine.Spec
@@ -151,6 +152,20 @@ final class BenchCommand implements Runnable {
         // fall through to the working directory
       }
       return Path.of("").toAbsolutePath();
+    }
+  }
+
+  @Command(name = "profile", mixinStandardHelpOptions = true,
+      description = "Where the CPU went in a `bench mesh --profile FILE.jfr` recording: the share of CPU samples in "
+          + "signature checks, CBOR, QUIC, actor hops, heartbeats, RTT probes, DHT upkeep, ...")
+  static final class Profile implements Callable<Integer> {
+    @picocli.CommandLine.Parameters(paramLabel = "FILE.jfr", description = "The recording.")
+    Path recording;
+
+    @Override
+    public Integer call() throws Exception {
+      System.out.print(org.quicmesh.bench.CpuProfile.of(recording).table());
+      return 0;
     }
   }
 
