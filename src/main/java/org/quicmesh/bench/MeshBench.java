@@ -44,6 +44,10 @@ public final class MeshBench {
   static final Duration DRAIN_CHECK = Duration.ofMillis(50);
   static final double RATE = 20;
   static final int MSG_SIZE = 256;
+  /** Node i bootstraps through node 0 and this many random earlier nodes (the harness's EXTRA_DIALS). */
+  static final int EXTRA_SEEDS = 2;
+  /** Nodes started but not yet joined at any time (the harness awaits its dials 16 at a time). */
+  static final int JOINS_IN_FLIGHT = 16;
 
   /**
    * @param transport {@code quic} or {@code sim}

@@ -80,8 +80,8 @@ final class MeshBenchScenario {
   private final List<NodeId> ids = new ArrayList<>();
 
   // settle
-  /** Node 0's config plus node 0 as the bootstrap seed: every later node's config. */
-  private MeshConfig joining;
+  /** Where each node listens, once it told us (seeds for later nodes). */
+  private final InetSocketAddress[] addresses;
   private final int[] tableSizes;
   /** Nodes whose DHT bootstrap finished (node 0 has no seed): our counterpart of the harness's finished dials. */
   private final BitSet joined = new BitSet();
@@ -145,6 +145,7 @@ final class MeshBenchScenario {
     this.config = settings.config();
     this.recorder = settings.recorder();
     this.tableSizes = new int[settings.nodes()];
+    this.addresses = new InetSocketAddress[settings.nodes()];
     this.startNanos = nanos();
     this.rssBaselineMb = mb(ProcessMeter.rssBytes());
   }
@@ -187,34 +188,46 @@ final class MeshBenchScenario {
       return fail("node 0 did not start: " + (status.reply().isSuccess() ? "no listen address"
           : status.reply().getError().getMessage()));
     }
-    InetSocketAddress seed = status.reply().getValue().listen().get(0);
-    log("node 0 listening at " + seed);
-    joining = config.withBootstrap(List.of(seed));
-    if (settings.nodes() == 1) {
-      startSettling();
-    } else {
-      timers.startTimerWithFixedDelay(Tick.SPAWN, settings.joinInterval());
-    }
+    addresses[0] = status.reply().getValue().listen().get(0);
+    joined.set(0);
+    log("node 0 listening at " + addresses[0]);
+    timers.startTimerWithFixedDelay(Tick.SPAWN, settings.joinInterval());
+    timers.startTimerWithFixedDelay(Tick.SETTLE_POLL, MeshBench.SETTLE_POLL, MeshBench.SETTLE_POLL);
     return Behaviors.same();
   }
 
+  /**
+   * Starts the next node, bootstrapping through node 0 and two random earlier nodes (as the harness dials), while at
+   * most {@link MeshBench#JOINS_IN_FLIGHT} nodes are still joining (the harness awaits its dials 16 at a time).
+   */
   private Behavior<Msg> spawnNext() {
-    spawn(joining);
+    if (nodes.size() - joined.cardinality() >= MeshBench.JOINS_IN_FLIGHT) {
+      return Behaviors.same();
+    }
+    List<InetSocketAddress> seeds = new ArrayList<>(List.of(addresses[0]));
+    List<InetSocketAddress> earlier = new ArrayList<>();
+    for (int i = 1; i < nodes.size(); i++) {
+      if (addresses[i] != null) {
+        earlier.add(addresses[i]);
+      }
+    }
+    for (int extra = 0; extra < MeshBench.EXTRA_SEEDS && !earlier.isEmpty(); extra++) {
+      InetSocketAddress seed = earlier.get(random.nextInt(earlier.size()));
+      if (!seeds.contains(seed)) {
+        seeds.add(seed);
+      }
+    }
+    spawn(config.withBootstrap(seeds));
     if (nodes.size() % LOG_EVERY_NODES == 0) {
       log(String.format("started %d/%d nodes", nodes.size(), settings.nodes()));
     }
     if (nodes.size() == settings.nodes()) {
       timers.cancel(Tick.SPAWN);
       log(String.format("started %d nodes in %.2fs", nodes.size(), (nanos() - startNanos) / 1e9));
-      startSettling();
+      settleStart = nanos();
+      lastGrowth = settleStart;
     }
     return Behaviors.same();
-  }
-
-  private void startSettling() {
-    settleStart = nanos();
-    lastGrowth = settleStart;
-    timers.startTimerWithFixedDelay(Tick.SETTLE_POLL, MeshBench.SETTLE_POLL, MeshBench.SETTLE_POLL);
   }
 
   private int targetTableSize() {
@@ -235,7 +248,7 @@ final class MeshBenchScenario {
             () -> new TableSize(index, StatusReply.error("timed out")))));
       }
     }
-    if (pollsOut == 0) {
+    if (pollsOut == 0 && settleStart > 0) {
       settled("target");
     }
     return Behaviors.same();
@@ -245,11 +258,15 @@ final class MeshBenchScenario {
     if (answer.reply().isSuccess()) {
       var dht = answer.reply().getValue().telemetry().dht();
       tableSizes[answer.node()] = dht.tableSize();
-      if (answer.node() == 0 || dht.bootstrap().startsWith("joined")) {
+      if (dht.bootstrap().startsWith("joined")) {
         joined.set(answer.node());
       }
+      List<InetSocketAddress> listen = answer.reply().getValue().listen();
+      if (addresses[answer.node()] == null && !listen.isEmpty()) {
+        addresses[answer.node()] = listen.get(0);
+      }
     }
-    if (--pollsOut > 0 || settle != null) {
+    if (--pollsOut > 0 || settle != null || settleStart == 0) {
       return Behaviors.same();
     }
     long now = nanos();
