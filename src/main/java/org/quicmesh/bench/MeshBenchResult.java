@@ -10,12 +10,14 @@ package org.quicmesh.bench;
  * @param heapMbPerNode used heap after that GC divided by the nodes
  * @param idleCpuPctOfCore process CPU over 3 s of the settled, idle mesh, as a share of one core
  * @param cpuMsPerDelivery process CPU over the gossip phase divided by the first deliveries
+ * @param cpuMsPerDeliveryWithoutJitGc the same, counting only the Java threads (event loops, dispatchers): without
+ *     the JIT compiler and GC threads, which a short run in a fresh JVM keeps busy
  * @param threads live JVM threads at the end of the gossip phase (flat in N when nodes share loops and dispatchers)
  */
 public record MeshBenchResult(String impl, String transport, String links, int nodes, long seed, Double setupS,
     Settle settle, Lookup lookup, Gossip gossip, Double rssMbPerNode, Double heapMbPerNode,
     Double rssMbPerNodeMinusBaseline, Double rssMbBaseline, Double rssMbTotal, Double heapMbTotal,
-    Double idleCpuPctOfCore, Double cpuMsPerDelivery, Double gossipCpuS, int threads, int threadsPeak,
+    Double idleCpuPctOfCore, Double cpuMsPerDelivery, Double cpuMsPerDeliveryWithoutJitGc, Double gossipCpuS, int threads, int threadsPeak,
     Double totalS, Double processCpuS, String profile, String error) {
 
   /**

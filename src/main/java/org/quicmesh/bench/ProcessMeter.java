@@ -34,6 +34,21 @@ final class ProcessMeter {
         .getProcessCpuTime();
   }
 
+  /**
+   * CPU time (nanoseconds) of the live Java threads: event loops, dispatchers, the bench's own. The JIT compiler
+   * threads and the GC threads are hidden from {@code ThreadMXBean}, so this is the process CPU without them; threads
+   * that ended are not counted (the bench's threads live for the whole run).
+   */
+  static long javaThreadsCpuNanos() {
+    var threads = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long id : threads.getAllThreadIds()) {
+      long cpu = threads.getThreadCpuTime(id);
+      sum += Math.max(0, cpu);
+    }
+    return sum;
+  }
+
   /** Live threads of the JVM. */
   static int threads() {
     return ManagementFactory.getThreadMXBean().getThreadCount();
