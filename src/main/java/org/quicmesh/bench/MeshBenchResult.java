@@ -32,10 +32,14 @@ public record MeshBenchResult(String impl, String transport, String links, int n
       Double exactTop20Rate, Double returnedMean, int errors, Double p50Ms, Double p95Ms, Double maxMs,
       Double phaseS) {}
 
-  /** The publish phase: first (message, receiver) deliveries, their latency, and the routers' duplicates. */
+  /**
+   * The publish phase: first (message, receiver) deliveries, their latency, the routers' duplicates, and the gossip
+   * messages the routers sent over it (data: publishes and forwards; control: subscriptions, grafts, prunes, IHave,
+   * IWant, chokes), summed over the nodes.
+   */
   public record Gossip(int published, int publishErrors, long expectedDeliveries, long delivered,
       Double deliveryRatio, Double p50Ms, Double p95Ms, Double p99Ms, Double maxMs, long duplicates,
-      Double duplicatesPerDelivery, int msgSize, double ratePerS, Mesh mesh, Double phaseS) {}
+      Double duplicatesPerDelivery, long dataMessagesSent, long controlMessagesSent, int msgSize, double ratePerS, Mesh mesh, Double phaseS) {}
 
   /** Mesh peers per node on the topic when publishing starts (as of each topic's last heartbeat). */
   public record Mesh(Double waitS, int min, Double mean, int max) {}

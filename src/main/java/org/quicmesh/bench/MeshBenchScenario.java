@@ -562,14 +562,14 @@ final class MeshBenchScenario {
 
   private void finish() {
     long delivered = deliveryMs.count();
-    long duplicates = after.getOrDefault("duplicates", 0L) - before.getOrDefault("duplicates", 0L);
+    long duplicates = delta("duplicates");
     long expected = expectedDeliveries();
     MeshBenchResult.Gossip gossip = new MeshBenchResult.Gossip(sentNanos.size(), publishErrors, expected, delivered,
         MeshBenchResult.round(expected == 0 ? Double.NaN : delivered / (double) expected, 4),
         MeshBenchResult.round(deliveryMs.percentile(50), 2), MeshBenchResult.round(deliveryMs.percentile(95), 2),
         MeshBenchResult.round(deliveryMs.percentile(99), 2), MeshBenchResult.round(deliveryMs.max(), 2),
         duplicates, MeshBenchResult.round(delivered == 0 ? Double.NaN : duplicates / (double) delivered, 3),
-        MeshBench.MSG_SIZE, MeshBench.RATE, mesh, MeshBenchResult.round(gossipPhaseS, 2));
+        delta("sent.data"), delta("sent.control"), MeshBench.MSG_SIZE, MeshBench.RATE, mesh, MeshBenchResult.round(gossipPhaseS, 2));
     log(String.format("gossip: delivery %d/%d, p50 %.1f ms, p95 %.1f ms, %.2f duplicates and %.3f ms CPU per "
             + "delivery (%.3f ms without JIT and GC threads)", delivered, expected, deliveryMs.percentile(50),
         deliveryMs.percentile(95), duplicates / (double) Math.max(1, delivered),
@@ -596,6 +596,11 @@ final class MeshBenchScenario {
   }
 
   // ---- helpers ----
+
+  /** A router counter summed over the nodes: its growth over the gossip phase. */
+  private long delta(String counter) {
+    return after.getOrDefault(counter, 0L) - before.getOrDefault(counter, 0L);
+  }
 
   private long nanos() {
     Instant now = clock.instant();
