@@ -20,23 +20,25 @@ public final class LibP2pComparison {
   /** Where the harness lives, relative to the project root (the shared bench directory beside the checkouts). */
   public static final Path DEFAULT_HARNESS = Path.of("..", "shared", "bench", "libp2p-peer", "run.sh");
 
-  /** The compared figures: JSON paths present in both objects, and what a reader should want of each. */
-  private static final List<String[]> FIGURES = List.of(
-      new String[] {"setup_s", "lower"},
-      new String[] {"lookup.count", "higher"},
-      new String[] {"lookup.success_rate", "higher"},
-      new String[] {"lookup.accuracy_mean", "higher"},
-      new String[] {"lookup.p50_ms", "lower"},
-      new String[] {"lookup.p95_ms", "lower"},
-      new String[] {"gossip.delivery_ratio", "higher"},
-      new String[] {"gossip.p50_ms", "lower"},
-      new String[] {"gossip.p95_ms", "lower"},
-      new String[] {"gossip.max_ms", "lower"},
-      new String[] {"gossip.duplicates_per_delivery", "lower"},
-      new String[] {"rss_mb_per_node", "lower"},
-      new String[] {"heap_mb_per_node", "lower"},
-      new String[] {"idle_cpu_pct_of_core", "lower"},
-      new String[] {"cpu_ms_per_delivery", "lower"});
+  /** A compared figure: its JSON path in both objects, and whether lower or higher is better. */
+  private record Figure(String path, String better) {}
+
+  private static final List<Figure> FIGURES = List.of(
+      new Figure("setup_s", "lower"),
+      new Figure("lookup.count", "higher"),
+      new Figure("lookup.success_rate", "higher"),
+      new Figure("lookup.accuracy_mean", "higher"),
+      new Figure("lookup.p50_ms", "lower"),
+      new Figure("lookup.p95_ms", "lower"),
+      new Figure("gossip.delivery_ratio", "higher"),
+      new Figure("gossip.p50_ms", "lower"),
+      new Figure("gossip.p95_ms", "lower"),
+      new Figure("gossip.max_ms", "lower"),
+      new Figure("gossip.duplicates_per_delivery", "lower"),
+      new Figure("rss_mb_per_node", "lower"),
+      new Figure("heap_mb_per_node", "lower"),
+      new Figure("idle_cpu_pct_of_core", "lower"),
+      new Figure("cpu_ms_per_delivery", "lower"));
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -79,11 +81,11 @@ public final class LibP2pComparison {
   /** Every figure of {@link #FIGURES} from both objects. */
   public static List<Row> compare(JsonNode ours, JsonNode theirs) {
     List<Row> rows = new ArrayList<>();
-    for (String[] figure : FIGURES) {
-      Double a = number(ours, figure[0]);
-      Double b = number(theirs, figure[0]);
+    for (Figure figure : FIGURES) {
+      Double a = number(ours, figure.path());
+      Double b = number(theirs, figure.path());
       Double ratio = a == null || b == null || b == 0 ? null : a / b;
-      rows.add(new Row(figure[0], figure[1], a, b, ratio));
+      rows.add(new Row(figure.path(), figure.better(), a, b, ratio));
     }
     return rows;
   }
