@@ -41,8 +41,6 @@ public final class DhtSimulation {
       double latencyMsMax, double medianLinkRttMs, double deadFraction, double churnPerMinute, long nodesReplaced,
       long heapBytesPerNode, double virtualS, double wallS) {}
 
-  private static final int TRUTH = 20;
-
   private DhtSimulation() {}
 
   public static Result run(Settings settings, Consumer<String> progress) {
@@ -241,16 +239,8 @@ public final class DhtSimulation {
 
     /** Share of the true 20 closest live nodes (the querier excluded) that the lookup returned. */
     private double accuracy(NodeId target, SimulatedMesh.Member from, List<Contact> returned) {
-      List<NodeId> ids = new ArrayList<>(live.size());
-      for (SimulatedMesh.Member m : live) {
-        if (m != from) {
-          ids.add(m.keypair().nodeId());
-        }
-      }
-      ids.sort(target::compareDistance);
-      Set<NodeId> truth = new HashSet<>(ids.subList(0, Math.min(TRUTH, ids.size())));
-      long hits = returned.stream().map(Contact::id).filter(truth::contains).count();
-      return truth.isEmpty() ? 1.0 : hits / (double) truth.size();
+      return LookupAccuracy.of(target, from.keypair().nodeId(),
+          live.stream().map(m -> m.keypair().nodeId()).toList(), returned);
     }
   }
 }

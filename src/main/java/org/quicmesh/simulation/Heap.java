@@ -1,10 +1,10 @@
 package org.quicmesh.simulation;
 
 /** Used heap after a full collection: the basis of per-node memory figures. */
-final class Heap {
+public final class Heap {
   private Heap() {}
 
-  static long used() {
+  public static long used() {
     Runtime runtime = Runtime.getRuntime();
     for (int i = 0; i < 3; i++) {
       System.gc();

@@ -88,7 +88,7 @@ class ConnectSimTest {
   @Test
   void twoPortRestrictedHostsEndDirect() {
     start(NatBehavior.PORT_RESTRICTED_CONE, NatBehavior.PORT_RESTRICTED_CONE);
-    ask(hosts.get(0).node(), r -> new MeshNode.Connect(hosts.get(1).keypair().nodeId(), r));
+    this.<ConnectionInfo>ask(hosts.get(0).node(), r -> new MeshNode.Connect(hosts.get(1).keypair().nodeId(), r));
     sim.driver().runFor(Duration.ofSeconds(15));
     ConnectionInfo later = ask(hosts.get(0).node(), r -> new MeshNode.Connect(hosts.get(1).keypair().nodeId(), r));
     assertEquals("direct", later.path(), later.toString());

@@ -55,6 +55,22 @@ class ChokingTest {
   }
 
   @Test
+  void firstCopiesFromOutsideTheMeshCountTowardsTheWindowSoLateMeshPeersAreChoked() {
+    // Flood publishing: the first copy comes straight from the origin, which is not a mesh peer; every mesh copy is late.
+    List<NodeId> mesh = mesh(6);
+    Choking choking = started(mesh);
+    firsts(choking, mesh, 1, 1, 0, 0, 0, 0);
+    for (int k = 0; k < 20; k++) {
+      choking.firstCopyFrom(id(100 + k));
+    }
+
+    Choking.Decision decision = choking.heartbeat(mesh);
+
+    assertEquals(SETTINGS.churn(), decision.choke().size(), "the window is full with the origins' copies");
+    assertTrue(Set.of(id(3), id(4), id(5), id(6)).containsAll(decision.choke()), decision.toString());
+  }
+
+  @Test
   void dNonChokePeersStayUnchokedHoweverUneven() {
     List<NodeId> mesh = mesh(4);
     Choking choking = started(mesh);

@@ -27,6 +27,8 @@ public final class MessageStreamAdapters implements StreamAdapters {
   private final StreamSettings settings;
 
   /** With {@link StreamSettings#defaults()}. */
+  private static final java.util.concurrent.Executor DIRECT = Runnable::run;
+
   public MessageStreamAdapters() {
     this(StreamSettings.defaults());
   }
@@ -46,11 +48,14 @@ public final class MessageStreamAdapters implements StreamAdapters {
     // The stream opens with the first message: an empty upstream costs no stream and completes at once.
     return Sink.<Message, CompletionStage<Done>>lazyCompletionStageSink(
             () -> open.get().thenApply(channel -> MessageStreams.sink(channel, settings)))
+        // Pekko's stage is a Scala CompletableFuture whose plain thenCompose/handle run asynchronously on the common
+        // pool, which on a 2-core machine means a new thread per callback (measured: 1,431 threads in 53 s at 50
+        // nodes). These callbacks only pass outcomes on, so they run where the stage completes.
         .mapMaterializedValue(materialised -> materialised
-            .thenCompose(done -> done)
-            .handle((done, error) -> error == null ? CompletableFuture.completedFuture(Done.getInstance())
-                : outcome(error))
-            .thenCompose(stage -> stage));
+            .thenComposeAsync(done -> done, DIRECT)
+            .handleAsync((done, error) -> error == null ? CompletableFuture.completedFuture(Done.getInstance())
+                : outcome(error), DIRECT)
+            .thenComposeAsync(stage -> stage, DIRECT));
   }
 
   private static CompletionStage<Done> outcome(Throwable error) {

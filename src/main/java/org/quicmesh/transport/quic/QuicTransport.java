@@ -93,6 +93,8 @@ public final class QuicTransport implements Transport {
   private final ChannelHandler inboundStreams = new InboundStreams();
   private final ChannelHandler acceptedConnections = new ConnectionEvents(true);
   private final ChannelHandler dialedConnections = new ConnectionEvents(false);
+  /** Event loops lent by the caller (shared by many transports in one process), or null: we own a loop of our own. */
+  private final EventLoopGroup sharedLoops;
   private volatile InboundHandler inbound;
   private volatile EventLoopGroup group;
   private volatile Channel socket;
@@ -102,9 +104,23 @@ public final class QuicTransport implements Transport {
   }
 
   public QuicTransport(Keypair keypair, QuicTransportConfig config, StreamAdapters streamAdapters) {
+    this(keypair, config, streamAdapters, null);
+  }
+
+  /**
+   * A transport whose socket runs on {@code sharedLoops}, which the caller owns and shuts down after every transport
+   * on it (many nodes in one process then share a few threads instead of one each).
+   */
+  public QuicTransport(Keypair keypair, QuicTransportConfig config, EventLoopGroup sharedLoops) {
+    this(keypair, config, new MessageStreamAdapters(), Objects.requireNonNull(sharedLoops, "sharedLoops"));
+  }
+
+  private QuicTransport(Keypair keypair, QuicTransportConfig config, StreamAdapters streamAdapters,
+      EventLoopGroup sharedLoops) {
     this.keypair = Objects.requireNonNull(keypair, "keypair");
     this.config = Objects.requireNonNull(config, "config");
     this.streamAdapters = Objects.requireNonNull(streamAdapters, "streamAdapters");
+    this.sharedLoops = sharedLoops;
   }
 
   @Override
@@ -141,7 +157,8 @@ public final class QuicTransport implements Transport {
     DatagramDemux demux = new DatagramDemux(bridge, datagrams, pathTable, counters);
     PathRouter router = new PathRouter(pathTable);
 
-    EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup loops = sharedLoops != null ? sharedLoops
+        : new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     group = loops;
     // Datagrams larger than the allocator's buffer are cut: size it to what we let peers send.
     int receiveBuffer = Math.max(2048, config.maxRecvUdpPayloadSize());
@@ -392,7 +409,7 @@ public final class QuicTransport implements Transport {
         .whenComplete((ok, error) -> {
           datagrams.closeExtraSockets();
           EventLoopGroup loops = group;
-          if (loops == null) {
+          if (loops == null || loops == sharedLoops) {
             terminated.complete(Done.getInstance());
           } else {
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS)
