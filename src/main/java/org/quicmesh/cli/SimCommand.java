@@ -240,10 +240,11 @@ final class SimCommand implements Runnable {
       ConnectSimulation.Result result = ConnectSimulation.run(new ConnectSimulation.Settings(nodes,
           NatSimulation.Settings.parseMix(mix), connects, sim.latency, sim.seed), System.err::println);
       sim.print(result, () -> String.format(
-          "nodes %d, relays %d, connects %d: %.4f connected, %.4f direct (%.4f could be); connect answered p50 %.0f ms, "
-              + "p95 %.0f ms (virtual); %d upgraded to direct; at most %d connections through one relay; wall %.1f s",
+          "nodes %d, relays %d, connects %d: %.4f connected, %.4f direct at the end, %.4f direct at some point (%.4f "
+              + "could be); connect answered p50 %.0f ms, p95 %.0f ms (virtual); %d upgraded to direct; at most %d "
+              + "connections through one relay; wall %.1f s",
           result.nodes(), result.relays(), result.connects(), result.connectSuccessRatio(), result.directRatio(),
-          result.directFeasibleRatio(), result.timeToFirstByteMsP50(), result.timeToFirstByteMsP95(),
+          result.directReachedRatio(), result.directFeasibleRatio(), result.timeToFirstByteMsP50(), result.timeToFirstByteMsP95(),
           result.upgrades(), result.relaySessionsMaxPerRelay(), result.wallS()));
       return result.connectSuccessRatio() == 1.0 ? 0 : 1;
     }

@@ -41,12 +41,17 @@ public final class ConnectSimulation {
   /**
    * @param relaySessionsMaxPerRelay the most connections that went through one relay (those still relayed and those
    *     upgraded, whose relay session the probes keep)
+   * @param directReachedRatio connections that were direct at some point: those direct at the end, and those the
+   *     prober moved back to the relay because it was more than {@code relay-advantage} faster (links here need not
+   *     obey the triangle inequality); the target is {@code directFeasibleRatio}
    * @param upgrades connections that started relayed and ended direct
    * @param failures why connects failed (the reason's first words), and how often
+   * @param relayedThoughFeasible pairs that ended relayed though their NATs allow direct, by "from>to" router kinds
    */
   public record Result(int nodes, int relays, int connects, double connectSuccessRatio, double directRatio,
-      double directFeasibleRatio, double timeToFirstByteMsP50, double timeToFirstByteMsP95,
-      int relaySessionsMaxPerRelay, int upgrades, Map<String, Integer> failures, double wallS) {}
+      double directReachedRatio, double directFeasibleRatio, double timeToFirstByteMsP50, double timeToFirstByteMsP95,
+      int relaySessionsMaxPerRelay, int upgrades, Map<String, Integer> failures,
+      Map<String, Integer> relayedThoughFeasible, double wallS) {}
 
   private sealed interface Msg {}
 
@@ -70,10 +75,12 @@ public final class ConnectSimulation {
     final Percentiles firstByteMs = new Percentiles();
     final Map<NodeId, Integer> perRelay = new HashMap<>();
     final Map<String, Integer> failures = new java.util.TreeMap<>();
+    final Map<String, Integer> relayedThoughFeasible = new java.util.TreeMap<>();
     int answered;
     int connected;
     int finals;
     int direct;
+    int reachedDirect;
     int feasible;
     int upgrades;
     boolean settled;
@@ -112,8 +119,8 @@ public final class ConnectSimulation {
     int maxPerRelay = tally.perRelay.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     double n = settings.connects();
     return new Result(settings.nodes(), relays, settings.connects(), tally.connected / n, tally.direct / n,
-        tally.feasible / n, tally.firstByteMs.percentile(50), tally.firstByteMs.percentile(95), maxPerRelay,
-        tally.upgrades, tally.failures, (System.nanoTime() - wallStart) / 1e9);
+        tally.reachedDirect / n, tally.feasible / n, tally.firstByteMs.percentile(50), tally.firstByteMs.percentile(95), maxPerRelay,
+        tally.upgrades, tally.failures, tally.relayedThoughFeasible, (System.nanoTime() - wallStart) / 1e9);
   }
 
   private static Behavior<Msg> scenario(Settings settings, int relayCount, Random random, Tally tally) {
@@ -194,6 +201,9 @@ public final class ConnectSimulation {
               tally.feasible++;
             }
             last.connections().stream().filter(c -> c.peer().equals(target)).findFirst().ifPresent(c -> {
+              if (c.isDirect() || c.pathChanges() >= 2) {
+                tally.reachedDirect++;
+              }
               if (c.isDirect()) {
                 tally.direct++;
                 if (c.relay() != null) {
@@ -202,6 +212,12 @@ public final class ConnectSimulation {
               }
               if (c.relay() != null) {
                 tally.perRelay.merge(c.relay(), 1, Integer::sum);
+              }
+              if (!c.isDirect() && !INFEASIBLE.contains(kinds)) {
+                // Upgraded and moved back: the prober found the relay faster (links here need not obey the
+                // triangle inequality), which the node prefers by design.
+                tally.relayedThoughFeasible.merge(c.pathChanges() >= 2 ? kinds + " (relay faster)" : kinds, 1,
+                    Integer::sum);
               }
             });
             tally.finals++;
