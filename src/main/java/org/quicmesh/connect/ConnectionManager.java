@@ -106,6 +106,9 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
   private final Map<NodeId, List<ActorRef<StatusReply<ConnectionInfo>>>> dialing = new HashMap<>();
   private final Map<String, NodeId> byToken = new HashMap<>();
   private final Map<NodeId, Long> nextSeq = new HashMap<>();
+  private final Map<NodeId, Long> lastSeqFrom = new HashMap<>();
+  /** This incarnation's sequence epoch (high 32 bits of every chunk number we send). */
+  private final long epoch;
   private final List<ActorRef<ConnectionEvent>> watchers = new ArrayList<>();
   private Set<NodeId> relaysHeld = Set.of();
   private final List<InetSocketAddress> hostAddresses;
@@ -132,6 +135,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     this.clock = clock;
     this.random = random;
     this.timers = timers;
+    this.epoch = (random.nextInt() & 0x7fffffffL) << 32;
     ActorRef<Command> me = ctx.getSelf();
     this.probes = transport.datagrams().listen(DatagramKind.PROBE, d -> me.tell(new ProbeArrived(d)));
   }
@@ -370,15 +374,33 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     } else if (request.message() instanceof HolePunchStart start) {
       holePunchStart(request, start, inbound.reply());
     } else if (request.message() instanceof AppData data) {
-      counters.increment("data.received");
       knowAccepted(request);
-      watchers.forEach(w -> w.tell(new ConnectionEvent.DataReceived(request.peer(), data.seq(), data.data())));
+      if (takesChunk(request.peer(), data.seq())) {
+        counters.increment("data.received");
+        watchers.forEach(w -> w.tell(new ConnectionEvent.DataReceived(request.peer(), data.seq(), data.data())));
+      } else {
+        counters.increment("data.duplicates"); // a resend of a chunk whose first answer was lost: taken once
+      }
       inbound.reply().complete(new Ack());
     } else {
       inbound.reply().complete(new Rejected(Rejected.Reason.UNSUPPORTED,
           request.message().getClass().getSimpleName() + " is not served here"));
     }
     return this;
+  }
+
+  /**
+   * Whether a chunk is new: sequence numbers carry the sender's epoch in their high 32 bits (a restarted sender
+   * starts a new epoch) and count up within it; a number at or below the last one taken in the same epoch is a
+   * resend.
+   */
+  private boolean takesChunk(NodeId peer, long seq) {
+    Long last = lastSeqFrom.get(peer);
+    if (last != null && (last >>> 32) == (seq >>> 32) && seq <= last) {
+      return false;
+    }
+    lastSeqFrom.put(peer, seq);
+    return true;
   }
 
   /**
@@ -448,7 +470,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     }
     long chunks = Math.max(1, (send.data().length + org.quicmesh.wire.Limits.MAX_APP_DATA_BYTES - 1)
         / org.quicmesh.wire.Limits.MAX_APP_DATA_BYTES);
-    long seq = nextSeq.merge(send.peer(), chunks, Long::sum) - chunks;
+    long seq = epoch + nextSeq.merge(send.peer(), chunks, Long::sum) - chunks + 1;
     getContext().pipeToSelf(Delivery.send(transport, link.contact, self, seq, send.data(), requestTimeout),
         (done, failure) -> new Delivered(send.replyTo(), failure));
     return this;
