@@ -221,24 +221,20 @@ final class SimCommand implements Runnable {
     @picocli.CommandLine.Mixin
     SimOptions sim = new SimOptions();
 
-    @Option(names = "--nodes", defaultValue = "1000", description = "Hosts (default: ${DEFAULT-VALUE}).")
-    int nodes;
-
-    @Option(names = "--nat-mix", defaultValue = "none:0.2,full:0.1,restricted:0.1,port:0.4,symmetric:0.2",
-        description = "Share of each router kind: none, full, restricted, port, symmetric (default: ${DEFAULT-VALUE}).")
-    String mix;
+    @picocli.CommandLine.Mixin
+    NatHostsOptions hosts = new NatHostsOptions();
 
     @Option(names = "--connects", defaultValue = "1000", description = "Connections made (default: ${DEFAULT-VALUE}).")
     int connects;
 
     @Override
     public Integer call() {
-      if (nodes < 2 || connects < 1) {
+      if (hosts.nodes < 2 || connects < 1) {
         System.err.println("--nodes must be at least 2 and --connects at least 1");
         return 2;
       }
-      ConnectSimulation.Result result = ConnectSimulation.run(new ConnectSimulation.Settings(nodes,
-          NatSimulation.Settings.parseMix(mix), connects, sim.latency, sim.seed), System.err::println);
+      ConnectSimulation.Result result = ConnectSimulation.run(new ConnectSimulation.Settings(hosts.nodes,
+          NatSimulation.Settings.parseMix(hosts.mix), connects, sim.latency, sim.seed), System.err::println);
       sim.print(result, () -> String.format(
           "nodes %d, relays %d, connects %d: %.4f connected, %.4f direct at the end, %.4f direct at some point (%.4f "
               + "could be); connect answered p50 %.0f ms, p95 %.0f ms (virtual); %d upgraded to direct; at most %d "
@@ -258,12 +254,8 @@ final class SimCommand implements Runnable {
     @picocli.CommandLine.Mixin
     SimOptions sim = new SimOptions();
 
-    @Option(names = "--nodes", defaultValue = "1000", description = "Hosts (default: ${DEFAULT-VALUE}).")
-    int nodes;
-
-    @Option(names = "--nat-mix", defaultValue = "none:0.2,full:0.1,restricted:0.1,port:0.4,symmetric:0.2",
-        description = "Share of each router kind: none, full, restricted, port, symmetric (default: ${DEFAULT-VALUE}).")
-    String mix;
+    @picocli.CommandLine.Mixin
+    NatHostsOptions hosts = new NatHostsOptions();
 
     @Option(names = "--observers", defaultValue = "rfc5780",
         description = "rfc5780: two public two-address STUN servers; mesh: whole nodes in a mesh of public nodes, no "
@@ -272,7 +264,7 @@ final class SimCommand implements Runnable {
 
     @Override
     public Integer call() {
-      if (nodes < 1) {
+      if (hosts.nodes < 1) {
         System.err.println("--nodes must be at least 1");
         return 2;
       }
@@ -283,10 +275,10 @@ final class SimCommand implements Runnable {
         System.err.println("--observers must be rfc5780 or mesh");
         return 2;
       }
-      NatSimulation.Result result = NatSimulation.run(new NatSimulation.Settings(nodes,
-          NatSimulation.Settings.parseMix(mix), sim.latency, sim.seed, kind), System.err::println);
+      NatSimulation.Result result = NatSimulation.run(new NatSimulation.Settings(hosts.nodes,
+          NatSimulation.Settings.parseMix(hosts.mix), sim.latency, sim.seed, kind), System.err::println);
       sim.print(result, () -> String.format(
-          "nodes %d: %.4f classified correctly (%d undecided, %d asked again); detection p50 %.0f ms, p95 %.0f ms, max %.0f ms "
+          "hosts.nodes %d: %.4f classified correctly (%d undecided, %d asked again); detection p50 %.0f ms, p95 %.0f ms, max %.0f ms "
               + "(virtual); confusion %s; wall %.1f s", result.nodes(), result.detectedCorrectRatio(),
           result.undecided(), result.retries(), result.detectMsP50(), result.detectMsP95(), result.detectMsMax(), result.confusion(),
           result.wallS()));

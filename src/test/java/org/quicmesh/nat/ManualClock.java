@@ -6,12 +6,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-final class ManualClock extends Clock {
-  private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+/** A clock tests move by hand (readable from other threads, such as an actor's). */
+public final class ManualClock extends Clock {
+  private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
-  void advance(Duration by) {
+  public void advance(Duration by) {
     now = now.plus(by);
+  }
+
+  public void advanceMillis(long millis) {
+    advance(Duration.ofMillis(millis));
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.quicmesh.nat.ManualClock;
 import org.quicmesh.transport.DatagramKind;
 import org.quicmesh.transport.RelayFrame;
 import org.quicmesh.transport.RelayFrame.Direction;
@@ -26,7 +27,7 @@ class RelayForwarderTest {
   private static final int MIN_BURST = 64 * 1024;
 
   private final FakeDatagramPlane plane = new FakeDatagramPlane();
-  private final TestClock clock = new TestClock();
+  private final ManualClock clock = new ManualClock();
   private RelayForwarder forwarder;
 
   @AfterEach
