@@ -278,7 +278,7 @@ final class SimCommand implements Runnable {
       NatSimulation.Result result = NatSimulation.run(new NatSimulation.Settings(hosts.nodes,
           NatSimulation.Settings.parseMix(hosts.mix), sim.latency, sim.seed, kind), System.err::println);
       sim.print(result, () -> String.format(
-          "hosts.nodes %d: %.4f classified correctly (%d undecided, %d asked again); detection p50 %.0f ms, p95 %.0f ms, max %.0f ms "
+          "nodes %d: %.4f classified correctly (%d undecided, %d asked again); detection p50 %.0f ms, p95 %.0f ms, max %.0f ms "
               + "(virtual); confusion %s; wall %.1f s", result.nodes(), result.detectedCorrectRatio(),
           result.undecided(), result.retries(), result.detectMsP50(), result.detectMsP95(), result.detectMsMax(), result.confusion(),
           result.wallS()));
