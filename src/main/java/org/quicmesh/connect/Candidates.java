@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import org.quicmesh.identity.NodeId;
+import org.quicmesh.nat.relay.RelayEntry;
 import org.quicmesh.wire.Contact;
 
 /**
@@ -37,19 +37,8 @@ final class Candidates {
 
   /** The relays of an endpoint record ({@code <64-hex node id>@ip:port}); entries without an id are skipped. */
   static List<Contact> relays(List<String> relays) {
-    List<Contact> result = new ArrayList<>();
-    for (String text : relays) {
-      int at = text.indexOf('@');
-      if (at != 64) {
-        continue;
-      }
-      try {
-        result.add(new Contact(NodeId.fromHex(text.substring(0, at)), text.substring(at + 1)));
-      } catch (IllegalArgumentException e) {
-        // a malformed entry in a signed record is the signer's problem: skip it, try the others
-      }
-    }
-    return result;
+    // A malformed entry in a signed record is the signer's problem: skip it, try the others.
+    return relays.stream().flatMap(text -> RelayEntry.parse(text).stream()).toList();
   }
 
   private static Optional<InetSocketAddress> parse(String text) {

@@ -31,6 +31,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.quicmesh.connect.ConnectSettings;
 import org.quicmesh.connect.ConnectionManager;
 import org.quicmesh.nat.relay.RelayClient;
+import org.quicmesh.nat.relay.RelayEntry;
 import org.quicmesh.nat.relay.RelayServer;
 import org.quicmesh.nat.relay.RelaySettings;
 import org.quicmesh.wire.AppRequest;
@@ -341,7 +342,7 @@ final class NodeGuardian {
           config.raw().getInt("nat.relay.keep"), config.raw().getDuration("nat.relay.renew-every"),
           config.requestTimeout(), held -> {
             manager.tell(new ConnectionManager.RelaysHeld(held));
-            dhtRef.tell(new Dht.RelaysChanged(held.stream().map(RelayClient::entry).toList()));
+            dhtRef.tell(new Dht.RelaysChanged(held.stream().map(RelayEntry::format).toList()));
           }, seen -> {
             // Where a relay sees us is a server-reflexive candidate, as a STUN observer's answer is.
             endpointRef.tell(new Endpoint.Mapped(List.of(seen)));

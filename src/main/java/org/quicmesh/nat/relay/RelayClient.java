@@ -132,11 +132,6 @@ public final class RelayClient extends AbstractBehavior<RelayClient.Command> {
     }
   }
 
-  /** How a held relay is written in an endpoint record: {@code <64-hex node id>@ip:port}. */
-  public static String entry(Contact relay) {
-    return relay.id().toHex() + "@" + relay.address();
-  }
-
   Map<String, Long> counters() {
     return counters.snapshot();
   }
