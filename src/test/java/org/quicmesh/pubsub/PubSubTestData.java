@@ -2,6 +2,7 @@ package org.quicmesh.pubsub;
 
 import java.nio.charset.StandardCharsets;
 import org.quicmesh.identity.Keypair;
+import org.quicmesh.identity.TestKeys;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.wire.Publish;
 
@@ -9,11 +10,9 @@ import org.quicmesh.wire.Publish;
 final class PubSubTestData {
   private PubSubTestData() {}
 
-  /** The n-th fixed keypair (secret = n repeated). */
+  /** The n-th fixed keypair. */
   static Keypair keypair(int n) {
-    byte[] secret = new byte[32];
-    java.util.Arrays.fill(secret, (byte) n);
-    return Keypair.fromSecret(secret);
+    return TestKeys.fixed(n);
   }
 
   /** A peer id whose last bytes are n. */

@@ -19,6 +19,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.quicmesh.identity.Keypair;
+import org.quicmesh.identity.TestKeys;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.transport.InboundHandler;
 import org.quicmesh.transport.InboundRequest;
@@ -44,11 +45,9 @@ class RelayClientTest {
 
   private Setup setup;
 
-  /** A fixed identity per host, so runs repeat exactly. */
+  /** The n-th fixed keypair. */
   static Keypair key(int n) {
-    byte[] secret = new byte[32];
-    java.util.Arrays.fill(secret, (byte) n);
-    return Keypair.fromSecret(secret);
+    return TestKeys.fixed(n);
   }
 
   @AfterEach

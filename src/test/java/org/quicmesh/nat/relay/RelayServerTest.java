@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.quicmesh.actor.FailureInjection;
 import org.quicmesh.identity.Keypair;
+import org.quicmesh.identity.TestKeys;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.nat.relay.RelayServer.RelayStatus;
 import org.quicmesh.transport.DatagramKind;
@@ -67,11 +68,9 @@ class RelayServerTest {
 
   private Setup setup;
 
-  /** A fixed identity per host, so runs repeat exactly. */
+  /** The n-th fixed keypair. */
   static Keypair key(int n) {
-    byte[] secret = new byte[32];
-    java.util.Arrays.fill(secret, (byte) n);
-    return Keypair.fromSecret(secret);
+    return TestKeys.fixed(n);
   }
 
   @AfterEach
