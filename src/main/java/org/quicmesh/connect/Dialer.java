@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -157,9 +156,9 @@ final class Dialer {
       }
       pending = new Path.Relayed(answered.relay().id(), answered.reply().address(), connected.sessionId());
       transport.paths().route(peer, pending);
-      Optional<InetSocketAddress> any = addresses.stream().findFirst();
-      Contact target = Contact.of(peer, any.orElse(answered.reply().address()));
-      ctx.pipeToSelf(transport.request(target, new Ping(self), requestTimeout), Pinged::new);
+      // The route decides where the ping goes; the contact's address is not used.
+      ctx.pipeToSelf(transport.request(Contact.of(peer, pending.relayAddress()), new Ping(self), requestTimeout),
+          Pinged::new);
       return waiting();
     }
 
