@@ -300,7 +300,11 @@ public final class Dht {
       Optional<EndpointRecord> record = records.acceptForStore(key, request.value(), now);
       if (record.isPresent()) {
         StoreResult result = store.storeReplacing(peer, key, request.value(), request.ttlMillis(), now);
-        return result instanceof StoreResult.Rejected rejected ? rejected.toWire() : new Ack();
+        if (result instanceof StoreResult.Rejected rejected) {
+          return rejected.toWire();
+        }
+        records.kept(record.get());
+        return new Ack();
       }
     }
     StoreResult result = store.store(peer, key, request.value(), request.ttlMillis(), now);
@@ -356,8 +360,9 @@ public final class Dht {
     tiers.prune(now);
     store.sweep(now);
     Replication.Due due = replication.dueForRepublish(now);
-    due.own().forEach(own -> republish(own, "replication.republished_own"));
-    due.held().forEach(held -> republish(held, "replication.republished_held"));
+    due.own().forEach(own -> republish(own, false, "replication.republished_own"));
+    due.held().forEach(held -> republish(held, true, "replication.republished_held"));
+    replication.sweep(now);
     if (records.dueForRepublish(now)) {
       publish(record -> { });
     }
@@ -368,22 +373,27 @@ public final class Dht {
   }
 
   /** Stores a value we hold (ours or a peer's) again at the current k closest; its traffic is counted. */
-  private void republish(RecordStore.Republish due, String counter) {
+  /** Stores a value again at its closest nodes; a copy held for others only where {@link Replication} allows. */
+  private void republish(RecordStore.Republish due, boolean heldCopy, String counter) {
     counters.increment(counter);
-    replicate(due.key(), due.value(), due.ttlMillis(), (lookupMessages, result) ->
+    replicate(due.key(), due.value(), due.ttlMillis(), heldCopy, (lookupMessages, result) ->
         counters.add("replication.messages", lookupMessages + result[1]));
   }
 
   /** A contact failed: the values it was among the closest holders of are stored again (see {@link Replication}). */
   private void repairAfterLoss(NodeId lost) {
     for (RecordStore.Republish due : replication.afterLoss(lost, clock.millis())) {
-      republish(due, "replication.repaired");
+      republish(due, true, "replication.repaired");
     }
   }
 
   /** A contact just entered our routing table: it gets the values it is now among the closest holders of. */
   private void handOff(Contact contact, long now) {
     for (RecordStore.Republish held : replication.forNewContact(contact, now)) {
+      if (!replication.mayReplicateTo(contact.id(), now)) {
+        counters.increment("replication.deferred");
+        continue;
+      }
       counters.increment("replication.handed_off");
       counters.increment("replication.messages");
       transport.request(contact, new Store(self, held.key().bytes(), held.value(), held.ttlMillis()),
@@ -554,7 +564,7 @@ public final class Dht {
       return Behaviors.same();
     }
     Key key = store.putLocal(put.value(), ttl, now);
-    replicate(key, put.value(), ttl, (lookupMessages, result) -> {
+    replicate(key, put.value(), ttl, false, (lookupMessages, result) -> {
       if (result[0] == 0) {
         counters.increment("store.put_local_only");
       }
@@ -567,10 +577,17 @@ public final class Dht {
    * Looks up the closest nodes to the key and stores the value at the k closest; reports the lookup's messages and
    * {accepted, attempted}.
    */
-  private void replicate(Key key, byte[] value, long ttlMillis, java.util.function.BiConsumer<Integer, int[]> then) {
+  private void replicate(Key key, byte[] value, long ttlMillis, boolean heldCopy,
+      java.util.function.BiConsumer<Integer, int[]> then) {
     startLookup(replicaTargetsState(key.toNodeId()), finished -> {
       List<Contact> targets = finished.result().closest();
       targets = targets.subList(0, Math.min(targets.size(), replication.factor()));
+      if (heldCopy) {
+        long now = clock.millis();
+        List<Contact> allowed = targets.stream().filter(t -> replication.mayReplicateTo(t.id(), now)).toList();
+        counters.add("replication.deferred", targets.size() - allowed.size());
+        targets = allowed;
+      }
       int lookupMessages = finished.result().stats().messagesSent();
       storeAt(targets, key, value, ttlMillis, result -> then.accept(lookupMessages, result));
     });
@@ -658,7 +675,9 @@ public final class Dht {
       Optional<EndpointRecord> newest = records.newest(node, copies, clock.millis());
       newest.ifPresent(record -> refreshOutdated(record, finished.result().values()));
       resolve.replyTo().tell(newest.map(StatusReply::success)
-          .orElseGet(() -> StatusReply.error("no valid endpoint record for " + node.toHex())));
+          .orElseGet(() -> StatusReply.error("no valid endpoint record for " + node.toHex() + " (asked "
+              + finished.result().stats().messagesSent() + ", answered " + finished.result().stats().answered()
+              + ", invalid or failed " + finished.result().stats().failedRpcs() + ", copies " + copies.size() + ")")));
     });
     return Behaviors.same();
   }

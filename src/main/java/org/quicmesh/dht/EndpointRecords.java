@@ -106,8 +106,9 @@ final class EndpointRecords {
   // ---- records of others ----
 
   /**
-   * The value as a valid, fresh endpoint record stored under its own key, if it is one (a peer's Store): it then
-   * replaces an older copy held here, and its sequence becomes the highest seen.
+   * The value as a valid, fresh endpoint record stored under its own key, if it is one (a peer's Store): it may then
+   * replace an older copy held here. Its sequence becomes the highest seen only once it is held ({@link #kept}): a
+   * record refused by the store's limits must not turn every older copy in the network into a replay for us.
    */
   Optional<EndpointRecord> acceptForStore(byte[] key, byte[] value, long nowMillis) {
     try {
@@ -116,7 +117,6 @@ final class EndpointRecords {
         return Optional.empty();
       }
       record.verify(record.nodeId(), nowMillis, lastSeen(record.nodeId()));
-      seen(record);
       return Optional.of(record);
     } catch (RecordRejectedException | IllegalArgumentException e) {
       counters.increment("records.rejected");
@@ -168,6 +168,11 @@ final class EndpointRecords {
       seen(best);
     }
     return Optional.ofNullable(best);
+  }
+
+  /** A record accepted by {@link #acceptForStore} is now held here: older sequences are replays from now on. */
+  void kept(EndpointRecord record) {
+    seen(record);
   }
 
   private void seen(EndpointRecord record) {

@@ -1,7 +1,9 @@
 package org.quicmesh.dht;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.quicmesh.identity.Key;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.wire.Contact;
@@ -9,8 +11,9 @@ import org.quicmesh.wire.Contact;
 /**
  * Which values this node stores again, where, and when, so they survive churn (Kademlia's republish, plus repair and
  * hand-off), decided over the node's {@link RecordStore} and {@link RoutingTable} without I/O; the owning actor does
- * the lookups and Stores. Three triggers, each capped at {@link #batch()} values per call so replication alone never
- * exceeds half a receiver's per-peer store rate:
+ * the lookups and Stores. Three triggers, each capped at {@link #batch()} values per call, and held copies sent to any
+ * one peer capped at {@link #batch()} per minute ({@link #mayReplicateTo}), so replication alone never exceeds half a
+ * receiver's per-peer store rate:
  * <ul>
  *   <li>{@link #dueForRepublish}: our originals, and held copies no Store refreshed for a republish interval (the
  *       paper's optimisation: usually one holder per interval does it);</li>
@@ -29,6 +32,8 @@ final class Replication {
   private final RecordStore store;
   private final RoutingTable table;
   private final DhtSettings settings;
+  /** Budget of held-copy stores per receiving peer (see {@link #mayReplicateTo}). */
+  private final Map<NodeId, TokenBucket> sentCopies = new HashMap<>();
 
   Replication(NodeId self, RecordStore store, RoutingTable table, DhtSettings settings) {
     this.self = self;
@@ -45,6 +50,21 @@ final class Replication {
    */
   int factor() {
     return Math.max(table.currentK(), settings.resultSize());
+  }
+
+  /**
+   * Whether a copy held for others may be stored at {@code target} now: such stores to one peer stay within {@link
+   * #batch()} per minute, half its per-peer store rate limit, so the other half is left for the values and endpoint
+   * records we publish ourselves. Without it a burst of repairs and hand-offs (many losses at once, as behind NATs
+   * where most contacts are unreachable) could fill a receiver's bucket and get our own newest record refused.
+   */
+  boolean mayReplicateTo(NodeId target, long nowMillis) {
+    return sentCopies.computeIfAbsent(target, t -> TokenBucket.perMinute(batch(), nowMillis)).tryTake(nowMillis);
+  }
+
+  /** Forgets the budgets that have refilled completely (they would allow a full burst anyway). */
+  void sweep(long nowMillis) {
+    sentCopies.values().removeIf(bucket -> bucket.isFull(nowMillis));
   }
 
   /** Values replicated per trigger: half a peer's store rate limit. */

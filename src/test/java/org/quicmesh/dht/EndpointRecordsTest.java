@@ -78,12 +78,23 @@ class EndpointRecordsTest {
     EndpointRecord newer = theirs(NOW + 5);
     byte[] key = newer.storageKey().bytes();
     assertTrue(records.acceptForStore(key, newer.toBytes(), NOW).isPresent());
+    assertTrue(records.acceptForStore(key, theirs(NOW + 1).toBytes(), NOW).isPresent(), "newer one not kept yet");
+    records.kept(newer);
     assertTrue(records.acceptForStore(key, newer.toBytes(), NOW).isPresent(), "the same sequence again is fine");
     assertTrue(records.acceptForStore(key, theirs(NOW + 1).toBytes(), NOW).isEmpty(), "replayed");
     assertTrue(records.acceptForStore(new byte[32], theirs(NOW + 9).toBytes(), NOW).isEmpty(), "wrong key");
     assertTrue(records.acceptForStore(key, new byte[] {1, 2}, NOW).isEmpty(), "not a record");
     assertTrue(records.acceptForStore(key, theirs(NOW + 9).toBytes(), NOW + TTL.toMillis()).isEmpty(), "expired");
     assertEquals(3, counters.get("records.rejected"), "replayed, not a record, expired (a foreign key is no record)");
+  }
+
+  @Test
+  void aRecordTheStoreRefusedDoesNotTurnOlderCopiesIntoReplays() {
+    EndpointRecord older = theirs(NOW + 1);
+    EndpointRecord refused = theirs(NOW + 5);
+    assertTrue(records.acceptForStore(refused.storageKey().bytes(), refused.toBytes(), NOW).isPresent());
+    // The store refused it (rate limit, quota): the older copies that holders still serve must stay resolvable.
+    assertEquals(NOW + 1, records.newest(them.nodeId(), List.of(older.toBytes()), NOW).orElseThrow().sequence());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package org.quicmesh.dht;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -90,5 +91,21 @@ class ReplicationTest {
     assertEquals(List.of(), replication.dueForRepublish(T0 + HOUR).held(), "the repair counts as a republish");
     assertEquals(List.of(key), replication.dueForRepublish(later + HOUR).held().stream()
         .map(RecordStore.Republish::key).toList());
+  }
+
+  @Test
+  void heldCopiesToOnePeerStayWithinHalfItsStoreRateLimit() {
+    NodeId peer = DhtTestIds.randomId(random);
+    int perMinute = SETTINGS.store().perPeerStoresPerMinute() / 2;
+    for (int i = 0; i < perMinute; i++) {
+      assertTrue(replication.mayReplicateTo(peer, T0), "store " + i + " within the budget");
+    }
+    assertFalse(replication.mayReplicateTo(peer, T0), "a burst beyond half the receiver's limit waits");
+    assertTrue(replication.mayReplicateTo(DhtTestIds.randomId(random), T0), "every peer has a budget of its own");
+    assertTrue(replication.mayReplicateTo(peer, T0 + 60_000 / perMinute), "refilled at that rate");
+    replication.sweep(T0 + 120_000);
+    for (int i = 0; i < perMinute; i++) {
+      assertTrue(replication.mayReplicateTo(peer, T0 + 120_000), "a full budget again after a quiet while");
+    }
   }
 }
