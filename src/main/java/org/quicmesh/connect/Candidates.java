@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import org.quicmesh.identity.NodeId;
 import org.quicmesh.nat.relay.RelayEntry;
 import org.quicmesh.wire.Contact;
 
@@ -39,6 +40,13 @@ final class Candidates {
   static List<Contact> relays(List<String> relays) {
     // A malformed entry in a signed record is the signer's problem: skip it, try the others.
     return relays.stream().flatMap(text -> RelayEntry.parse(text).stream()).toList();
+  }
+
+  /** The relays with {@code relay} moved to the end (a failover tries the one it lost last: it may have restarted). */
+  static List<Contact> lastOf(List<Contact> relays, NodeId relay) {
+    List<Contact> ordered = new ArrayList<>(relays.stream().filter(r -> !r.id().equals(relay)).toList());
+    relays.stream().filter(r -> r.id().equals(relay)).forEach(ordered::add);
+    return ordered;
   }
 
   private static Optional<InetSocketAddress> parse(String text) {

@@ -24,6 +24,7 @@ import org.quicmesh.actor.Counters;
 import org.quicmesh.actor.Failures;
 import org.quicmesh.actor.Replies;
 import org.quicmesh.dht.Dht;
+import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.transport.Datagram;
 import org.quicmesh.transport.DatagramKind;
@@ -46,7 +47,9 @@ import org.quicmesh.wire.Response;
  * Connections by NodeId, whatever NATs lie between: the node's smart-connection layer. For each peer it runs the
  * pipeline resolve → direct attempt → relay ({@link Dialer}), then upgrades a relayed connection in the background
  * ({@link IceAgent}, both ends punching at once, coordinated over the relayed connection itself) and watches the two
- * paths ({@link PathProber}), moving the one QUIC connection between relay and direct as they come and go. It also
+ * paths ({@link PathProber}), moving the one QUIC connection between relay and direct as they come and go. A
+ * connection that stays relayed is watched too ({@link RelayWatch}): when its relay is lost the side that connected
+ * moves it to another of the peer's relays, still the same QUIC connection. It also
  * serves the peer side of all this (RelayIncoming from a relay we hold a reservation with, HolePunchStart), answers
  * path checks, and carries application bytes ({@link AppData}).
  */
@@ -91,6 +94,11 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
   private record Delivered(ActorRef<StatusReply<Done>> replyTo, Throwable failure) implements Command {}
 
   private record Upgrade(NodeId peer) implements Command {}
+
+  private record RelayLost(RelayWatch.RelayLost lost) implements Command {}
+
+  /** Try again to move the connection to {@code peer} off its lost relay (also the key of that retry's timer). */
+  private record Failover(NodeId peer) implements Command {}
 
   private final Transport transport;
   private final Contact self;
@@ -175,6 +183,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
           return this;
         })
         .onMessage(Upgrade.class, upgrade -> startUpgrade(upgrade.peer()))
+        .onMessage(RelayLost.class, lost -> onRelayLost(lost.lost()))
+        .onMessage(Failover.class, failover -> startFailover(failover.peer()))
         .onMessage(PunchAnswered.class, this::onPunchAnswered)
         .onMessage(IceDone.class, this::onIceDone)
         .onMessage(ProberPrefers.class, this::onProberPrefers)
@@ -212,6 +222,10 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
   private Behavior<Command> onDialed(Dialed dialed) {
     Dialer.Outcome outcome = dialed.outcome();
     NodeId peer = outcome.peer();
+    Link moving = links.get(peer);
+    if (moving != null && moving.failingOver) {
+      return onFailedOver(moving, outcome);
+    }
     List<ActorRef<StatusReply<ConnectionInfo>>> waiting = dialing.remove(peer);
     if (outcome instanceof Dialer.Failed failed) {
       counters.increment("connects.failed");
@@ -230,11 +244,66 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
       link.relayed = relayed.path();
       link.current = relayed.path();
       link.rttMs = relayed.rtt().toNanos() / 1e6;
+      link.record = relayed.record();
       link.initiator = true;
+      watchRelay(link);
       getContext().getSelf().tell(new Upgrade(peer));
     }
     waiting.forEach(r -> r.tell(StatusReply.success(link.info())));
     announce(link);
+    return this;
+  }
+
+  // ---- moving a relayed connection off a lost relay ----
+
+  private void watchRelay(Link link) {
+    if (link.relayWatch != null) {
+      getContext().stop(link.relayWatch);
+    }
+    ActorRef<RelayWatch.RelayLost> report = getContext().messageAdapter(RelayWatch.RelayLost.class, RelayLost::new);
+    link.relayWatch = getContext().spawnAnonymous(
+        RelayWatch.create(link.peer, link.relayed, self, transport, settings, report));
+  }
+
+  private Behavior<Command> onRelayLost(RelayWatch.RelayLost lost) {
+    Link link = links.get(lost.peer());
+    if (link != null && lost.path().equals(link.relayed)) {
+      link.relayWatch = null;
+      counters.increment("failovers.relay-lost");
+      startFailover(link.peer);
+    }
+    return this;
+  }
+
+  private Behavior<Command> startFailover(NodeId peer) {
+    Link link = links.get(peer);
+    if (link == null || link.failingOver || link.direct != null || link.relayed == null) {
+      return this;
+    }
+    link.failingOver = true;
+    counters.increment("failovers.started");
+    ActorRef<Dialer.Outcome> report = getContext().messageAdapter(Dialer.Outcome.class, Dialed::new);
+    // The first try uses the record we connected with; a retry resolves afresh (the peer may have moved relays).
+    EndpointRecord known = link.failedFailovers == 0 ? link.record : null;
+    getContext().spawnAnonymous(
+        Dialer.failover(peer, link.relayed, known, self, transport, dht, settings, requestTimeout, report));
+    return this;
+  }
+
+  private Behavior<Command> onFailedOver(Link link, Dialer.Outcome outcome) {
+    link.failingOver = false;
+    if (outcome instanceof Dialer.Relayed relayed) {
+      counters.increment("failovers.relayed");
+      link.failedFailovers = 0;
+      link.contact = Contact.of(link.peer, relayed.path().relayAddress());
+      link.relayed = relayed.path();
+      link.record = relayed.record();
+      moveTo(link, relayed.path(), relayed.rtt().toNanos() / 1e6);
+      watchRelay(link);
+    } else {
+      counters.increment("failovers.failed");
+      timers.startSingleTimer(new Failover(link.peer), new Failover(link.peer), backoff(link.failedFailovers++));
+    }
     return this;
   }
 
@@ -281,6 +350,10 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
       }
       link.ice = null;
       counters.increment(nominated.peerReflexive() ? "upgrades.direct.peer-reflexive" : "upgrades.direct");
+      if (link.relayWatch != null) {
+        getContext().stop(link.relayWatch); // the prober watches both paths from now on
+        link.relayWatch = null;
+      }
       link.direct = new Path.Direct(nominated.address());
       ActorRef<PathProber.Preferred> report = getContext().messageAdapter(PathProber.Preferred.class,
           ProberPrefers::new);
@@ -322,10 +395,14 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
   /** The side that connected tries again, backing off (a pair of NATs that never punch costs little). */
   private void retryUpgradeLater(Link link) {
     if (link.initiator) {
-      Duration wait = settings.upgradeRetry().multipliedBy(1L << Math.min(10, link.failedUpgrades++));
-      timers.startSingleTimer(link.peer, new Upgrade(link.peer),
-          wait.compareTo(settings.upgradeRetryMax()) > 0 ? settings.upgradeRetryMax() : wait);
+      timers.startSingleTimer(link.peer, new Upgrade(link.peer), backoff(link.failedUpgrades++));
     }
+  }
+
+  /** upgrade-retry, doubling with each failure in a row, at most upgrade-retry-max. */
+  private Duration backoff(int failures) {
+    Duration wait = settings.upgradeRetry().multipliedBy(1L << Math.min(10, failures));
+    return wait.compareTo(settings.upgradeRetryMax()) > 0 ? settings.upgradeRetryMax() : wait;
   }
 
   // ---- path checks: answered here, results routed to the agent or prober of their token ----

@@ -27,7 +27,9 @@ import org.quicmesh.wire.RelayConnected;
  * One attempt to connect to a peer known by NodeId, a short-lived child of the {@link ConnectionManager}: resolve the
  * peer's signed endpoint record, try its addresses directly (all within {@code directTimeout}), and failing that ask
  * its relays for a session and route the peer through the first that works. It reports one {@link Outcome}; the
- * manager then upgrades a relayed connection to direct in the background.
+ * manager then upgrades a relayed connection to direct in the background. A {@link #failover} attempt moves a live
+ * relayed connection whose relay was lost: relays only, the lost one last (it may have restarted), and the
+ * connection keeps its route to the lost relay unless a new session answers.
  */
 final class Dialer {
   /** What the attempt found. */
@@ -39,7 +41,8 @@ final class Dialer {
   record Direct(NodeId peer, InetSocketAddress address, Duration rtt) implements Outcome {}
 
   /** Connected through a relay; the peer is routed over {@code path}. */
-  record Relayed(NodeId peer, Path.Relayed path, Duration rtt) implements Outcome {}
+  /** Connected through a relay; the peer is routed over {@code path}, one of the relays {@code record} names. */
+  record Relayed(NodeId peer, Path.Relayed path, Duration rtt, EndpointRecord record) implements Outcome {}
 
   record Failed(NodeId peer, String reason) implements Outcome {}
 
@@ -55,7 +58,26 @@ final class Dialer {
 
   static Behavior<Step> create(NodeId peer, Contact self, Transport transport, ActorRef<Dht.Command> dht,
       ConnectSettings settings, Duration requestTimeout, ActorRef<Outcome> report) {
+    return create(peer, self, transport, dht, settings, requestTimeout, null, null, report);
+  }
+
+  /**
+   * Moves the connection to {@code peer}, now routed over {@code lost}, to a session with another of its relays: those
+   * {@code known} names if given (no lookup while the connection waits), else those of its record resolved afresh.
+   */
+  static Behavior<Step> failover(NodeId peer, Path.Relayed lost, EndpointRecord known, Contact self,
+      Transport transport, ActorRef<Dht.Command> dht, ConnectSettings settings, Duration requestTimeout,
+      ActorRef<Outcome> report) {
+    return create(peer, self, transport, dht, settings, requestTimeout, lost, known, report);
+  }
+
+  private static Behavior<Step> create(NodeId peer, Contact self, Transport transport, ActorRef<Dht.Command> dht,
+      ConnectSettings settings, Duration requestTimeout, Path.Relayed lost, EndpointRecord known,
+      ActorRef<Outcome> report) {
     return Behaviors.setup(ctx -> {
+      if (known != null) {
+        return new Attempt(ctx, peer, self, transport, settings, requestTimeout, known, lost, report).next();
+      }
       dht.tell(new Dht.Resolve(peer, Replies.once(ctx, requestTimeout.multipliedBy(6),
           (StatusReply<EndpointRecord> r) -> r.isSuccess() ? new Resolved(r.getValue(), null)
               : new Resolved(null, r.getError().getMessage()),
@@ -66,7 +88,7 @@ final class Dialer {
               report.tell(new Failed(peer, "cannot resolve " + peer.shortHex() + ": " + resolved.failure()));
               return Behaviors.stopped();
             }
-            return new Attempt(ctx, peer, self, transport, settings, requestTimeout, resolved.record(), report)
+            return new Attempt(ctx, peer, self, transport, settings, requestTimeout, resolved.record(), lost, report)
                 .next();
           })
           .build();
@@ -85,20 +107,26 @@ final class Dialer {
     private final List<Contact> relays;
     private final Duration perAddress;
     private final List<String> tried = new ArrayList<>();
+    /** The route a failover leaves in place when no new session works (null for a new connection). */
+    private final Path.Relayed lost;
+    private final EndpointRecord record;
     private int nextAddress;
     private int nextRelay;
     private Path.Relayed pending;
 
     Attempt(ActorContext<Step> ctx, NodeId peer, Contact self, Transport transport, ConnectSettings settings,
-        Duration requestTimeout, EndpointRecord record, ActorRef<Outcome> report) {
+        Duration requestTimeout, EndpointRecord record, Path.Relayed lost, ActorRef<Outcome> report) {
       this.ctx = ctx;
       this.peer = peer;
       this.self = self;
       this.transport = transport;
       this.requestTimeout = requestTimeout;
       this.report = report;
-      this.addresses = Candidates.dialOrder(record.addresses());
-      this.relays = Candidates.relays(record.relays());
+      this.lost = lost;
+      this.record = record;
+      this.addresses = lost != null ? List.of() : Candidates.dialOrder(record.addresses());
+      this.relays = lost == null ? Candidates.relays(record.relays())
+          : Candidates.lastOf(Candidates.relays(record.relays()), lost.relay());
       this.perAddress = addresses.isEmpty() ? Duration.ZERO
           : settings.directTimeout().dividedBy(addresses.size());
     }
@@ -132,10 +160,14 @@ final class Dialer {
       boolean answered = pinged.failure() == null && pinged.reply().response() instanceof Ack;
       if (pending != null) {
         if (answered) {
-          report.tell(new Relayed(peer, pending, pinged.reply().rtt()));
+          report.tell(new Relayed(peer, pending, pinged.reply().rtt(), record));
           return Behaviors.stopped();
         }
-        transport.paths().forget(peer);
+        if (lost != null) {
+          transport.paths().route(peer, lost);
+        } else {
+          transport.paths().forget(peer);
+        }
         tried.add("(" + reason(pinged) + ")");
         pending = null;
         return next();

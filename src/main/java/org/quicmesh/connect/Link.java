@@ -2,6 +2,7 @@ package org.quicmesh.connect;
 
 import java.net.InetSocketAddress;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.transport.Path;
 import org.quicmesh.wire.Contact;
@@ -15,6 +16,8 @@ final class Link {
   final NodeId peer;
   Contact contact;
   Path.Relayed relayed;
+  /** The peer's endpoint record a relayed connection came from (its other relays are where a failover goes). */
+  EndpointRecord record;
   Path.Direct direct;
   Path current;
   double rttMs = Double.NaN;
@@ -22,8 +25,12 @@ final class Link {
   boolean initiator;
   ActorRef<IceAgent.Command> ice;
   ActorRef<PathProber.Command> prober;
+  ActorRef<RelayWatch.Command> relayWatch;
+  /** A {@link Dialer#failover} is looking for another relay. */
+  boolean failingOver;
   int pathChanges;
   int failedUpgrades;
+  int failedFailovers;
 
   Link(NodeId peer) {
     this.peer = peer;

@@ -94,6 +94,14 @@ class CandidatesTest {
   }
 
   @Test
+  void aFailoverTriesTheRelayItLostLast() {
+    List<Contact> relays = Candidates.relays(List.of(ID_A + "@203.0.113.1:7000", ID_B + "@203.0.113.2:7000"));
+    List<Contact> ordered = Candidates.lastOf(relays, relays.get(0).id());
+    assertEquals(List.of(relays.get(1), relays.get(0)), ordered, "the lost one may have restarted: still tried, last");
+    assertEquals(relays, Candidates.lastOf(relays, relays.get(1).id()));
+  }
+
+  @Test
   void relayEntriesWithoutAnIdAreSkipped() {
     List<Contact> relays = Candidates.relays(
         List.of("203.0.113.1:7000", "@203.0.113.1:7000", ID_A + "@203.0.113.2:7000"));

@@ -82,6 +82,77 @@ class ConnectOverQuicIT {
     }
   }
 
+  /**
+   * Two hosts that cannot punch (the attempt gets 1 ms) talk through B's first relay, which then shuts down while A
+   * sends: A moves the same QUIC connection (no new handshake) to B's other relay, and every byte arrives in order.
+   */
+  @Test
+  void aConnectionWhoseRelayShutsDownMovesToTheOtherRelayWithoutANewHandshake() throws Exception {
+    MeshConfig base = MeshConfig.fromConfig(ConfigFactory.parseString(
+        "quicmesh.connect { direct-timeout = 1ms, punch-timeout = 1ms, upgrade-retry = 10m }")
+        .withFallback(ConfigFactory.load())).withListen(Addresses.parse("127.0.0.1:0"));
+    Quicmesh relay1 = start("relay1", base.withRelay(true));
+    var relay1Address = relay1.status().toCompletableFuture().get(10, TimeUnit.SECONDS).listen().get(0);
+    Quicmesh relay2 = start("relay2", base.withRelay(true).withBootstrap(List.of(relay1Address)));
+    var relay2Address = relay2.status().toCompletableFuture().get(10, TimeUnit.SECONDS).listen().get(0);
+    Keypair bKey = Keypair.generate();
+    Quicmesh b = start("b2", base.withBootstrap(List.of(relay1Address))
+        .withRelayServers(List.of(relay1Address, relay2Address)), bKey);
+    java.util.concurrent.atomic.AtomicReference<org.quicmesh.transport.quic.QuicTransport> aTransport =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Quicmesh a = Quicmesh.start(KIT.system(), "a2", base.withBootstrap(List.of(relay1Address)), Keypair.generate(),
+        (system, keypair, config) -> {
+          var transport = (org.quicmesh.transport.quic.QuicTransport) Transports.quic().create(system, keypair, config);
+          aTransport.set(transport);
+          return transport;
+        }, NodeEnvironment.system()).toCompletableFuture().get(20, TimeUnit.SECONDS);
+    List<Quicmesh> running = new java.util.ArrayList<>(List.of(a, b, relay2));
+    try {
+      awaitRelaysInRecord(a, bKey, 2);
+      TestProbe<ConnectionEvent> bEvents = KIT.createTestProbe(ConnectionEvent.class);
+      b.watchConnections(bEvents.ref());
+      ConnectionInfo first = a.connect(bKey.nodeId()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertEquals("relayed", first.path(), first.toString());
+      Quicmesh lost = first.relay().equals(relay1.status().toCompletableFuture().get(5, TimeUnit.SECONDS).nodeId())
+          ? relay1 : relay2;
+      if (lost == relay2) {
+        running.remove(relay2);
+        running.add(relay1);
+      }
+      byte[] before = new byte[50_000];
+      new Random(1).nextBytes(before);
+      a.send(bKey.nodeId(), before).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      long handshakes = aTransport.get().handshakesDialed();
+
+      lost.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      long cut = System.nanoTime();
+      byte[] across = new byte[200_000];
+      new Random(2).nextBytes(across);
+      a.send(bKey.nodeId(), across).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      System.out.printf("relay failover: 200 KB sent across the relay's shutdown acknowledged after %d ms%n",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cut));
+
+      ConnectionInfo moved = a.connect(bKey.nodeId()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertEquals("relayed", moved.path(), moved.toString());
+      assertTrue(!moved.relay().equals(first.relay()) && moved.pathChanges() == 1, "on the other relay: " + moved);
+      assertEquals(handshakes, aTransport.get().handshakesDialed(), "the same QUIC connection, no new handshake");
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      while (received.size() < before.length + across.length) {
+        if (bEvents.receiveMessage(Duration.ofSeconds(10)) instanceof ConnectionEvent.DataReceived chunk) {
+          received.write(chunk.data());
+        }
+      }
+      ByteArrayOutputStream expected = new ByteArrayOutputStream();
+      expected.write(before);
+      expected.write(across);
+      assertArrayEquals(expected.toByteArray(), received.toByteArray(), "every byte once, in order");
+    } finally {
+      for (Quicmesh node : running) {
+        node.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   private static Quicmesh start(String name, MeshConfig config) throws Exception {
     return start(name, config, Keypair.generate());
   }
@@ -93,10 +164,14 @@ class ConnectOverQuicIT {
 
   /** B publishes its record again once it holds a reservation; wait until A resolves one naming the relay. */
   private static void awaitRelayInRecord(Quicmesh a, Keypair b) throws Exception {
+    awaitRelaysInRecord(a, b, 1);
+  }
+
+  private static void awaitRelaysInRecord(Quicmesh a, Keypair b, int relays) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline) {
       try {
-        if (!a.resolve(b.nodeId()).toCompletableFuture().get(10, TimeUnit.SECONDS).relays().isEmpty()) {
+        if (a.resolve(b.nodeId()).toCompletableFuture().get(10, TimeUnit.SECONDS).relays().size() >= relays) {
           return;
         }
       } catch (Exception notYet) {

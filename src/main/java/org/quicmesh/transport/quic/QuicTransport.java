@@ -281,11 +281,14 @@ public final class QuicTransport implements Transport {
   /**
    * Fails a call with TIMEOUT. If its connection heard nothing since the request went out, the peer is gone (a
    * restarted peer leaves our connection "active" until the idle timeout): the connection is retired first, so the
-   * next request redials instead of timing out too.
+   * next request redials instead of timing out too. Not so a routed connection: silence there means its path died
+   * (e.g. its relay), and the connectivity layer moves it to another path; closing it would lose the connection.
    */
   private void timeOut(RpcCall call, String message) {
     call.silentConnection().whenComplete((silent, error) -> {
-      if (silent != null && pool.retire(silent)) {
+      if (silent != null && pathTable.byStable(silent.channel().remoteSocketAddress()) != null) {
+        counters.reject("silent-routed-connection-kept");
+      } else if (silent != null && pool.retire(silent)) {
         counters.reject("stale-connection");
         log.debug("closing stale connection to {}", silent.peer().shortHex());
       }
