@@ -101,7 +101,8 @@ final class NodeGuardian {
 
   /** Status is gathered in three asks; each step carries what the earlier ones returned. */
   private record StatusStep(Endpoint.Snapshot endpoint, List<PeerInfo> peers, DhtStatus dht, PubSubStatus pubsub,
-      NatDetector.NatStatus nat, Throwable failure, ActorRef<StatusReply<NodeStatus>> replyTo) implements Internal {}
+      NatDetector.NatStatus nat, Map<String, Long> connect, Throwable failure,
+      ActorRef<StatusReply<NodeStatus>> replyTo) implements Internal {}
 
   private record ShutdownDone(List<ActorRef<Done>> replyTo) implements Internal {}
 
@@ -677,12 +678,12 @@ final class NodeGuardian {
 
   private void gatherStatus(ActorRef<StatusReply<NodeStatus>> replyTo) {
     endpoint.tell(new Endpoint.GetSnapshot(Replies.once(context, ASK_TIMEOUT,
-        snapshot -> new StatusStep(snapshot, null, null, null, null, null, replyTo),
+        snapshot -> new StatusStep(snapshot, null, null, null, null, null, null, replyTo),
         () -> timedOut(replyTo))));
   }
 
   private static StatusStep timedOut(ActorRef<StatusReply<NodeStatus>> replyTo) {
-    return new StatusStep(null, null, null, null, null,
+    return new StatusStep(null, null, null, null, null, null,
         new java.util.concurrent.TimeoutException("a node actor did not answer"), replyTo);
   }
 
@@ -691,27 +692,34 @@ final class NodeGuardian {
       step.replyTo().tell(StatusReply.error("status unavailable: " + Failures.message(step.failure())));
     } else if (step.peers() == null) {
       dht.tell(new Dht.GetPeers(Replies.once(context, ASK_TIMEOUT,
-          (List<PeerInfo> peers) -> new StatusStep(step.endpoint(), peers, null, null, null, null, step.replyTo()),
+          (List<PeerInfo> peers) -> new StatusStep(step.endpoint(), peers, null, null, null, null, null,
+              step.replyTo()),
           () -> timedOut(step.replyTo()))));
     } else if (step.dht() == null) {
       dht.tell(new Dht.GetStatus(Replies.once(context, ASK_TIMEOUT,
-          (DhtStatus status) -> new StatusStep(step.endpoint(), step.peers(), status, null, null, null,
+          (DhtStatus status) -> new StatusStep(step.endpoint(), step.peers(), status, null, null, null, null,
               step.replyTo()),
           () -> timedOut(step.replyTo()))));
     } else if (step.pubsub() == null) {
       gossip.tell(new GossipRouter.GetStatus(Replies.once(context, ASK_TIMEOUT,
           (PubSubStatus status) -> new StatusStep(step.endpoint(), step.peers(), step.dht(), status, null, null,
-              step.replyTo()),
+              null, step.replyTo()),
           () -> timedOut(step.replyTo()))));
     } else if (step.nat() == null) {
       nat.tell(new NatDetector.GetStatus(Replies.once(context, ASK_TIMEOUT,
           (NatDetector.NatStatus status) -> new StatusStep(step.endpoint(), step.peers(), step.dht(), step.pubsub(),
-              status, null, step.replyTo()),
+              status, null, null, step.replyTo()),
+          () -> timedOut(step.replyTo()))));
+    } else if (step.connect() == null) {
+      connections.tell(new ConnectionManager.GetCounters(Replies.once(context, ASK_TIMEOUT,
+          (Map<String, Long> connect) -> new StatusStep(step.endpoint(), step.peers(), step.dht(), step.pubsub(),
+              step.nat(), connect, null, step.replyTo()),
           () -> timedOut(step.replyTo()))));
     } else {
       long uptime = Duration.between(startedAt, environment.clock().instant()).toMillis();
       Map<String, Long> counters = new java.util.TreeMap<>(step.endpoint().counters());
       counters.putAll(this.counters.snapshot());
+      step.connect().forEach((name, count) -> counters.put("connect." + name, count));
       starts.forEach((child, count) -> {
         if (count > 1) {
           counters.put("restarts." + child.actorName, (long) count - 1);

@@ -136,6 +136,8 @@ class ConnectOverQuicIT {
       assertEquals("relayed", moved.path(), moved.toString());
       assertTrue(!moved.relay().equals(first.relay()) && moved.pathChanges() == 1, "on the other relay: " + moved);
       assertEquals(handshakes, aTransport.get().handshakesDialed(), "the same QUIC connection, no new handshake");
+      assertEquals(1L, a.status().toCompletableFuture().get(10, TimeUnit.SECONDS).telemetry().counters()
+          .get("connect.failovers.relayed"), "telemetry counts the failover");
       ByteArrayOutputStream received = new ByteArrayOutputStream();
       while (received.size() < before.length + across.length) {
         if (bEvents.receiveMessage(Duration.ofSeconds(10)) instanceof ConnectionEvent.DataReceived chunk) {
