@@ -30,6 +30,7 @@ public final class NatLab implements AutoCloseable {
   private final String name;
   private final Path script;
   private final Thread removeOnExit = new Thread(this::close, "nat-lab-down");
+  private boolean closed;
 
   private NatLab(String name, Path script) {
     this.name = name;
@@ -184,9 +185,16 @@ public final class NatLab implements AutoCloseable {
     return text;
   }
 
-  /** Removes every namespace of the lab (killing what runs in them); safe to repeat. */
+  /**
+   * Removes every namespace of the lab (killing what runs in them) once: the shutdown hook and an owner's own
+   * clean-up may both call it at exit, and two concurrent runs of the script would trip over each other.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (Thread.currentThread() != removeOnExit) {
       try {
         Runtime.getRuntime().removeShutdownHook(removeOnExit);

@@ -245,10 +245,10 @@ public final class NatLabDemo {
   }
 
   private void printTable(List<Pair> pairs) {
-    out.printf("%-8s %-26s %-34s %-8s %-8s %8s %7s %7s %s%n", "shows", "pair", "NAT types", "path", "first",
-        "1st B ms", "rtt ms", "changes", "result");
+    out.printf("%-8s %-26s %-34s %-8s %-8s %11s %7s %7s %s%n", "shows", "pair", "NAT types", "path", "first",
+        "1st byte ms", "rtt ms", "changes", "result");
     for (Pair p : pairs) {
-      out.printf("%-8s %-26s %-34s %-8s %-8s %8d %7s %7d %s%n", p.what(), p.from().name + " -> " + p.to().name,
+      out.printf("%-8s %-26s %-34s %-8s %-8s %11d %7s %7d %s%n", p.what(), p.from().name + " -> " + p.to().name,
           HOSTS.get(p.from().name) + " -> " + HOSTS.get(p.to().name), p.settled().path("path").asText(),
           p.firstPath(), p.firstByteMs(), String.format("%.2f", p.settled().path("rtt_ms").asDouble()),
           p.settled().path("path_changes").asInt(), p.ok() ? "ok" : "FAIL: " + p.problem());
