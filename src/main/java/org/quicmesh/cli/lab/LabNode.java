@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,12 +60,12 @@ public final class LabNode implements AutoCloseable {
     reader.start();
   }
 
-  /** Starts {@code quicmesh node --control stdio ARGS} in {@code host}'s namespace, as the tests run nodes. */
+  /** Starts a small {@code quicmesh node --control stdio ARGS} in {@code host}'s namespace, logging as tests do. */
   public static LabNode start(NatLab lab, String host, String... args) throws IOException, InterruptedException {
     return start(lab, host, NodeProcess.testLog(), args);
   }
 
-  /** The same, with the small-JVM options, its stderr appended to {@code log}. */
+  /** Starts a small {@code quicmesh node --control stdio ARGS} in {@code host}'s namespace, stderr to {@code log}. */
   public static LabNode start(NatLab lab, String host, Path log, String... args)
       throws IOException, InterruptedException {
     return new LabNode(host, NodeProcess.inNamespace(lab.namespace(host), JVM, log, withControl(args)));
