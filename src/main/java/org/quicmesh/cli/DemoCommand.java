@@ -6,16 +6,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.quicmesh.dht.PutResult;
 import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.actor.Failures;
+import org.quicmesh.cli.lab.NatLab;
+import org.quicmesh.cli.lab.NatLabDemo;
 import org.quicmesh.node.MeshConfig;
 import org.quicmesh.node.NodeEnvironment;
 import org.quicmesh.node.NodeStatus;
@@ -30,20 +34,44 @@ import picocli.CommandLine.Option;
 /**
  * {@code quicmesh demo}: a local mesh of real QUIC nodes on loopback in one process. They join through the first node
  * (a DHT bootstrap), ping each other by NodeId located through the DHT, store and fetch a value, publish and resolve a
- * signed endpoint record, and the demo prints what each node saw.
+ * signed endpoint record, and the demo prints what each node saw. Then, where the machine allows it, NAT traversal in
+ * a real NAT lab ({@link NatLabDemo}); where it does not, the demo says why that step is skipped.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Start a local mesh of QUIC nodes on 127.0.0.1: they bootstrap a Kademlia DHT, find and ping each "
-        + "other, store and fetch a value, resolve an endpoint record, gossip on a topic; prints a status table and "
-        + "exits (0 when every step succeeded).")
+        + "other, store and fetch a value, resolve an endpoint record, gossip on a topic; prints a status table. Then, "
+        + "as root with ip, iptables and ipset, a NAT lab in network namespaces: one connection goes direct, one stays "
+        + "relayed, one moves from the relay to direct when a firewall rule is lifted. Exits 0 when every step that "
+        + "ran succeeded.")
 final class DemoCommand implements Callable<Integer> {
+
+  /** When the NAT-lab step runs. */
+  enum NatLabMode { auto, only, off }
 
   @Option(names = "--nodes", defaultValue = "5", description = "How many nodes (default: ${DEFAULT-VALUE}).")
   int nodes;
 
-  private final PrintStream out = System.out;
-  private final PrintStream progress = System.err;
+  @Option(names = "--nat-lab", defaultValue = "auto", paramLabel = "auto|only|off",
+      description = "auto (default): after the loopback mesh, the NAT lab when this machine can build it (root, ip, "
+          + "iptables, ipset, network namespaces), else a line saying why it is skipped; only: just the NAT lab "
+          + "(exit 1 when it cannot run); off: no NAT lab.")
+  NatLabMode natLab;
+
+  private final PrintStream out;
+  private final PrintStream progress;
+  private final Supplier<Optional<String>> labUnavailableReason;
   private int failures;
+
+  DemoCommand() {
+    this(System.out, System.err, NatLab::unavailableReason);
+  }
+
+  /** A demo printing to {@code out} and {@code progress}, asking {@code labUnavailableReason} whether the lab can run. */
+  DemoCommand(PrintStream out, PrintStream progress, Supplier<Optional<String>> labUnavailableReason) {
+    this.out = out;
+    this.progress = progress;
+    this.labUnavailableReason = labUnavailableReason;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -51,6 +79,19 @@ final class DemoCommand implements Callable<Integer> {
       progress.println("--nodes must be between 2 and 100");
       return 2;
     }
+    int code = natLab == NatLabMode.only ? 0 : loopbackMesh();
+    if (natLab == NatLabMode.off) {
+      return code;
+    }
+    NatLabDemo.Outcome lab = new NatLabDemo(out, progress, labUnavailableReason)
+        .run(natLab == NatLabMode.only ? "" : "6. ");
+    boolean labOk = lab == NatLabDemo.Outcome.PASSED
+        || lab == NatLabDemo.Outcome.SKIPPED && natLab == NatLabMode.auto;
+    return labOk ? code : 1;
+  }
+
+  /** The mesh of {@link #nodes} nodes in this process; 0 when every step succeeded, else 1. */
+  private int loopbackMesh() throws Exception {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "quicmesh-demo");
     List<Quicmesh> mesh = new ArrayList<>();
     try {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.quicmesh.cli.lab.LabNode;
+import org.quicmesh.cli.lab.NatLab;
 
 /**
  * Any node reaches any other by NodeId alone, over real Linux NAT: for every ordered pair of router behaviours, a host
@@ -42,7 +45,7 @@ class ConnectivityLabTest {
 
   @BeforeAll
   static void buildLabAndNodes() throws Exception {
-    NatLab.assumeAvailable();
+    LabAssumptions.assumeLabAvailable();
     lab = NatLab.up(2);
     String relayAddress = lab.addr("pub") + ":4000";
     relay = LabNode.start(lab, "pub", "--listen", relayAddress, "--relay");
@@ -67,7 +70,7 @@ class ConnectivityLabTest {
       hosts.put(entry.getKey(), entry.getValue().get(240, TimeUnit.SECONDS));
     }
     for (LabNode host : hosts.values()) {
-      awaitRelayInRecord(host);
+      relay.awaitReachableRecord(host, Duration.ofSeconds(60));
     }
   }
 
@@ -123,20 +126,20 @@ class ConnectivityLabTest {
     String bWan = lab.wan("h-restricted");
     String[] block = {"FORWARD", "-d", bWan, "-j", "DROP"};
     String[] blockBack = {"FORWARD", "-s", bWan, "-j", "DROP"};
-    firewall("r-port", "-I", block, blockBack);
+    lab.firewall("r-port", "-I", block, blockBack);
     JsonNode first = a.call("connect", "node", b.id).get(120, TimeUnit.SECONDS);
     assertEquals("relayed", first.get("path").asText(), first.toString());
     Thread.sleep(6_000); // the first hole-punching attempt fails behind the firewall
     assertEquals("relayed", a.call("connect", "node", b.id).get(30, TimeUnit.SECONDS).get("path").asText());
 
-    firewall("r-port", "-D", block, blockBack);
+    lab.firewall("r-port", "-D", block, blockBack);
     ByteStream upgrade = ByteStream.start(a, b, "upgrade");
     JsonNode direct = awaitPath(a, b, "direct");
     assertEquals(bWan + ":4000", direct.get("remote").asText(), direct.toString());
     upgrade.finish();
 
     ByteStream fallback = ByteStream.start(a, b, "fallback");
-    firewall("r-port", "-I", block, blockBack);
+    lab.firewall("r-port", "-I", block, blockBack);
     long cut = System.nanoTime();
     awaitPathChange(a, b, "relayed", 20);
     long fallbackMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cut);
@@ -177,25 +180,9 @@ class ConnectivityLabTest {
     }
   }
 
-  private static void firewall(String router, String action, String[]... rules) throws Exception {
-    for (String[] rule : rules) {
-      List<String> command = new ArrayList<>(List.of("iptables", action));
-      command.addAll(List.of(rule));
-      lab.exec(router, command.toArray(String[]::new));
-    }
-  }
-
   private static void awaitPathChange(LabNode a, LabNode b, String path, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    JsonNode info = null;
-    while (System.nanoTime() < deadline) {
-      info = a.call("connect", "node", b.id).get(30, TimeUnit.SECONDS);
-      if (info.get("path").asText().equals(path)) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(a.name + " -> " + b.name + " never went " + path + ": " + info);
+    JsonNode info = a.pollPath(b, path, Duration.ofSeconds(seconds));
+    assertEquals(path, info.get("path").asText(), a.name + " -> " + b.name + " never went " + path + ": " + info);
   }
 
   /** Connects a to b by NodeId, waits for the expected path, exchanges a megabyte each way; returns the matrix cell. */
@@ -225,36 +212,9 @@ class ConnectivityLabTest {
    * hole-punching attempt has had time to fail.
    */
   private static JsonNode awaitPath(LabNode a, LabNode b, String expected) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(expected.equals("direct") ? 30 : 12);
-    JsonNode info = null;
-    while (System.nanoTime() < deadline) {
-      info = a.call("connect", "node", b.id).get(30, TimeUnit.SECONDS);
-      if (expected.equals("direct") && info.get("path").asText().equals("direct")) {
-        return info;
-      }
-      Thread.sleep(250);
-    }
+    JsonNode info = a.pollPath(b, "direct", Duration.ofSeconds(expected.equals("direct") ? 30 : 12));
     assertEquals(expected, info.get("path").asText(), a.name + " -> " + b.name + ": " + info);
     return info;
-  }
-
-  private static void awaitRelayInRecord(LabNode host) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    JsonNode record = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        record = relay.call("resolve", "node", host.id).get(30, TimeUnit.SECONDS);
-        // Behind a NAT, the record also needs the mapped address the node learned from its peers.
-        int addresses = host.name.endsWith("-none") ? 1 : 2;
-        if (record.path("relays").size() > 0 && record.path("addrs").size() >= addresses) {
-          return;
-        }
-      } catch (Exception notYet) {
-        // not published yet
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError(host.name + "'s record never named its relay and a mapped address: " + record);
   }
 
   private static byte[] bytes(String seed) {

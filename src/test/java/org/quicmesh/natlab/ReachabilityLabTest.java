@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.quicmesh.cli.NodeProcess;
+import org.quicmesh.cli.lab.NatLab;
 
 /**
  * Real Linux NAT: a node behind each kind of router classifies its NAT against a two-address quicmesh node; coturn's
@@ -35,8 +36,8 @@ class ReachabilityLabTest {
 
   @BeforeAll
   static void buildLab() throws Exception {
-    NatLab.assumeAvailable();
-    NatLab.assumeTool("/usr/bin/turnutils_stunclient", "coturn");
+    LabAssumptions.assumeLabAvailable();
+    LabAssumptions.assumeTool("/usr/bin/turnutils_stunclient", "coturn");
     lab = NatLab.up();
   }
 
