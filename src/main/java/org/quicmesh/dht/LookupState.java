@@ -465,6 +465,9 @@ final class LookupState {
         return;
       }
     }
-    finished = !silentPending;
+    // A collecting FindValue holding a valid copy does not wait out silent contacts either: in a small network (fewer
+    // responsive contacts than k, e.g. most of them behind NATs) it would otherwise wait a full request timeout for
+    // contacts that cannot be reached, and a copy from one of them would be late anyway.
+    finished = !silentPending || (collectAll && found != null);
   }
 }

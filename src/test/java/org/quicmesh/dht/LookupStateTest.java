@@ -458,4 +458,26 @@ class LookupStateTest {
     assertArrayEquals(new byte[] {1}, r.values().get(0).value());
     assertEquals(c(4), r.cacheAt().orElseThrow());
   }
+
+  @Test
+  void aCollectingFindValueWithACopyDoesNotWaitOutSilentContactsWhenFewerThanKAnswer() {
+    // Three contacts for k = 4 (a small network): 1 goes silent (behind a NAT it cannot be reached), 2 has a copy.
+    LookupState s = LookupState.collecting(TARGET, 4, 4, cs(1, 2, 3), SELF, NO_TIERS, v -> v.length == 1,
+        LookupTuning.DEFAULT.withFinalBurst(false));
+    assertEquals(cs(1, 2, 3), s.next(0));
+    s.onSlow(c(1), 1000);
+    s.onResponse(c(3), List.of(), 1001);
+    assertFalse(s.isFinished(), "no copy yet: the silent contact may hold one");
+    s.onValue(c(2), new byte[] {2}, 1002);
+    assertTrue(s.isFinished(), "a copy and every responsive contact answered: the silent one is not waited for");
+
+    LookupState none = LookupState.collecting(TARGET, 4, 4, cs(1, 2), SELF, NO_TIERS, v -> v.length == 1,
+        LookupTuning.DEFAULT.withFinalBurst(false));
+    none.next(0);
+    none.onSlow(c(1), 1000);
+    none.onResponse(c(2), List.of(), 1001);
+    assertFalse(none.isFinished(), "without a copy the silent contact is waited for until it fails");
+    none.onFailure(c(1), 5000);
+    assertTrue(none.isFinished());
+  }
 }
