@@ -127,19 +127,30 @@ final class Json {
     return node;
   }
 
-  /** {@code {node, path: "direct"|"relayed", remote, rtt_ms, relay?, path_changes}} */
+  /** {@code {node, path: "direct"|"relayed", remote, rtt_ms, relay?, path_changes, paths: [{path, via, rtt_ms, loss, alive}]}} */
   static ObjectNode connection(org.quicmesh.connect.ConnectionInfo info) {
     ObjectNode node = object().put("node", info.peer().toHex()).put("path", info.path())
         .put("remote", Addresses.format(info.remote()));
-    if (Double.isNaN(info.rttMs())) {
-      node.putNull("rtt_ms");
-    } else {
-      node.put("rtt_ms", Math.round(info.rttMs() * 10) / 10.0);
-    }
+    roundedOrNull(node, "rtt_ms", info.rttMs());
     if (info.relay() != null) {
       node.put("relay", info.relay().toHex());
     }
-    return node.put("path_changes", info.pathChanges());
+    node.put("path_changes", info.pathChanges());
+    var paths = node.putArray("paths");
+    for (org.quicmesh.connect.PathStats stats : info.paths()) {
+      ObjectNode path = paths.addObject().put("path", stats.kind()).put("via", Addresses.format(stats.via()));
+      roundedOrNull(path, "rtt_ms", stats.rttMs());
+      path.put("loss", Math.round(stats.loss() * 1000) / 1000.0).put("alive", stats.alive());
+    }
+    return node;
+  }
+
+  private static void roundedOrNull(ObjectNode node, String field, double value) {
+    if (Double.isNaN(value)) {
+      node.putNull(field);
+    } else {
+      node.put(field, Math.round(value * 10) / 10.0);
+    }
   }
 
   /** A connection event line: {@code {"event":"path",...}} or {@code {"event":"data","from","seq","data"}}. */

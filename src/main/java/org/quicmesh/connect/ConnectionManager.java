@@ -89,6 +89,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
 
   private record ProbeArrived(Datagram datagram) implements Command {}
 
+  private record Measured(PathStats.Measured measured) implements Command {}
+
   private record PunchAnswered(NodeId peer, Reply reply, Throwable failure) implements Command {}
 
   private record Delivered(ActorRef<StatusReply<Done>> replyTo, Throwable failure) implements Command {}
@@ -184,6 +186,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         })
         .onMessage(Upgrade.class, upgrade -> startUpgrade(upgrade.peer()))
         .onMessage(RelayLost.class, lost -> onRelayLost(lost.lost()))
+        .onMessage(Measured.class, this::onMeasured)
         .onMessage(Failover.class, failover -> startFailover(failover.peer()))
         .onMessage(PunchAnswered.class, this::onPunchAnswered)
         .onMessage(IceDone.class, this::onIceDone)
@@ -262,7 +265,26 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     }
     ActorRef<RelayWatch.RelayLost> report = getContext().messageAdapter(RelayWatch.RelayLost.class, RelayLost::new);
     link.relayWatch = getContext().spawnAnonymous(
-        RelayWatch.create(link.peer, link.relayed, self, transport, settings, report));
+        RelayWatch.create(link.peer, link.relayed, self, transport, settings, report, measured()));
+  }
+
+  private ActorRef<PathStats.Measured> measured() {
+    return getContext().messageAdapter(PathStats.Measured.class, Measured::new);
+  }
+
+  /** Figures of a path still in use are kept for {@link Link#info}; those of a path we left are dropped. */
+  private Behavior<Command> onMeasured(Measured message) {
+    PathStats stats = message.measured().path();
+    Link link = links.get(message.measured().peer());
+    if (link != null) {
+      if (stats.kind().equals("direct") && link.direct != null && stats.via().equals(link.direct.via())) {
+        link.directStats = stats;
+      } else if (!stats.kind().equals("direct") && link.relayed != null
+          && stats.via().equals(link.relayed.via())) {
+        link.relayStats = stats;
+      }
+    }
+    return this;
   }
 
   private Behavior<Command> onRelayLost(RelayWatch.RelayLost lost) {
@@ -358,7 +380,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
       ActorRef<PathProber.Preferred> report = getContext().messageAdapter(PathProber.Preferred.class,
           ProberPrefers::new);
       link.prober = getContext().spawnAnonymous(PathProber.create(link.peer, link.direct, nominated.rttMillis(),
-          link.relayed, link.token, transport.datagrams(), transport.paths(), clock, random, settings, report));
+          link.relayed, link.token, transport.datagrams(), transport.paths(), clock, random, settings, report,
+          measured()));
       moveTo(link, link.direct, nominated.rttMillis());
     } else if (done.result() instanceof IceAgent.NoPath noPath) {
       Link link = links.get(noPath.peer());

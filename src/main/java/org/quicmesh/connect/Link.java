@@ -1,6 +1,8 @@
 package org.quicmesh.connect;
 
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.identity.NodeId;
@@ -28,6 +30,9 @@ final class Link {
   ActorRef<RelayWatch.Command> relayWatch;
   /** A {@link Dialer#failover} is looking for another relay. */
   boolean failingOver;
+  /** Latest figures of the direct path and of the relay path, from the prober or the relay watch (null: none). */
+  PathStats directStats;
+  PathStats relayStats;
   int pathChanges;
   int failedUpgrades;
   int failedFailovers;
@@ -39,6 +44,8 @@ final class Link {
   ConnectionInfo info() {
     InetSocketAddress remote = current != null ? current.via() : contact.socketAddress();
     String kind = current != null ? current.kind() : "direct";
-    return new ConnectionInfo(peer, kind, remote, rttMs, relayed == null ? null : relayed.relay(), pathChanges);
+    List<PathStats> paths = java.util.stream.Stream.of(directStats, relayStats).filter(Objects::nonNull).toList();
+    return new ConnectionInfo(peer, kind, remote, rttMs, relayed == null ? null : relayed.relay(), pathChanges,
+        paths);
   }
 }

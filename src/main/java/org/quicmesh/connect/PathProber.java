@@ -39,7 +39,7 @@ final class PathProber {
   /** @param directRttMillis what the ICE check that nominated the direct path measured */
   static Behavior<Command> create(NodeId peer, Path.Direct direct, long directRttMillis, Path.Relayed relayed,
       byte[] token, DatagramPlane plane, PathControl paths, Clock clock, Random random, ConnectSettings settings,
-      ActorRef<Preferred> report) {
+      ActorRef<Preferred> report, ActorRef<PathStats.Measured> measured) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       PathHealth health = new PathHealth(settings.maxMisses(), settings.relayAdvantage().toMillis());
       health.proven(PathHealth.Which.DIRECT, directRttMillis);
@@ -54,11 +54,11 @@ final class PathProber {
             PathCheck viaRelay = new PathCheck(false, token, random.nextLong());
             health.sent(PathHealth.Which.RELAYED, viaRelay.transaction(), now);
             paths.send(relayed, viaRelay.toBytes());
-            return decide(peer, direct, relayed, health, current, report);
+            return decide(peer, direct, relayed, health, current, report, measured);
           })
           .onMessage(Answer.class, answer -> {
             health.answered(answer.answer().transaction(), clock.millis());
-            return decide(peer, direct, relayed, health, current, report);
+            return decide(peer, direct, relayed, health, current, report, measured);
           })
           .onMessage(GetHealth.class, get -> {
             get.replyTo().tell(figures(peer, health));
@@ -69,7 +69,12 @@ final class PathProber {
   }
 
   private static Behavior<Command> decide(NodeId peer, Path.Direct direct, Path.Relayed relayed, PathHealth health,
-      PathHealth.Which[] current, ActorRef<Preferred> report) {
+      PathHealth.Which[] current, ActorRef<Preferred> report, ActorRef<PathStats.Measured> measured) {
+    Health now = figures(peer, health);
+    measured.tell(new PathStats.Measured(peer, new PathStats(direct.kind(), direct.via(), now.directRttMs(),
+        now.directLoss(), now.directAlive())));
+    measured.tell(new PathStats.Measured(peer, new PathStats(relayed.kind(), relayed.via(), now.relayRttMs(),
+        now.relayLoss(), now.relayAlive())));
     boolean anyAnswer = health.stats(PathHealth.Which.DIRECT).answered + health.stats(PathHealth.Which.RELAYED)
         .answered > 0;
     PathHealth.Which preferred = health.preferred(true);

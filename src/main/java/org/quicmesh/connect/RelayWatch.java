@@ -22,15 +22,16 @@ final class RelayWatch {
 
   private enum Tick implements Command { INSTANCE }
 
-  private record Pinged(boolean answered) implements Command {}
+  private record Pinged(boolean answered, Duration rtt) implements Command {}
 
   /** The relay of {@code path} stopped carrying the connection to {@code peer}. */
   record RelayLost(NodeId peer, Path.Relayed path) {}
 
   private RelayWatch() {}
 
+  /** @param measured told the relay path's figures after every ping */
   static Behavior<Command> create(NodeId peer, Path.Relayed path, Contact self, Transport transport,
-      ConnectSettings settings, ActorRef<RelayLost> report) {
+      ConnectSettings settings, ActorRef<RelayLost> report, ActorRef<PathStats.Measured> measured) {
     // One interval, as the path prober's checks: the QUIC connection backs off its retransmissions the longer the
     // relay is silent, so a late failover also costs a late first packet on the new path.
     Duration timeout = settings.probeInterval();
@@ -39,18 +40,29 @@ final class RelayWatch {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.probeInterval());
       boolean[] outstanding = {false};
       int[] misses = {0};
+      int[] sentAnswered = {0, 0};
+      double[] rttMs = {Double.NaN};
       return Behaviors.receive(Command.class)
           .onMessageEquals(Tick.INSTANCE, () -> {
             if (!outstanding[0]) {
               outstanding[0] = true;
+              sentAnswered[0]++;
               ctx.pipeToSelf(transport.request(viaRoute, new Ping(self), timeout),
-                  (reply, failure) -> new Pinged(failure == null && reply.response() instanceof Ack));
+                  (reply, failure) -> failure == null && reply.response() instanceof Ack
+                      ? new Pinged(true, reply.rtt()) : new Pinged(false, null));
             }
             return Behaviors.same();
           })
           .onMessage(Pinged.class, pinged -> {
             outstanding[0] = false;
             misses[0] = pinged.answered() ? 0 : misses[0] + 1;
+            if (pinged.answered()) {
+              sentAnswered[1]++;
+              double sample = pinged.rtt().toNanos() / 1e6;
+              rttMs[0] = Double.isNaN(rttMs[0]) ? sample : 0.75 * rttMs[0] + 0.25 * sample;
+            }
+            measured.tell(new PathStats.Measured(peer, new PathStats(path.kind(), path.via(), rttMs[0],
+                1.0 - (double) sentAnswered[1] / sentAnswered[0], misses[0] < settings.maxMisses())));
             if (misses[0] >= settings.maxMisses()) {
               report.tell(new RelayLost(peer, path));
               return Behaviors.stopped();

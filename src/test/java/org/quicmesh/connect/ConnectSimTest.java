@@ -123,6 +123,9 @@ class ConnectSimTest {
     sim.driver().runFor(Duration.ofSeconds(15));
     ConnectionInfo later = ask(hosts.get(0).node(), r -> new MeshNode.Connect(hosts.get(1).keypair().nodeId(), r));
     assertEquals("relayed", later.path(), later.toString());
+    PathStats relay = later.paths().get(0);
+    assertEquals("relayed", relay.kind(), later.toString());
+    assertTrue(relay.alive() && relay.loss() == 0 && relay.rttMs() >= 40, "watched through the relay: " + relay);
   }
 
   /**

@@ -105,6 +105,7 @@ class PathProberTest {
   private SimulationSystem<Void> sim;
   private final Wire wire = new Wire();
   private final List<PathProber.Preferred> preferred = new CopyOnWriteArrayList<>();
+  private final List<PathStats.Measured> measured = new CopyOnWriteArrayList<>();
   private ActorRef<PathProber.Command> prober;
   private int queries;
 
@@ -116,8 +117,13 @@ class PathProberTest {
           preferred.add(p);
           return Behaviors.same();
         }), "report", Props.empty());
+    ActorRef<PathStats.Measured> figures = sim.system().systemActorOf(
+        Behaviors.<PathStats.Measured>receiveMessage(m -> {
+          measured.add(m);
+          return Behaviors.same();
+        }), "figures", Props.empty());
     prober = sim.system().systemActorOf(PathProber.create(PEER, DIRECT, 30, RELAYED, TOKEN, wire, wire, sim.clock(),
-        new java.util.Random(9), SETTINGS, report), "prober", Props.empty());
+        new java.util.Random(9), SETTINGS, report, figures), "prober", Props.empty());
     sim.driver().runUntilIdle();
   }
 
@@ -196,6 +202,17 @@ class PathProberTest {
     assertEquals(1, preferred.size());
     assertEquals(RELAYED, preferred.get(0).path());
     assertFalse(preferred.get(0).health().directAlive());
+    PathStats direct = lastMeasured("direct");
+    assertEquals(DIRECT.via(), direct.via());
+    assertFalse(direct.alive(), "the user's path figures say so too: " + direct);
+    assertTrue(direct.loss() > 0.5, direct.toString());
+    assertTrue(lastMeasured("relayed").alive());
+    assertFalse(Double.isNaN(lastMeasured("relayed").rttMs()), "the relay answered: its RTT is known");
+  }
+
+  private PathStats lastMeasured(String kind) {
+    return measured.stream().map(PathStats.Measured::path).filter(p -> p.kind().equals(kind))
+        .reduce((first, second) -> second).orElseThrow();
   }
 
   @Test
