@@ -30,6 +30,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.quicmesh.connect.ConnectSettings;
 import org.quicmesh.connect.ConnectionManager;
+import org.quicmesh.nat.relay.RelayAdvertiseSettings;
 import org.quicmesh.nat.relay.RelayClient;
 import org.quicmesh.nat.relay.RelayEntry;
 import org.quicmesh.nat.relay.RelayServer;
@@ -52,6 +53,7 @@ import org.quicmesh.dht.DhtStatus;
 import org.quicmesh.dht.KnownContact;
 import org.quicmesh.dht.PeerInfo;
 import org.quicmesh.identity.Keypair;
+import org.quicmesh.identity.RelayService;
 import org.quicmesh.nat.DialBackSettings;
 import org.quicmesh.nat.HostAddresses;
 import org.quicmesh.nat.SentTo;
@@ -135,6 +137,9 @@ final class NodeGuardian {
   /** A child's behavior was set up: its first start, or a restart after a failure (then it is re-seeded). */
   private record ChildStarted(Child child) implements Internal {}
 
+  /** Our relay server's advertisement is due: into the endpoint record (and kept to re-seed a restarted Dht). */
+  private record RelayAdvertised(RelayService service) implements Internal {}
+
   /** A child stopped: it failed more often than its supervisor allows, so the node fails loudly. */
   private record ChildStopped(Child child) implements Internal {}
 
@@ -212,6 +217,8 @@ final class NodeGuardian {
    */
   private final Map<String, Set<ActorRef<ReceivedMessage>>> subscriptions = new HashMap<>();
   private final Set<ActorRef<ReceivedMessage>> watchedSubscribers = new HashSet<>();
+  /** What our relay server advertised last: a restarted Dht has forgotten it. */
+  private Optional<RelayService> relayAdvertised = Optional.empty();
 
   static Behavior<MeshNode.Command> create(MeshConfig config, Keypair keypair, TransportFactory transports,
       NodeEnvironment environment, Optional<MeterRegistry> registry) {
@@ -331,8 +338,11 @@ final class NodeGuardian {
         environment.random())).narrow();
     RelaySettings relaySettings = RelaySettings.fromConfig(config.raw().getConfig("nat.relay"));
     if (relaySettings.enabled()) {
-      relay = spawnSupervised(Child.RELAY, RelayServer.create(transport, self, relaySettings, environment.clock(),
-          environment.random(), config.requestTimeout())).narrow();
+      ActorRef<Message> guardian = context.getSelf();
+      relay = spawnSupervised(Child.RELAY, RelayServer.create(transport, self, relaySettings,
+          RelayAdvertiseSettings.fromConfig(config.raw().getConfig("nat.relay.advertise")), environment.clock(),
+          environment.random(), config.requestTimeout(), service -> guardian.tell(new RelayAdvertised(service))))
+          .narrow();
     }
     List<InetSocketAddress> relayServers = config.relayServers();
     if (!relayServers.isEmpty() && !relaySettings.enabled()) {
@@ -372,6 +382,9 @@ final class NodeGuardian {
     }
     context.getLog().warn("node {}: the {} actor restarted after a failure (restart {}); re-seeding it",
         keypair.nodeId().toHex(), started.child().actorName, count - 1);
+    if (started.child() == Child.DHT) {
+      relayAdvertised.ifPresent(service -> dht.tell(new Dht.RelayServiceChanged(service)));
+    }
     if (started.child() == Child.PUBSUB) {
       subscriptions.forEach((topic, subscribers) ->
           subscribers.forEach(s -> gossip.tell(new GossipRouter.SubscribeTopic(topic, s))));
@@ -451,6 +464,11 @@ final class NodeGuardian {
         .onMessage(MeshNode.WatchConnections.class, m -> toConnections(new ConnectionManager.Watch(m.watcher())))
         .onMessage(MeshNode.Stop.class, stop -> stopping(stop.replyTo()))
         .onMessage(ChildStarted.class, this::onChildStarted)
+        .onMessage(RelayAdvertised.class, advertised -> {
+          relayAdvertised = Optional.of(advertised.service());
+          dht.tell(new Dht.RelayServiceChanged(advertised.service()));
+          return Behaviors.same();
+        })
         .onMessage(ChildStopped.class, this::onChildStopped)
         .onMessage(SubscriberGone.class, this::onSubscriberGone)
         .onMessage(InjectFailure.class, this::onInjectFailure)
