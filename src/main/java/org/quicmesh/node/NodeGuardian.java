@@ -32,6 +32,7 @@ import org.quicmesh.connect.ConnectSettings;
 import org.quicmesh.connect.ConnectionManager;
 import org.quicmesh.nat.relay.RelayAdvertiseSettings;
 import org.quicmesh.nat.relay.RelayClient;
+import org.quicmesh.nat.relay.RelayDiscoverySettings;
 import org.quicmesh.nat.relay.RelayEntry;
 import org.quicmesh.nat.relay.RelayServer;
 import org.quicmesh.nat.relay.RelaySettings;
@@ -345,12 +346,17 @@ final class NodeGuardian {
           .narrow();
     }
     List<InetSocketAddress> relayServers = config.relayServers();
-    if (!relayServers.isEmpty() && !relaySettings.enabled()) {
+    RelayDiscoverySettings discovery =
+        RelayDiscoverySettings.fromConfig(config.raw().getConfig("nat.relay.discovery"));
+    // A relay needs none; a node with configured relays reserves with them whatever its NAT, as before; one without
+    // looks for relays in the mesh, and only once its NAT verdict says it needs one (the client checks).
+    if ((!relayServers.isEmpty() || discovery.enabled()) && !relaySettings.enabled()) {
       ActorRef<Dht.Command> dhtRef = dht;
       ActorRef<ConnectionManager.Command> manager = connections;
       spawnSupervised(Child.RELAY_CLIENT, RelayClient.create(transport, self, relayServers,
           config.raw().getInt("nat.relay.keep"), config.raw().getDuration("nat.relay.renew-every"),
-          config.requestTimeout(), held -> {
+          config.requestTimeout(), Optional.of(new RelayClient.Mesh(dht, nat, discovery, environment.clock())),
+          held -> {
             manager.tell(new ConnectionManager.RelaysHeld(held));
             dhtRef.tell(new Dht.RelaysChanged(held.stream().map(RelayEntry::format).toList()));
           }, seen -> {
