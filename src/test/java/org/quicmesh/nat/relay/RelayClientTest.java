@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -79,6 +80,14 @@ class RelayClientTest {
 
     /** {@code nearMaxReservations}: the near relay's capacity (1 makes it full once somebody else reserved). */
     Setup(int nearMaxReservations, int keep, boolean otherReservesNearFirst) {
+      this(nearMaxReservations, keep, otherReservesNearFirst, -1);
+    }
+
+    /**
+     * {@code nearTier}: if not negative, the client runs inside a (fake) mesh whose Dht puts the near relay in this
+     * latency tier and the far one in tier 0.
+     */
+    Setup(int nearMaxReservations, int keep, boolean otherReservesNearFirst, int nearTier) {
       AtomicReference<InetSocketAddress> farAddress = new AtomicReference<>();
       sim = SimulationSystem.create("relay-client", 3, random -> Behaviors.<Void>setup(ctx -> {
         var clock = SimDriver.of(ctx.getSystem()).clock();
@@ -109,9 +118,27 @@ class RelayClientTest {
         assertTrue(sim.driver().runUntil(done::isDone, Duration.ofSeconds(5)));
         assertInstanceOf(RelayReserved.class, done.join().response());
       }
+      Optional<RelayClient.Mesh> mesh = Optional.empty();
+      if (nearTier >= 0) {
+        List<org.quicmesh.dht.PeerInfo> peers = List.of(
+            new org.quicmesh.dht.PeerInfo(contact(near.get()), nearTier, java.util.OptionalDouble.of(20)),
+            new org.quicmesh.dht.PeerInfo(contact(far.get()), 0, java.util.OptionalDouble.of(100)));
+        ActorRef<org.quicmesh.dht.Dht.Command> dht = sim.system().systemActorOf(
+            Behaviors.<org.quicmesh.dht.Dht.Command>receiveMessage(m -> {
+              if (m instanceof org.quicmesh.dht.Dht.GetPeers get) {
+                get.replyTo().tell(peers);
+              }
+              return Behaviors.same();
+            }), "dht", Props.empty());
+        ActorRef<org.quicmesh.nat.NatDetector.Command> nat = sim.system().systemActorOf(
+            Behaviors.<org.quicmesh.nat.NatDetector.Command>receiveMessage(m -> Behaviors.same()), "nat",
+            Props.empty());
+        mesh = Optional.of(new RelayClient.Mesh(dht, nat, RelayDiscoverySettings.defaults(),
+            SimDriver.of(sim.system()).clock()));
+      }
       client.set(sim.system().systemActorOf(RelayClient.create(node.get(), contact(node.get()),
           List.of(far.get().listenAddresses().get(0), near.get().listenAddresses().get(0)), keep, EVERY,
-          Duration.ofSeconds(2), reported::add, seen::add), "client", Props.empty()));
+          Duration.ofSeconds(2), mesh, reported::add, seen::add), "client", Props.empty()));
       sim.driver().runFor(Duration.ofSeconds(1)); // the first round, asked at once
     }
 
@@ -178,6 +205,21 @@ class RelayClientTest {
 
     assertEquals(List.of(setup.node.get().listenAddresses().get(0), setup.node.get().listenAddresses().get(0)),
         setup.seen, "both relays answered the first round; the node is public, so they see its own address");
+  }
+
+  /** Near: 20 ms RTT in tier 5 (score 120); far: 100 ms in tier 0 (score 100). */
+  @Test
+  void theTierTermComesFromTheDhtsLatencyTiers() {
+    setup = new Setup(512, 1, false, 5);
+
+    assertEquals(List.of(Setup.contact(setup.far.get())), setup.held());
+  }
+
+  @Test
+  void inTheSameTierTheNearerStillWins() {
+    setup = new Setup(512, 1, false, 0);
+
+    assertEquals(List.of(Setup.contact(setup.near.get())), setup.held());
   }
 
   @Test
