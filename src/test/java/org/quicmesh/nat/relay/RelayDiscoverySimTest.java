@@ -49,7 +49,8 @@ class RelayDiscoverySimTest {
     }
   }
 
-  private void start() {
+  /** {@code deadConfiguredRelay}: the host is configured with one relay server, at an address where nobody answers. */
+  private void start(boolean deadConfiguredRelay) {
     sim = SimulationSystem.create("relay-discovery", 7, random -> Behaviors.<Void>setup(ctx -> {
       var clock = SimDriver.of(ctx.getSystem()).clock();
       SimNetwork network = new SimNetwork(ctx.getSystem(), clock, LatencyModel.constant(Duration.ofMillis(20)), 7);
@@ -64,8 +65,10 @@ class RelayDiscoverySimTest {
       for (int i = 0; i < PUBLIC_NODES; i++) {
         publicNodes.add(mesh.join(ctx, config, live));
       }
-      // No relay server configured: it can only learn of the relay from the mesh.
-      host.set(mesh.spawnBehind(ctx, config.withBootstrap(List.of(publicNodes.get(0).address())),
+      // No relay server configured, or a dead one: it can only learn of the relay from the mesh.
+      List<java.net.InetSocketAddress> configured = deadConfiguredRelay ? List.of(network.nextAddress()) : List.of();
+      host.set(mesh.spawnBehind(ctx,
+          config.withBootstrap(List.of(publicNodes.get(0).address())).withRelayServers(configured),
           network.addNat(NatBehavior.SYMMETRIC)));
       return Behaviors.empty();
     }));
@@ -90,7 +93,30 @@ class RelayDiscoverySimTest {
 
   @Test
   void aHostBehindANatWithNoConfiguredRelayFindsTheRelayInTheMeshAndNamesItInItsRecord() {
-    start();
+    start(false);
+    hostFindsTheRelay();
+
+    // The relay's own record carries its advertisement: accepting, lightly loaded, with what it offers.
+    EndpointRecord relayRecord = resolve(publicNodes.get(0), relay.get().keypair().nodeId()).orElseThrow();
+    RelayService service = relayRecord.advertisedRelayService().orElseThrow();
+    assertTrue(service.accepting(), service.toString());
+    assertTrue(service.loadPermille() < 100, service.toString());
+    assertEquals(RelayService.CURRENT, service.capabilities());
+
+    // Public nodes are reachable (their verdict says so): none reserved, so the record each signs names no relay.
+    for (SimulatedMesh.Member node : publicNodes) {
+      EndpointRecord record = this.<EndpointRecord>ask(node.node(), MeshNode.PublishAddress::new).getValue();
+      assertEquals(List.of(), record.relays(), record.toString());
+    }
+  }
+
+  @Test
+  void aHostWhoseConfiguredRelayNeverAnswersFallsBackToTheMesh() {
+    start(true);
+    hostFindsTheRelay();
+  }
+
+  private void hostFindsTheRelay() {
     String relayEntry = RelayEntry.format(
         org.quicmesh.wire.Contact.of(relay.get().keypair().nodeId(), relay.get().address()));
     SimulatedMesh.Member asker = publicNodes.get(PUBLIC_NODES - 1);
@@ -108,18 +134,5 @@ class RelayDiscoverySimTest {
     assertEquals(NatType.SYMMETRIC, verdict.type(), verdict.toString());
     assertTrue(hostRecord.isPresent(), "the host published no record");
     assertEquals(List.of(relayEntry), hostRecord.get().relays(), hostRecord.get().toString());
-
-    // The relay's own record carries its advertisement: accepting, lightly loaded, with what it offers.
-    EndpointRecord relayRecord = resolve(asker, relay.get().keypair().nodeId()).orElseThrow();
-    RelayService service = relayRecord.advertisedRelayService().orElseThrow();
-    assertTrue(service.accepting(), service.toString());
-    assertTrue(service.loadPermille() < 100, service.toString());
-    assertEquals(RelayService.CURRENT, service.capabilities());
-
-    // Public nodes are reachable: none reserved, so none names a relay (nor any record names one but the host's).
-    for (SimulatedMesh.Member node : publicNodes.subList(0, 2)) {
-      resolve(asker, node.keypair().nodeId()).ifPresent(record ->
-          assertEquals(List.of(), record.relays(), record.toString()));
-    }
   }
 }
