@@ -99,8 +99,12 @@ final class Json {
     record.kinds().forEach(k -> kinds.add(k.name().toLowerCase(java.util.Locale.ROOT)));
     ArrayNode relays = node.putArray("relays");
     record.relays().forEach(relays::add);
-    record.advertisedRelayService().ifPresent(service -> node.putObject("relay_service")
-        .put("accepting", service.accepting()).put("load_permille", service.loadPermille()));
+    record.advertisedRelayService().ifPresent(service -> {
+      ObjectNode relayService = node.putObject("relay_service")
+          .put("accepting", service.accepting()).put("load_permille", service.loadPermille());
+      ArrayNode capabilities = relayService.putArray("capabilities");
+      service.capabilities().forEach(capabilities::add);
+    });
     node.put("seq", record.sequence());
     node.put("expires_ms", record.expiresAt());
     return node;

@@ -25,6 +25,7 @@ import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.identity.Key;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
+import org.quicmesh.identity.RelayService;
 import org.quicmesh.actor.Counters;
 import org.quicmesh.actor.Latencies;
 import org.quicmesh.transport.InboundRequest;
@@ -99,6 +100,16 @@ public final class Dht {
    * published again with them, so peers that cannot dial us find a way in.
    */
   public record RelaysChanged(List<String> relays) implements Command {}
+
+  /**
+   * What we advertise as a relay for others changed (the relay server decides when that matters): our endpoint record
+   * is published again with it, so nodes behind NATs find us and see our load.
+   */
+  public record RelayServiceChanged(RelayService service) implements Command {
+    public RelayServiceChanged {
+      java.util.Objects.requireNonNull(service, "service");
+    }
+  }
 
   /** Finds and verifies a node's endpoint record (newest sequence seen wins; forged, expired, replayed refused). */
   public record Resolve(NodeId node, ActorRef<StatusReply<EndpointRecord>> replyTo) implements Command {}
@@ -217,6 +228,11 @@ public final class Dht {
           return Behaviors.same();
         })
         .onMessage(Resolve.class, this::onResolve)
+        .onMessage(RelayServiceChanged.class, changed -> {
+          records.relayServiceChanged(changed.service());
+          publish(record -> { });
+          return Behaviors.same();
+        })
         .onMessage(GetPeers.class, this::onGetPeers)
         .onMessage(GetKnownContacts.class, this::onGetKnownContacts)
         .onMessage(GetStatus.class, this::onGetStatus)
@@ -455,6 +471,9 @@ public final class Dht {
       case LOOK_UP_SELF -> startLookup(lookupState(self.id(), null), finished -> {
         bootstrap.joined(table.size());
         recomputeTiers();
+        if (records.advertisesRelayService()) {
+          publish(record -> { }); // one published before we knew anyone reached nobody: nodes look for relays here
+        }
       });
       case START_NEW_MESH, WAIT -> { }
     }

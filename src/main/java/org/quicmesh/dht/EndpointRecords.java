@@ -17,6 +17,7 @@ import org.quicmesh.identity.Key;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.identity.RecordRejectedException;
+import org.quicmesh.identity.RelayService;
 import org.quicmesh.wire.Contact.Addresses;
 
 /**
@@ -43,6 +44,8 @@ final class EndpointRecords {
   private List<InetSocketAddress> host;
   private List<InetSocketAddress> serverReflexive = List.of();
   private List<String> relays = List.of();
+  /** What we advertise as a relay for others, or null if we are none. */
+  private RelayService relayService;
 
   /** @param host the node's own addresses, until {@link #addressesChanged} says more */
   EndpointRecords(Keypair keypair, List<InetSocketAddress> host, Duration ttl, Counters counters) {
@@ -65,7 +68,7 @@ final class EndpointRecords {
     serverReflexive.forEach(a -> kinds.putIfAbsent(Addresses.format(a), AddressKind.SERVER_REFLEXIVE));
     List<Map.Entry<String, AddressKind>> listed = kinds.entrySet().stream().limit(MAX_ADDRESSES).toList();
     published = EndpointRecord.sign(keypair, listed.stream().map(Map.Entry::getKey).toList(),
-        listed.stream().map(Map.Entry::getValue).toList(), relays, null, sequence, nowMillis + ttl.toMillis());
+        listed.stream().map(Map.Entry::getValue).toList(), relays, relayService, sequence, nowMillis + ttl.toMillis());
     counters.increment("records.published");
     return published;
   }
@@ -92,6 +95,17 @@ final class EndpointRecords {
   void relaysChanged(List<String> changed) {
     relays = changed.stream().distinct().limit(EndpointRecord.MAX_RELAYS).toList();
     counters.increment("records.relays_changed");
+  }
+
+  /** Records what we advertise as a relay (it goes into every record signed from now on). */
+  void relayServiceChanged(RelayService service) {
+    relayService = service;
+    counters.increment("records.relay_service_changed");
+  }
+
+  /** True if we advertise a relay service: peers find it only once our record is out in the network. */
+  boolean advertisesRelayService() {
+    return relayService != null;
   }
 
   /** True once half our published record's lifetime has passed (never before a first publication). */

@@ -31,7 +31,8 @@ import org.quicmesh.identity.RecordRejectedException.Reason;
  * publicKey[32]
  * u8 addressCount, then per address: [format 2: u8 kind code] u8 length, ASCII bytes
  * u8 relayCount, then per relay: u8 length, ASCII bytes
- * [format 2: u8 relayService: 0 (none), or 1 then u8 accepting (0 | 1) and u16 loadPermille (0..1000)]
+ * [format 2: u8 relayService: 0 (none); 1 then u8 accepting (0 | 1) and u16 loadPermille (0..1000); or 2 then the
+ *  same and u8 capabilityCount (1..8), per capability (sorted, distinct): u8 length, ASCII bytes]
  * i64 sequence
  * i64 expiresAtMillis
  * signature[64]
@@ -40,7 +41,9 @@ import org.quicmesh.identity.RecordRejectedException.Reason;
  * The signed bytes are the ASCII domain prefix of the format ({@value #SIGNATURE_DOMAIN} for format 1,
  * {@value #SIGNATURE_DOMAIN_V2} for format 2, so a signature never verifies under the other format's reading), a
  * zero byte, then the same fields from {@code publicKey} to {@code expiresAtMillis}. The encoding is injective and the
- * decoder strict (unknown kind codes, flags other than 0 and 1, loads above 1000 are malformed), so
+ * decoder strict (unknown kind codes, flags other than 0 and 1, loads above 1000, a capability list that is empty
+ * under flag 2 or not strictly ascending are malformed; a service without capabilities is written with flag 1, as
+ * records signed before capabilities existed, which therefore still decode and verify), so
  * {@code toBytes(fromBytes(b))} equals {@code b} for every accepted {@code b}.
  */
 public record EndpointRecord(int format, byte[] publicKey, List<String> addresses, List<AddressKind> kinds,
@@ -61,7 +64,8 @@ public record EndpointRecord(int format, byte[] publicKey, List<String> addresse
   public static final int FORMAT_2 = 2;
   /** Upper bound of {@link #toBytes()} (format 2, the larger); the decoder refuses longer input before parsing. */
   public static final int MAX_ENCODED_SIZE = 1 + 32 + 1 + MAX_ADDRESSES * (1 + 1 + MAX_ADDRESS_LENGTH) + 1
-      + MAX_RELAYS * (1 + MAX_RELAY_LENGTH) + (1 + 1 + 2) + 8 + 8 + 64;
+      + MAX_RELAYS * (1 + MAX_RELAY_LENGTH)
+      + (1 + 1 + 2 + 1 + RelayService.MAX_CAPABILITIES * (1 + RelayService.MAX_CAPABILITY_LENGTH)) + 8 + 8 + 64;
 
   private static final byte[] DOMAIN_BYTES = (SIGNATURE_DOMAIN + "\0").getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DOMAIN_BYTES_V2 = (SIGNATURE_DOMAIN_V2 + "\0").getBytes(StandardCharsets.US_ASCII);
@@ -283,8 +287,8 @@ public record EndpointRecord(int format, byte[] publicKey, List<String> addresse
     if (present == 0) {
       return null;
     }
-    if (present != 1) {
-      throw malformed("relay service flag " + present + " is neither 0 nor 1");
+    if (present != 1 && present != 2) {
+      throw malformed("relay service flag " + present + " is none of 0, 1, 2");
     }
     int accepting = in.get() & 0xff;
     if (accepting > 1) {
@@ -294,7 +298,28 @@ public record EndpointRecord(int format, byte[] publicKey, List<String> addresse
     if (load > RelayService.MAX_LOAD_PERMILLE) {
       throw malformed("relay load " + load + " exceeds " + RelayService.MAX_LOAD_PERMILLE + " permille");
     }
-    return new RelayService(accepting == 1, load);
+    if (present == 1) {
+      return new RelayService(accepting == 1, load);
+    }
+    int count = in.get() & 0xff;
+    if (count < 1 || count > RelayService.MAX_CAPABILITIES) {
+      throw malformed(count + " relay capabilities under flag 2, expected 1.." + RelayService.MAX_CAPABILITIES);
+    }
+    List<String> capabilities = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      byte[] raw = new byte[in.get() & 0xff];
+      in.get(raw);
+      String capability = new String(raw, StandardCharsets.US_ASCII);
+      String problem = RelayService.capabilityProblem(capability);
+      if (problem != null) {
+        throw malformed(problem);
+      }
+      if (i > 0 && capabilities.get(i - 1).compareTo(capability) >= 0) {
+        throw malformed("relay capabilities are not strictly ascending");
+      }
+      capabilities.add(capability);
+    }
+    return new RelayService(accepting == 1, load, capabilities);
   }
 
   private static RecordRejectedException malformed(String message) {
@@ -311,7 +336,21 @@ public record EndpointRecord(int format, byte[] publicKey, List<String> addresse
     for (String r : relays) {
       size += 1 + r.length();
     }
-    return size + (format == FORMAT_2 ? 1 + (relayService == null ? 0 : 1 + 2) : 0);
+    return size + (format == FORMAT_2 ? 1 + relayServiceSize(relayService) : 0);
+  }
+
+  private static int relayServiceSize(RelayService service) {
+    if (service == null) {
+      return 0;
+    }
+    int size = 1 + 2;
+    if (!service.capabilities().isEmpty()) {
+      size += 1;
+      for (String capability : service.capabilities()) {
+        size += 1 + capability.length();
+      }
+    }
+    return size;
   }
 
   private static byte[] signedBytes(int format, byte[] key, List<String> addresses, List<AddressKind> kinds,
@@ -329,10 +368,18 @@ public record EndpointRecord(int format, byte[] publicKey, List<String> addresse
     putStrings(out, addresses, format == FORMAT_2 ? kinds : null);
     putStrings(out, relays, null);
     if (format == FORMAT_2) {
-      out.put((byte) (relayService == null ? 0 : 1));
+      boolean withCapabilities = relayService != null && !relayService.capabilities().isEmpty();
+      out.put((byte) (relayService == null ? 0 : withCapabilities ? 2 : 1));
       if (relayService != null) {
         out.put((byte) (relayService.accepting() ? 1 : 0));
         out.putShort((short) relayService.loadPermille());
+      }
+      if (withCapabilities) {
+        out.put((byte) relayService.capabilities().size());
+        for (String capability : relayService.capabilities()) {
+          out.put((byte) capability.length()); // validated a-z 0-9 / - .: one byte per char
+          out.put(capability.getBytes(StandardCharsets.US_ASCII));
+        }
       }
     }
     out.putLong(sequence);

@@ -82,6 +82,9 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
   public record Mesh(ActorRef<Dht.Command> dht, Transport transport, Contact self, Duration requestTimeout,
       SentTo sentTo, DialBackSettings dialBack) {}
 
+  /** Replies with the last verdict, if any, and nothing else: cheap enough for a periodic check (no run starts). */
+  public record GetVerdict(ActorRef<Optional<NatClassification>> replyTo) implements Command {}
+
   /** Replies with the last verdict (if any) and the detector's counters. */
   public record GetStatus(ActorRef<NatStatus> replyTo) implements Command {}
 
@@ -227,6 +230,10 @@ public final class NatDetector extends AbstractBehavior<NatDetector.Command> {
         })
         .onSignal(PreRestart.class, restart -> { // a restarted detector registers anew
           dialBackListener.ifPresent(DatagramPlane.Registration::cancel);
+          return this;
+        })
+        .onMessage(GetVerdict.class, get -> {
+          get.replyTo().tell(Optional.ofNullable(last));
           return this;
         })
         .onMessage(GetStatus.class, get -> {

@@ -18,6 +18,14 @@ public enum NatType {
   /** Not enough evidence yet (too few observers, or answers that contradict each other). */
   UNKNOWN;
 
+  /**
+   * True if peers cannot reach the node unasked, so it needs a relay to be reachable (hole punching starts through
+   * one): the filtering NATs. Not for NONE and FULL_CONE (reachable at their address), nor UNKNOWN (no evidence).
+   */
+  public boolean needsRelay() {
+    return this == RESTRICTED_CONE || this == PORT_RESTRICTED_CONE || this == SYMMETRIC;
+  }
+
   /** The class of a NAT with these behaviours. */
   public static NatType of(MappingBehavior mapping, FilteringBehavior filtering) {
     return switch (mapping) {

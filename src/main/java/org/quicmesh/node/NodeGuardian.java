@@ -30,7 +30,9 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.quicmesh.connect.ConnectSettings;
 import org.quicmesh.connect.ConnectionManager;
+import org.quicmesh.nat.relay.RelayAdvertiseSettings;
 import org.quicmesh.nat.relay.RelayClient;
+import org.quicmesh.nat.relay.RelayDiscoverySettings;
 import org.quicmesh.nat.relay.RelayEntry;
 import org.quicmesh.nat.relay.RelayServer;
 import org.quicmesh.nat.relay.RelaySettings;
@@ -52,6 +54,7 @@ import org.quicmesh.dht.DhtStatus;
 import org.quicmesh.dht.KnownContact;
 import org.quicmesh.dht.PeerInfo;
 import org.quicmesh.identity.Keypair;
+import org.quicmesh.identity.RelayService;
 import org.quicmesh.nat.DialBackSettings;
 import org.quicmesh.nat.HostAddresses;
 import org.quicmesh.nat.SentTo;
@@ -136,6 +139,9 @@ final class NodeGuardian {
   /** A child's behavior was set up: its first start, or a restart after a failure (then it is re-seeded). */
   private record ChildStarted(Child child) implements Internal {}
 
+  /** Our relay server's advertisement is due: into the endpoint record (and kept to re-seed a restarted Dht). */
+  private record RelayAdvertised(RelayService service) implements Internal {}
+
   /** A child stopped: it failed more often than its supervisor allows, so the node fails loudly. */
   private record ChildStopped(Child child) implements Internal {}
 
@@ -213,6 +219,8 @@ final class NodeGuardian {
    */
   private final Map<String, Set<ActorRef<ReceivedMessage>>> subscriptions = new HashMap<>();
   private final Set<ActorRef<ReceivedMessage>> watchedSubscribers = new HashSet<>();
+  /** What our relay server advertised last: a restarted Dht has forgotten it. */
+  private Optional<RelayService> relayAdvertised = Optional.empty();
 
   static Behavior<MeshNode.Command> create(MeshConfig config, Keypair keypair, TransportFactory transports,
       NodeEnvironment environment, Optional<MeterRegistry> registry) {
@@ -332,16 +340,24 @@ final class NodeGuardian {
         environment.random())).narrow();
     RelaySettings relaySettings = RelaySettings.fromConfig(config.raw().getConfig("nat.relay"));
     if (relaySettings.enabled()) {
-      relay = spawnSupervised(Child.RELAY, RelayServer.create(transport, self, relaySettings, environment.clock(),
-          environment.random(), config.requestTimeout())).narrow();
+      ActorRef<Message> guardian = context.getSelf();
+      relay = spawnSupervised(Child.RELAY, RelayServer.create(transport, self, relaySettings,
+          RelayAdvertiseSettings.fromConfig(config.raw().getConfig("nat.relay.advertise")), environment.clock(),
+          environment.random(), config.requestTimeout(), service -> guardian.tell(new RelayAdvertised(service))))
+          .narrow();
     }
     List<InetSocketAddress> relayServers = config.relayServers();
-    if (!relayServers.isEmpty() && !relaySettings.enabled()) {
+    RelayDiscoverySettings discovery =
+        RelayDiscoverySettings.fromConfig(config.raw().getConfig("nat.relay.discovery"));
+    // A relay needs none; a node with configured relays reserves with them whatever its NAT, as before; one without
+    // looks for relays in the mesh, and only once its NAT verdict says it needs one (the client checks).
+    if ((!relayServers.isEmpty() || discovery.enabled()) && !relaySettings.enabled()) {
       ActorRef<Dht.Command> dhtRef = dht;
       ActorRef<ConnectionManager.Command> manager = connections;
       spawnSupervised(Child.RELAY_CLIENT, RelayClient.create(transport, self, relayServers,
           config.raw().getInt("nat.relay.keep"), config.raw().getDuration("nat.relay.renew-every"),
-          config.requestTimeout(), held -> {
+          config.requestTimeout(), Optional.of(new RelayClient.Mesh(dht, nat, discovery, environment.clock())),
+          held -> {
             manager.tell(new ConnectionManager.RelaysHeld(held));
             dhtRef.tell(new Dht.RelaysChanged(held.stream().map(RelayEntry::format).toList()));
           }, seen -> {
@@ -373,6 +389,9 @@ final class NodeGuardian {
     }
     context.getLog().warn("node {}: the {} actor restarted after a failure (restart {}); re-seeding it",
         keypair.nodeId().toHex(), started.child().actorName, count - 1);
+    if (started.child() == Child.DHT) {
+      relayAdvertised.ifPresent(service -> dht.tell(new Dht.RelayServiceChanged(service)));
+    }
     if (started.child() == Child.PUBSUB) {
       subscriptions.forEach((topic, subscribers) ->
           subscribers.forEach(s -> gossip.tell(new GossipRouter.SubscribeTopic(topic, s))));
@@ -452,6 +471,11 @@ final class NodeGuardian {
         .onMessage(MeshNode.WatchConnections.class, m -> toConnections(new ConnectionManager.Watch(m.watcher())))
         .onMessage(MeshNode.Stop.class, stop -> stopping(stop.replyTo()))
         .onMessage(ChildStarted.class, this::onChildStarted)
+        .onMessage(RelayAdvertised.class, advertised -> {
+          relayAdvertised = Optional.of(advertised.service());
+          dht.tell(new Dht.RelayServiceChanged(advertised.service()));
+          return Behaviors.same();
+        })
         .onMessage(ChildStopped.class, this::onChildStopped)
         .onMessage(SubscriberGone.class, this::onSubscriberGone)
         .onMessage(InjectFailure.class, this::onInjectFailure)

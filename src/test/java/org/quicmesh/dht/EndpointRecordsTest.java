@@ -49,6 +49,19 @@ class EndpointRecordsTest {
   }
 
   @Test
+  void aRelaysAdvertisementGoesIntoEveryRecordSignedAfterIt() {
+    assertFalse(records.advertisesRelayService());
+    assertEquals(null, records.signNext(NOW).relayService());
+    org.quicmesh.identity.RelayService service =
+        new org.quicmesh.identity.RelayService(true, 120, org.quicmesh.identity.RelayService.CURRENT);
+    records.relayServiceChanged(service);
+    assertTrue(records.advertisesRelayService());
+    assertEquals(service, records.signNext(NOW + 1).relayService());
+    assertEquals(service, records.signNext(NOW + 2).relayService(), "kept until it changes");
+    assertEquals(1, counters.get("records.relay_service_changed"));
+  }
+
+  @Test
   void republishIsDueAtHalfTheLifetimeAndOnAddressChangeOnlyOncePublished() {
     InetSocketAddress moved = new InetSocketAddress("10.0.0.9", 4000);
     assertFalse(records.dueForRepublish(NOW + TTL.toMillis()), "never published");

@@ -52,6 +52,98 @@ class EndpointRecordTest {
   }
 
   @Test
+  void aRelayServiceWithCapabilitiesRoundTripsSortedAndDistinct() throws RecordRejectedException {
+    RelayService service = new RelayService(true, 420, List.of(RelayService.RELAY, RelayService.HOLE_PUNCH,
+        RelayService.RELAY));
+    assertEquals(List.of("hole-punch/1", "relay/1"), service.capabilities());
+    EndpointRecord record = aliceRecord2(9, service);
+    byte[] bytes = record.toBytes();
+    EndpointRecord decoded = EndpointRecord.fromBytes(bytes);
+    assertEquals(record, decoded);
+    assertArrayEquals(bytes, decoded.toBytes());
+    assertEquals(service, decoded.relayService());
+    assertEquals(true, decoded.relayService().offers(RelayService.HOLE_PUNCH));
+    assertEquals(alice.nodeId(), decoded.verify(alice.nodeId(), NOW, 8));
+    // flag 2, then accepting, load, count 2, "hole-punch/1" (12), "relay/1" (7)
+    int serviceAt = bytes.length - 64 - 16 - (1 + 1 + 2 + 1 + 1 + 12 + 1 + 7);
+    assertEquals(2, bytes[serviceAt]);
+    assertEquals(2, bytes[serviceAt + 4]);
+  }
+
+  /**
+   * A format 2 record as nodes signed it before capabilities existed (flag 1: accepting and load only), laid out and
+   * signed here byte by byte rather than by the encoder under test: it still decodes, with no capabilities, verifies,
+   * and re-encodes to the very same bytes.
+   */
+  @Test
+  void aFormat2RecordFromBeforeCapabilitiesStillDecodesAndVerifies() throws RecordRejectedException {
+    Keypair carol = TestKeys.fixed(7);
+    java.io.ByteArrayOutputStream fields = new java.io.ByteArrayOutputStream();
+    fields.writeBytes(carol.publicKey());
+    fields.write(1); // one address
+    fields.write(AddressKind.HOST.code());
+    byte[] address = "203.0.113.9:4433".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    fields.write(address.length);
+    fields.writeBytes(address);
+    fields.write(0); // no relays
+    fields.write(1); // relay service, old layout
+    fields.write(1); // accepting
+    fields.writeBytes(new byte[] {0x01, 0x2C}); // load 300
+    fields.writeBytes(java.nio.ByteBuffer.allocate(16).putLong(5).putLong(EXPIRES).array());
+    byte[] domain = (EndpointRecord.SIGNATURE_DOMAIN_V2 + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    java.io.ByteArrayOutputStream signed = new java.io.ByteArrayOutputStream();
+    signed.writeBytes(domain);
+    signed.writeBytes(fields.toByteArray());
+    java.io.ByteArrayOutputStream encoded = new java.io.ByteArrayOutputStream();
+    encoded.write(EndpointRecord.FORMAT_2);
+    encoded.writeBytes(fields.toByteArray());
+    encoded.writeBytes(carol.sign(signed.toByteArray()));
+    byte[] old = encoded.toByteArray();
+
+    EndpointRecord decoded = EndpointRecord.fromBytes(old);
+    assertEquals(new RelayService(true, 300), decoded.relayService());
+    assertEquals(List.of(), decoded.relayService().capabilities());
+    assertEquals(carol.nodeId(), decoded.verify(carol.nodeId(), NOW, 4));
+    assertArrayEquals(old, decoded.toBytes());
+  }
+
+  @Test
+  void theDecoderRefusesEmptyUnsortedOrBadCapabilityLists() {
+    byte[] good = aliceRecord2(1, new RelayService(true, 10, List.of("a/1", "b/1"))).toBytes();
+    int countAt = good.length - 64 - 16 - (1 + 4 + 4);
+    assertEquals(2, good[countAt]);
+    List<byte[]> damaged = new ArrayList<>();
+    byte[] unsorted = good.clone();
+    unsorted[countAt + 2] = 'c'; // "c/1" before "b/1"
+    damaged.add(unsorted);
+    byte[] duplicate = good.clone();
+    duplicate[countAt + 6] = 'a'; // "a/1" twice
+    damaged.add(duplicate);
+    byte[] badChar = good.clone();
+    badChar[countAt + 2] = 'A';
+    damaged.add(badChar);
+    byte[] tooMany = good.clone();
+    tooMany[countAt] = (byte) (RelayService.MAX_CAPABILITIES + 1);
+    damaged.add(tooMany);
+    // flag 2 with no capability: the same service must be written with flag 1, or the encoding is not injective
+    byte[] none = aliceRecord2(1, new RelayService(true, 10)).toBytes();
+    int flagAt = none.length - 64 - 16 - 4;
+    byte[] emptyUnderFlag2 = new byte[none.length + 1];
+    System.arraycopy(none, 0, emptyUnderFlag2, 0, flagAt + 4);
+    emptyUnderFlag2[flagAt] = 2;
+    System.arraycopy(none, flagAt + 4, emptyUnderFlag2, flagAt + 5, none.length - flagAt - 4);
+    damaged.add(emptyUnderFlag2);
+    for (byte[] input : damaged) {
+      RecordRejectedException e = assertThrows(RecordRejectedException.class, () -> EndpointRecord.fromBytes(input));
+      assertEquals(Reason.MALFORMED, e.reason(), e.getMessage());
+    }
+    assertThrows(IllegalArgumentException.class, () -> new RelayService(true, 1, List.of("Relay/1")));
+    assertThrows(IllegalArgumentException.class, () -> new RelayService(true, 1, List.of("")));
+    assertThrows(IllegalArgumentException.class,
+        () -> new RelayService(true, 1, List.of("a", "b", "c", "d", "e", "f", "g", "h", "i")));
+  }
+
+  @Test
   void aFormat1RecordStillDecodesAndVerifiesWithoutKinds() throws RecordRejectedException {
     EndpointRecord old = EndpointRecord.fromBytes(aliceRecord(3).toBytes());
     assertEquals(EndpointRecord.FORMAT_1, old.format());
@@ -97,7 +189,7 @@ class EndpointRecordTest {
     kind[kindAt] = 3;
     damaged.add(kind);
     byte[] flag = good.clone();
-    flag[serviceAt] = 2;
+    flag[serviceAt] = 3;
     damaged.add(flag);
     byte[] accepting = good.clone();
     accepting[serviceAt + 1] = 2;
@@ -284,9 +376,10 @@ class EndpointRecordTest {
   @Test
   void fromBytesOnRandomOrMutatedInputOnlyEverThrowsMalformed() {
     Random random = new Random(42);
-    byte[][] goods = {aliceRecord(1).toBytes(), aliceRecord2(1, new RelayService(true, 250)).toBytes()};
+    byte[][] goods = {aliceRecord(1).toBytes(), aliceRecord2(1, new RelayService(true, 250)).toBytes(),
+        aliceRecord2(1, new RelayService(true, 250, RelayService.CURRENT)).toBytes()};
     for (int i = 0; i < 10000; i++) {
-      byte[] good = goods[i % 4 < 2 ? 0 : 1];
+      byte[] good = goods[i % 4 < 2 ? 0 : 1 + i % 8 / 4];
       byte[] input;
       if (i % 2 == 0) {
         input = new byte[random.nextInt(600)];
@@ -318,7 +411,8 @@ class EndpointRecordTest {
   @Test
   void jacksonCborRoundTripsTheRecordWithExactlyItsFields() throws Exception {
     CBORMapper mapper = new CBORMapper();
-    for (EndpointRecord record : List.of(aliceRecord(4), aliceRecord2(4, new RelayService(true, 5)))) {
+    for (EndpointRecord record : List.of(aliceRecord(4), aliceRecord2(4, new RelayService(true, 5)),
+        aliceRecord2(4, new RelayService(true, 5, RelayService.CURRENT)))) {
       byte[] cbor = mapper.writeValueAsBytes(record);
       JsonNode tree = mapper.readTree(cbor);
       Set<String> names = new TreeSet<>();

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -18,6 +19,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.quicmesh.actor.Counters;
 import org.quicmesh.actor.Failures;
 import org.quicmesh.identity.NodeId;
+import org.quicmesh.identity.RelayService;
 import org.quicmesh.transport.InboundRequest;
 import org.quicmesh.transport.Reply;
 import org.quicmesh.transport.Transport;
@@ -42,6 +44,10 @@ import org.quicmesh.wire.Response;
  * connection the target keeps with it ({@link RelayIncoming}, with the target's own session id); once the target
  * acknowledges, the requester gets its session id ({@link RelayConnected}). Each end is bound to the address the
  * relay saw it at, so nobody else can inject into the session.
+ *
+ * <p>The relay advertises itself (accepting, load, capabilities: {@link RelayAdvertisement}) through
+ * {@code onAdvertised}, which puts it into the node's endpoint record: at start, and after that on material changes
+ * only, at most once per {@code advertise.min-interval}.
  */
 public final class RelayServer extends AbstractBehavior<RelayServer.Command> {
 
@@ -74,6 +80,8 @@ public final class RelayServer extends AbstractBehavior<RelayServer.Command> {
   private final Duration requestTimeout;
   private final RelayForwarder forwarder;
   private final Counters counters = new Counters();
+  private final RelayAdvertisement advertisement;
+  private final Consumer<RelayService> onAdvertised;
   private final Map<NodeId, Reservation> reservations = new HashMap<>();
   /** Open sessions by the requester's session id. */
   private final Map<Long, Session> sessions = new HashMap<>();
@@ -85,15 +93,30 @@ public final class RelayServer extends AbstractBehavior<RelayServer.Command> {
     }
   }
 
+  /** A relay that advertises itself to nobody (tests of the relay protocol alone). */
   public static Behavior<Command> create(Transport transport, Contact self, RelaySettings settings, Clock clock,
       Random random, Duration requestTimeout) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new RelayServer(ctx, timers, transport, self, settings, clock, random, requestTimeout)));
+    return create(transport, self, settings, RelayAdvertiseSettings.defaults(), clock, random, requestTimeout,
+        service -> { });
+  }
+
+  /**
+   * @param onAdvertised told each advertisement due (the node republishes its endpoint record with it); called on
+   *     this actor's thread
+   */
+  public static Behavior<Command> create(Transport transport, Contact self, RelaySettings settings,
+      RelayAdvertiseSettings advertise, Clock clock, Random random, Duration requestTimeout,
+      Consumer<RelayService> onAdvertised) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RelayServer(ctx, timers, transport, self,
+        settings, advertise, clock, random, requestTimeout, onAdvertised)));
   }
 
   private RelayServer(ActorContext<Command> ctx, TimerScheduler<Command> timers, Transport transport, Contact self,
-      RelaySettings settings, Clock clock, Random random, Duration requestTimeout) {
+      RelaySettings settings, RelayAdvertiseSettings advertise, Clock clock, Random random, Duration requestTimeout,
+      Consumer<RelayService> onAdvertised) {
     super(ctx);
+    this.advertisement = new RelayAdvertisement(settings, advertise);
+    this.onAdvertised = onAdvertised;
     this.transport = transport;
     this.self = self;
     this.settings = settings;
@@ -102,6 +125,8 @@ public final class RelayServer extends AbstractBehavior<RelayServer.Command> {
     this.requestTimeout = requestTimeout;
     this.forwarder = new RelayForwarder(transport.datagrams(), clock, settings);
     timers.startTimerWithFixedDelay(Sweep.INSTANCE, SWEEP_EVERY);
+    advertisement.sampleForwarded(forwarder.bytesForwarded(), clock.millis());
+    advertise();
   }
 
   @Override
@@ -142,6 +167,7 @@ public final class RelayServer extends AbstractBehavior<RelayServer.Command> {
       inbound.reply().complete(new Rejected(Rejected.Reason.UNSUPPORTED,
           request.message().getClass().getSimpleName() + " is not a relay request"));
     }
+    advertise();
     return this;
   }
 
@@ -192,6 +218,7 @@ public final class RelayServer extends AbstractBehavior<RelayServer.Command> {
     if (answered.failure() == null && answered.answer().response() instanceof Ack) {
       counters.increment("sessions.opened");
       answered.reply().complete(new RelayConnected(answered.sessionA()));
+      advertise();
       return this;
     }
     forwarder.close(answered.sessionA());
@@ -233,13 +260,20 @@ public final class RelayServer extends AbstractBehavior<RelayServer.Command> {
         counters.increment("sessions.expired");
       }
     }
+    advertisement.sampleForwarded(forwarder.bytesForwarded(), now);
+    advertise(); // also says a change held back by the minimum interval, once that has passed
     return this;
   }
 
   private int load() {
-    double reserved = (double) reservations.size() / settings.maxReservations();
-    double open = (double) sessions.size() / settings.maxSessions();
-    return (int) Math.round(1000 * Math.min(1, Math.max(reserved, open)));
+    return advertisement.loadPermille(reservations.size(), sessions.size());
+  }
+
+  private void advertise() {
+    advertisement.due(reservations.size(), sessions.size(), clock.millis()).ifPresent(service -> {
+      counters.increment("advertisements");
+      onAdvertised.accept(service);
+    });
   }
 
   private long newSessionId() {

@@ -59,6 +59,17 @@ class RelayChoiceTest {
     assertEquals(List.of(1), chosen(List.of(slowTierQuiet, nearTierBusy), 1));
   }
 
+  /** The tier (the Dht's latency tier of the relay's node) decides between relays equal in RTT and load. */
+  @Test
+  void betweenEqualRelaysTheFasterTierWins() {
+    List<Offer> offers = List.of(offer(1, 40, 100, 3), offer(2, 40, 100, 1), offer(3, 40, 100, 2));
+
+    assertEquals(List.of(2, 3), chosen(offers, 2));
+    // a tier weighs as much as 20 ms of RTT
+    assertEquals(List.of(4), chosen(List.of(offer(4, 59, 0, 0), offer(5, 40, 0, 1)), 1));
+    assertEquals(List.of(5), chosen(List.of(offer(4, 61, 0, 0), offer(5, 40, 0, 1)), 1));
+  }
+
   @Test
   void equalScoresAreBrokenByNodeIdWhateverTheInputOrder() {
     List<Offer> offers = new ArrayList<>(List.of(offer(9, 50, 0, 0), offer(3, 30, 200, 0), offer(5, 10, 0, 2),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,6 +43,10 @@ class RelayClientTest {
   private static final Duration NEAR = Duration.ofMillis(10);
   private static final Duration FAR = Duration.ofMillis(50);
   private static final Duration EVERY = Duration.ofSeconds(30);
+  private static final Duration DISCOVER_EVERY = Duration.ofSeconds(20);
+
+  /** The client finds relays in a (fake) mesh: the near relay's record says {@code nearAccepting}. */
+  private record Discovery(boolean nearAccepting, org.quicmesh.nat.NatType nat) {}
 
   private Setup setup;
 
@@ -75,10 +80,24 @@ class RelayClientTest {
     final List<List<Contact>> reported = new CopyOnWriteArrayList<>();
     /** Where the relays said they see the node. */
     final List<java.net.InetSocketAddress> seen = new CopyOnWriteArrayList<>();
+    /** The nodes whose records the client resolved. */
+    final List<NodeId> resolved = new CopyOnWriteArrayList<>();
     private int queries;
 
     /** {@code nearMaxReservations}: the near relay's capacity (1 makes it full once somebody else reserved). */
     Setup(int nearMaxReservations, int keep, boolean otherReservesNearFirst) {
+      this(nearMaxReservations, keep, otherReservesNearFirst, -1, null);
+    }
+
+    Setup(int nearMaxReservations, int keep, boolean otherReservesNearFirst, int nearTier) {
+      this(nearMaxReservations, keep, otherReservesNearFirst, nearTier, null);
+    }
+
+    /**
+     * {@code nearTier}: if not negative, the client runs inside a (fake) mesh whose Dht puts the near relay in this
+     * latency tier and the far one in tier 0.
+     */
+    Setup(int nearMaxReservations, int keep, boolean otherReservesNearFirst, int nearTier, Discovery discovery) {
       AtomicReference<InetSocketAddress> farAddress = new AtomicReference<>();
       sim = SimulationSystem.create("relay-client", 3, random -> Behaviors.<Void>setup(ctx -> {
         var clock = SimDriver.of(ctx.getSystem()).clock();
@@ -109,10 +128,56 @@ class RelayClientTest {
         assertTrue(sim.driver().runUntil(done::isDone, Duration.ofSeconds(5)));
         assertInstanceOf(RelayReserved.class, done.join().response());
       }
+      Optional<RelayClient.Mesh> mesh = Optional.empty();
+      if (nearTier >= 0 || discovery != null) {
+        long expires = SimDriver.of(sim.system()).clock().millis() + 3_600_000;
+        java.util.Map<NodeId, org.quicmesh.identity.EndpointRecord> records = discovery == null ? java.util.Map.of()
+            : java.util.Map.of(
+                near.get().localId(), relayRecord(key(1), near.get(), discovery.nearAccepting(), expires),
+                far.get().localId(), relayRecord(key(2), far.get(), true, expires));
+        List<org.quicmesh.dht.PeerInfo> peers = List.of(
+            new org.quicmesh.dht.PeerInfo(contact(near.get()), nearTier, java.util.OptionalDouble.of(20)),
+            new org.quicmesh.dht.PeerInfo(contact(far.get()), 0, java.util.OptionalDouble.of(100)));
+        ActorRef<org.quicmesh.dht.Dht.Command> dht = sim.system().systemActorOf(
+            Behaviors.<org.quicmesh.dht.Dht.Command>receiveMessage(m -> {
+              if (m instanceof org.quicmesh.dht.Dht.GetPeers get) {
+                get.replyTo().tell(peers);
+              } else if (m instanceof org.quicmesh.dht.Dht.Resolve resolve) {
+                resolved.add(resolve.node());
+                var record = records.get(resolve.node());
+                resolve.replyTo().tell(record != null ? org.apache.pekko.pattern.StatusReply.success(record)
+                    : org.apache.pekko.pattern.StatusReply.error("no record"));
+              }
+              return Behaviors.same();
+            }), "dht", Props.empty());
+        ActorRef<org.quicmesh.nat.NatDetector.Command> nat = sim.system().systemActorOf(
+            Behaviors.<org.quicmesh.nat.NatDetector.Command>receiveMessage(m -> {
+              if (m instanceof org.quicmesh.nat.NatDetector.GetVerdict get && discovery != null) {
+                get.replyTo().tell(Optional.of(new org.quicmesh.nat.NatClassification(discovery.nat(),
+                    org.quicmesh.nat.MappingBehavior.UNKNOWN, org.quicmesh.nat.FilteringBehavior.UNKNOWN, List.of(),
+                    new org.quicmesh.nat.NatEvidence(List.of(), List.of(), List.of()))));
+              }
+              return Behaviors.same();
+            }), "nat", Props.empty());
+        mesh = Optional.of(new RelayClient.Mesh(dht, nat,
+            new RelayDiscoverySettings(discovery != null, DISCOVER_EVERY, 4, Duration.ofMinutes(10)),
+            SimDriver.of(sim.system()).clock()));
+      }
+      List<InetSocketAddress> configured = discovery != null ? List.of()
+          : List.of(far.get().listenAddresses().get(0), near.get().listenAddresses().get(0));
       client.set(sim.system().systemActorOf(RelayClient.create(node.get(), contact(node.get()),
-          List.of(far.get().listenAddresses().get(0), near.get().listenAddresses().get(0)), keep, EVERY,
-          Duration.ofSeconds(2), reported::add, seen::add), "client", Props.empty()));
+          configured, keep, EVERY,
+          Duration.ofSeconds(2), mesh, reported::add, seen::add), "client", Props.empty()));
       sim.driver().runFor(Duration.ofSeconds(1)); // the first round, asked at once
+    }
+
+    private static org.quicmesh.identity.EndpointRecord relayRecord(Keypair keypair, SimTransport host,
+        boolean accepting, long expires) {
+      String address = Contact.Addresses.format(host.listenAddresses().get(0));
+      return org.quicmesh.identity.EndpointRecord.sign(keypair, List.of(address),
+          List.of(org.quicmesh.identity.AddressKind.HOST), List.of(),
+          new org.quicmesh.identity.RelayService(accepting, accepting ? 0 : 1000,
+              org.quicmesh.identity.RelayService.CURRENT), 1, expires);
     }
 
     private void serve(ActorRef<RelayServer.Command> server, SimTransport host) {
@@ -178,6 +243,51 @@ class RelayClientTest {
 
     assertEquals(List.of(setup.node.get().listenAddresses().get(0), setup.node.get().listenAddresses().get(0)),
         setup.seen, "both relays answered the first round; the node is public, so they see its own address");
+  }
+
+  /** Near: 20 ms RTT in tier 5 (score 120); far: 100 ms in tier 0 (score 100). */
+  @Test
+  void theTierTermComesFromTheDhtsLatencyTiers() {
+    setup = new Setup(512, 1, false, 5);
+
+    assertEquals(List.of(Setup.contact(setup.far.get())), setup.held());
+  }
+
+  @Test
+  void inTheSameTierTheNearerStillWins() {
+    setup = new Setup(512, 1, false, 0);
+
+    assertEquals(List.of(Setup.contact(setup.near.get())), setup.held());
+  }
+
+  @Test
+  void withNoRelayConfiguredBehindASymmetricNatTheClientFindsRelaysInTheMesh() {
+    setup = new Setup(512, 1, false, 0, new Discovery(true, org.quicmesh.nat.NatType.SYMMETRIC));
+    assertTrue(setup.held().isEmpty(), "nothing configured, nothing found yet");
+
+    setup.sim.driver().runFor(DISCOVER_EVERY.plusSeconds(2));
+
+    assertEquals(List.of(Setup.contact(setup.near.get())), setup.held());
+  }
+
+  @Test
+  void aRelayWhoseRecordRefusesIsNotAskedThoughItIsNearer() {
+    setup = new Setup(512, 1, false, 0, new Discovery(false, org.quicmesh.nat.NatType.SYMMETRIC));
+
+    setup.sim.driver().runFor(DISCOVER_EVERY.plusSeconds(2));
+
+    assertEquals(List.of(Setup.contact(setup.far.get())), setup.held());
+    assertEquals(0, setup.nearStatus().reservations());
+  }
+
+  @Test
+  void aReachableNodeDoesNotLookForRelays() {
+    setup = new Setup(512, 1, false, 0, new Discovery(true, org.quicmesh.nat.NatType.FULL_CONE));
+
+    setup.sim.driver().runFor(DISCOVER_EVERY.multipliedBy(3));
+
+    assertTrue(setup.held().isEmpty());
+    assertTrue(setup.resolved.isEmpty(), "no record resolved: " + setup.resolved);
   }
 
   @Test

@@ -108,6 +108,8 @@ class RelayServerTest {
      */
     final List<byte[]> targetFrames = new CopyOnWriteArrayList<>();
     final List<byte[]> requesterFrames = new CopyOnWriteArrayList<>();
+    /** What the relay advertised for its endpoint record, in order. */
+    final List<org.quicmesh.identity.RelayService> advertised = new CopyOnWriteArrayList<>();
     private int statusQueries;
 
     Setup(RelaySettings settings) {
@@ -120,8 +122,9 @@ class RelayServerTest {
         SimTransport s = network.attach(key(4));
         // Supervised as the node supervises it: restarted on failure, failures injectable by the test.
         ActorRef<Object> supervised = ctx.spawn(Behaviors.supervise(FailureInjection.injectable(
-            RelayServer.create(r, Contact.of(r.localId(), r.listenAddresses().get(0)), settings, clock, random,
-                Duration.ofSeconds(2)))).onFailure(SupervisorStrategy.restart()), "relay-server");
+            RelayServer.create(r, Contact.of(r.localId(), r.listenAddresses().get(0)), settings,
+                RelayAdvertiseSettings.defaults(), clock, random, Duration.ofSeconds(2), advertised::add)))
+            .onFailure(SupervisorStrategy.restart()), "relay-server");
         ActorRef<RelayServer.Command> ref = supervised.narrow();
         r.start(handler(request -> {
           CompletableFuture<Response> reply = new CompletableFuture<>();
@@ -279,6 +282,27 @@ class RelayServerTest {
 
     assertEquals(1, setup.status().reservations());
     assertInstanceOf(RelayConnected.class, setup.connect(setup.requester.get(), setup.target.get()));
+  }
+
+  /** The advertisement at start, then the flip to not accepting at the cap, said only 30 s after the first. */
+  @Test
+  void theRelayAdvertisesAtStartAndWhenItFillsUpButNotMoreOftenThanTheMinimumInterval() {
+    setup = new Setup(settings(2, 8));
+    assertEquals(List.of(new org.quicmesh.identity.RelayService(true, 0,
+        org.quicmesh.identity.RelayService.CURRENT)), setup.advertised);
+    setup.reserve(setup.target.get());
+    setup.reserve(setup.requester.get()); // 2 of 2: full
+    assertEquals(1, setup.advertised.size(), "the change waits for the minimum interval");
+
+    setup.sim.driver().runFor(RelayAdvertiseSettings.defaults().minInterval().plus(SWEEP));
+
+    assertEquals(2, setup.advertised.size(), setup.advertised.toString());
+    assertEquals(false, setup.advertised.get(1).accepting());
+    assertEquals(1000, setup.advertised.get(1).loadPermille());
+    assertEquals(1000, assertInstanceOf(RelayReserved.class, setup.reserve(setup.target.get())).loadPermille(),
+        "reservations carry the same load");
+    setup.sim.driver().runFor(Duration.ofMinutes(2));
+    assertEquals(2, setup.advertised.size(), "nothing changed since: nothing said");
   }
 
   @Test
