@@ -7,7 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import org.quicmesh.identity.NodeId;
-import org.quicmesh.nat.relay.RelayEntry;
+import org.quicmesh.wire.RelayEntry;
 import org.quicmesh.wire.Contact;
 
 /**

@@ -134,10 +134,15 @@ public final class Dht {
 
   private record StoresDone(Runnable then) implements Command {}
 
-  private enum Tick implements Command { MAINTENANCE, TIERS, BOOTSTRAP_RETRY }
+  private enum Tick implements Command { MAINTENANCE, TIERS, BOOTSTRAP_RETRY, PUBLISH_RETRY }
+
+  /** First wait before publishing our record again when no node took it; doubles up to the maintenance interval. */
+  private static final Duration PUBLISH_RETRY = Duration.ofSeconds(2);
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
+  /** The wait before the next publish retry (see {@link #PUBLISH_RETRY}). */
+  private Duration publishRetry = PUBLISH_RETRY;
   private final DhtSettings settings;
   private final Transport transport;
   private final Keypair keypair;
@@ -263,6 +268,10 @@ public final class Dht {
           return Behaviors.same();
         })
         .onMessageEquals(Tick.BOOTSTRAP_RETRY, () -> bootstrapNext(bootstrap.retry()))
+        .onMessageEquals(Tick.PUBLISH_RETRY, () -> {
+          publish(record -> { });
+          return Behaviors.same();
+        })
         .onSignal(PreRestart.class, signal -> reseedAfterRestart())
         .build();
   }
@@ -672,9 +681,26 @@ public final class Dht {
     long ttl = records.ttl().toMillis();
     store.storeReplacing(self.id(), record.storageKey().bytes(), bytes, ttl, now);
     startLookup(replicaTargetsState(record.storageKey().toNodeId()), finished -> {
-      List<Contact> targets = finished.result().closest();
-      storeAt(targets.subList(0, Math.min(targets.size(), replication.factor())), record.storageKey(), bytes, ttl,
-          result -> then.accept(record));
+      List<Contact> closest = finished.result().closest();
+      List<Contact> targets = new ArrayList<>(closest.subList(0, Math.min(closest.size(), replication.factor())));
+      // Our relays keep a copy too: behind a NAT most nodes near our key may be unreachable for us (and a busy relay
+      // may answer the lookup too late to be among its result), while every dialer reaches a relay.
+      for (Contact relay : records.relayContacts()) {
+        if (targets.stream().noneMatch(t -> t.id().equals(relay.id()))) {
+          targets.add(relay);
+        }
+      }
+      storeAt(targets, record.storageKey(), bytes, ttl, result -> {
+        if (result[0] == 0) {
+          counters.increment("records.publish_unstored");
+          timers.startSingleTimer(Tick.PUBLISH_RETRY, publishRetry);
+          publishRetry = publishRetry.multipliedBy(2).compareTo(settings.maintenanceInterval()) > 0
+              ? settings.maintenanceInterval() : publishRetry.multipliedBy(2);
+        } else {
+          publishRetry = PUBLISH_RETRY;
+        }
+        then.accept(record);
+      });
     });
   }
 

@@ -28,6 +28,7 @@ import org.quicmesh.wire.Contact.Addresses;
  */
 final class EndpointRecords {
   static final int MAX_TRACKED_SEQUENCES = 10_000;
+  static final int MAX_RESOLVED_RECORDS = 1_000;
   static final int MAX_ADDRESSES = 16;
 
   private final Keypair keypair;
@@ -38,6 +39,17 @@ final class EndpointRecords {
     @Override
     protected boolean removeEldestEntry(Map.Entry<NodeId, Long> eldest) {
       return size() > MAX_TRACKED_SEQUENCES;
+    }
+  };
+  /**
+   * The newest record each recently resolved node had (bounded, least recently used dropped). When the holders a
+   * later lookup reaches serve only older copies (they missed an update; to us those are replays), the record we
+   * verified before is still the node's newest we know of.
+   */
+  private final Map<NodeId, EndpointRecord> resolved = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<NodeId, EndpointRecord> eldest) {
+      return size() > MAX_RESOLVED_RECORDS;
     }
   };
   private EndpointRecord published;
@@ -89,6 +101,11 @@ final class EndpointRecords {
     }
     counters.increment("records.republished_on_change");
     return true;
+  }
+
+  /** The relays our records name, as contacts (malformed entries skipped). */
+  List<org.quicmesh.wire.Contact> relayContacts() {
+    return relays.stream().flatMap(entry -> org.quicmesh.wire.RelayEntry.parse(entry).stream()).toList();
   }
 
   /** Records the relays we hold reservations with (they go into every record signed from now on). */
@@ -169,6 +186,7 @@ final class EndpointRecords {
   /**
    * The newest valid record of {@code node} among copies collected from several holders (after a partial update some
    * hold an older sequence); it becomes the highest sequence seen, so older copies count as replays from then on.
+   * Without a valid copy, the record this node last resolved to, while unexpired (every copy may be such a replay).
    */
   Optional<EndpointRecord> newest(NodeId node, Collection<byte[]> copies, long nowMillis) {
     EndpointRecord best = null;
@@ -180,8 +198,15 @@ final class EndpointRecords {
     }
     if (best != null) {
       seen(best);
+      resolved.put(node, best);
+      return Optional.of(best);
     }
-    return Optional.ofNullable(best);
+    EndpointRecord known = resolved.get(node);
+    if (known != null && known.expiresAt() > nowMillis) {
+      counters.increment("records.resolved_from_cache");
+      return Optional.of(known);
+    }
+    return Optional.empty();
   }
 
   /** A record accepted by {@link #acceptForStore} is now held here: older sequences are replays from now on. */

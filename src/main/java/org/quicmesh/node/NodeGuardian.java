@@ -33,7 +33,7 @@ import org.quicmesh.connect.ConnectionManager;
 import org.quicmesh.nat.relay.RelayAdvertiseSettings;
 import org.quicmesh.nat.relay.RelayClient;
 import org.quicmesh.nat.relay.RelayDiscoverySettings;
-import org.quicmesh.nat.relay.RelayEntry;
+import org.quicmesh.wire.RelayEntry;
 import org.quicmesh.nat.relay.RelayServer;
 import org.quicmesh.nat.relay.RelaySettings;
 import org.quicmesh.wire.AppRequest;

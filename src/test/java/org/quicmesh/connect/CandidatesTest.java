@@ -150,7 +150,7 @@ class CandidatesTest {
     List<Contact> held = List.of(new Contact(NodeId.fromHex(ID_A), "203.0.113.1:7000"),
         new Contact(NodeId.fromHex(ID_B), "[2001:db8::1]:7001"));
 
-    List<String> entries = held.stream().map(org.quicmesh.nat.relay.RelayEntry::format).toList();
+    List<String> entries = held.stream().map(org.quicmesh.wire.RelayEntry::format).toList();
 
     assertEquals(held, Candidates.relays(entries));
   }

@@ -227,6 +227,16 @@ class DhtNodeTest {
   }
 
   @Test
+  void anEndpointRecordNoNodeTookIsPublishedAgainWithBackoff() {
+    Member lonely = cluster.spawn(MeshConfig.load());
+    cluster.ask(lonely.node(), MeshNode.PublishAddress::new);
+    cluster.advance(Duration.ofSeconds(20));
+    long unstored = status(lonely).telemetry().dht().counters().getOrDefault("records.publish_unstored", 0L);
+    // Published, then again after 2, 4 and 8 s: four tries, none taken (nobody to take it).
+    assertTrue(unstored >= 4 && unstored <= 5, "retried with backoff: " + unstored);
+  }
+
+  @Test
   void bootstrapWithoutAnAnsweringSeedSaysSoAndRetries() {
     Member lonely = cluster.spawn(MeshConfig.load().withBootstrap(List.of(cluster.network().nextAddress())));
     cluster.advance(Duration.ofSeconds(20));

@@ -111,6 +111,16 @@ class EndpointRecordsTest {
   }
 
   @Test
+  void whenEveryCopyFoundIsOlderThanTheRecordResolvedBeforeThatOneIsStillTheAnswer() {
+    EndpointRecord newer = theirs(NOW + 5);
+    assertEquals(newer, records.newest(them.nodeId(), List.of(newer.toBytes()), NOW).orElseThrow());
+    // The holders reached now missed that update: their copy is a replay to us, the one we verified is not.
+    assertEquals(newer, records.newest(them.nodeId(), List.of(theirs(NOW + 1).toBytes()), NOW).orElseThrow());
+    assertEquals(1, counters.get("records.resolved_from_cache"));
+    assertTrue(records.newest(them.nodeId(), List.of(), newer.expiresAt()).isEmpty(), "not once it expired");
+  }
+
+  @Test
   void theNewestOfSeveralCollectedCopiesWinsAndOlderOnesBecomeReplays() {
     EndpointRecord old = theirs(NOW + 1);
     EndpointRecord newest = theirs(NOW + 3);
@@ -121,7 +131,10 @@ class EndpointRecordsTest {
     assertEquals(NOW + 3, resolved.sequence());
     assertTrue(records.verified(them.nodeId(), old.toBytes(), NOW).isEmpty(), "older than the one resolved");
     assertEquals(1, counters.get("records.rejected.replayed"));
-    assertTrue(records.newest(them.nodeId(), List.of(forged), NOW).isEmpty());
+    assertEquals(NOW + 3, records.newest(them.nodeId(), List.of(forged), NOW).orElseThrow().sequence(),
+        "a forged copy never wins: the record resolved before stands");
+    assertTrue(new EndpointRecords(keypair(1), List.of(ADDR), TTL, new Counters()).newest(them.nodeId(), List.of(forged), NOW).isEmpty(),
+        "with nothing resolved before, a forged copy is no record");
   }
 
   @Test

@@ -15,6 +15,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.quicmesh.wire.RelayEntry;
 import org.quicmesh.identity.EndpointRecord;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.identity.RelayService;

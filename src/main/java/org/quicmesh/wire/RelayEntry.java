@@ -1,8 +1,7 @@
-package org.quicmesh.nat.relay;
+package org.quicmesh.wire;
 
 import java.util.Optional;
 import org.quicmesh.identity.NodeId;
-import org.quicmesh.wire.Contact;
 
 /**
  * How a relay is written in an endpoint record's {@code relays}: {@code <64-hex node id>@ip:port}. The one place that
