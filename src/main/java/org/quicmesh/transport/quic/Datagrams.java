@@ -10,7 +10,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.EnumMap;
@@ -71,7 +70,8 @@ public final class Datagrams implements DatagramPlane {
       return CompletableFuture.failedFuture(new TransportException(TransportException.Kind.CLOSED, "socket not open"));
     }
     CompletableFuture<InetSocketAddress> result = new CompletableFuture<>();
-    new Bootstrap().group(group).channel(NioDatagramChannel.class)
+    // The same kind of channel as the main socket: its event loops run only that kind.
+    new Bootstrap().group(group).channel(channel.getClass())
         .handler(new ChannelInboundHandlerAdapter() {
           @Override
           public void channelRead(ChannelHandlerContext ctx, Object msg) {

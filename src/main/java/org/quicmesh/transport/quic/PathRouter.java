@@ -6,6 +6,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.SegmentedDatagramPacket;
+import io.netty.util.concurrent.PromiseCombiner;
 import org.quicmesh.transport.Path;
 import org.quicmesh.transport.RelayFrame;
 
@@ -26,6 +28,10 @@ final class PathRouter extends ChannelOutboundHandlerAdapter {
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (msg instanceof DatagramPacket packet) {
       PathTable.Route route = table.byStable(packet.recipient());
+      if (route != null && packet instanceof SegmentedDatagramPacket train) {
+        writeTrain(ctx, route, train, promise);
+        return;
+      }
       if (route != null) {
         table.learnSource(route, packet.content());
         ctx.write(over(ctx, route.path, packet), promise);
@@ -33,6 +39,33 @@ final class PathRouter extends ChannelOutboundHandlerAdapter {
       }
     }
     ctx.write(msg, promise);
+  }
+
+  /**
+   * A train of QUIC packets for one segmented send (GSO): straight to a direct path as one send, but one relay frame
+   * per packet through a relay (a frame carries exactly one QUIC packet).
+   */
+  private void writeTrain(ChannelHandlerContext ctx, PathTable.Route route, SegmentedDatagramPacket train,
+      ChannelPromise promise) {
+    ByteBuf content = train.content();
+    int size = train.segmentSize();
+    for (int offset = content.readerIndex(); offset < content.writerIndex(); offset += size) {
+      table.learnSource(route, content.slice(offset, Math.min(size, content.writerIndex() - offset)));
+    }
+    if (!(route.path instanceof Path.Relayed relayed)) {
+      ctx.write(new io.netty.channel.epoll.SegmentedDatagramPacket(content, size, route.path.via()), promise);
+      return;
+    }
+    PromiseCombiner frames = new PromiseCombiner(ctx.executor());
+    try {
+      for (int offset = content.readerIndex(); offset < content.writerIndex(); offset += size) {
+        ByteBuf one = content.retainedSlice(offset, Math.min(size, content.writerIndex() - offset));
+        frames.add(ctx.write(relayed(ctx, relayed, one)));
+      }
+    } finally {
+      content.release();
+    }
+    frames.finish(promise);
   }
 
   /** The packet as it leaves over {@code path}; takes ownership of {@code packet}. */

@@ -10,18 +10,19 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.EpollQuicUtils;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
@@ -96,7 +97,11 @@ public final class QuicTransport implements Transport {
   /** Event loops lent by the caller (shared by many transports in one process), or null: we own a loop of our own. */
   private final EventLoopGroup sharedLoops;
   private volatile InboundHandler inbound;
+  /** Datagrams a native socket reads per system call (recvmmsg). */
+  private static final int RECVMMSG_BATCH = 16;
   private volatile EventLoopGroup group;
+  /** How QUIC packs outbound packets into sends: segmented (GSO) on a native socket that supports it. */
+  private volatile SegmentedDatagramPacketAllocator segments = SegmentedDatagramPacketAllocator.NONE;
   private volatile Channel socket;
 
   public QuicTransport(Keypair keypair, QuicTransportConfig config) {
@@ -143,7 +148,13 @@ public final class QuicTransport implements Transport {
     X509Certificate certificate = Certificates.selfSigned(keypair);
     QuicSslContext serverTls = QuicTls.serverContext(keypair, certificate);
     QuicSslContext clientTls = QuicTls.clientContext(keypair, certificate);
+    // Shared loops decide the socket's kind (a channel must match its loop); our own follow the config.
+    SocketIo io = sharedLoops != null ? SocketIo.of(sharedLoops)
+        : config.nativeSocket() ? SocketIo.best() : SocketIo.NIO;
+    segments = io.segments() && config.gsoSegments() > 1
+        ? EpollQuicUtils.newSegmentedAllocator(config.gsoSegments()) : SegmentedDatagramPacketAllocator.NONE;
     ChannelHandler serverCodec = transportParameters(new QuicServerCodecBuilder())
+        .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, segments)
         .sslContext(serverTls)
         .connectionIdAddressGenerator(ConnectionIds.serverGenerator())
         .tokenHandler(NoRetryTokenHandler.INSTANCE)
@@ -157,14 +168,17 @@ public final class QuicTransport implements Transport {
     DatagramDemux demux = new DatagramDemux(bridge, datagrams, pathTable, counters);
     PathRouter router = new PathRouter(pathTable);
 
-    EventLoopGroup loops = sharedLoops != null ? sharedLoops
-        : new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    EventLoopGroup loops = sharedLoops != null ? sharedLoops : io.newGroup(1);
     group = loops;
-    // Datagrams larger than the allocator's buffer are cut: size it to what we let peers send.
+    // Datagrams larger than the allocator's buffer are cut: size it to what we let peers send. The native socket reads
+    // up to RECVMMSG_BATCH datagrams per system call into one buffer of that many slots.
     int receiveBuffer = Math.max(2048, config.maxRecvUdpPayloadSize());
-    ChannelFuture binding = new Bootstrap()
-        .group(loops)
-        .channel(NioDatagramChannel.class)
+    Bootstrap bootstrap = new Bootstrap().group(loops).channel(io.channelClass());
+    if (io == SocketIo.EPOLL) {
+      bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, receiveBuffer);
+      receiveBuffer *= RECVMMSG_BATCH;
+    }
+    ChannelFuture binding = bootstrap
         .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(receiveBuffer))
         .option(ChannelOption.SO_RCVBUF, config.socketReceiveBufferBytes())
         .handler(new ChannelInitializer<DatagramChannel>() {
@@ -310,6 +324,7 @@ public final class QuicTransport implements Transport {
         .remoteConnectionAddress(ConnectionIds.newInitialServerId())
         .remoteAddress(address)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.handshakeTimeout().toMillis())
+        .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, segments)
         .connect();
     CompletableFuture<PeerConnection> result = new CompletableFuture<>();
     connecting.addListener(f -> {

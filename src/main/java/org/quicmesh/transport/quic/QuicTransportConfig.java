@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param maxSendUdpPayloadSize largest UDP payload we send
  * @param maxRecvUdpPayloadSize largest UDP payload we accept (advertised to peers)
  * @param socketReceiveBufferBytes the socket's SO_RCVBUF
+ * @param nativeSocket run the socket on the native epoll transport where it loads (Linux), else NIO
+ * @param gsoSegments with a native socket, hand the kernel up to this many QUIC packets per send (UDP_SEGMENT); 0
+ *     sends one packet per system call
  */
 public record QuicTransportConfig(
     InetSocketAddress bindAddress,
@@ -33,7 +36,9 @@ public record QuicTransportConfig(
     long initialMaxStreamData,
     int maxSendUdpPayloadSize,
     int maxRecvUdpPayloadSize,
-    int socketReceiveBufferBytes) {
+    int socketReceiveBufferBytes,
+    boolean nativeSocket,
+    int gsoSegments) {
 
   public QuicTransportConfig {
     Objects.requireNonNull(bindAddress, "bindAddress");
@@ -53,6 +58,10 @@ public record QuicTransportConfig(
       throw new IllegalArgumentException("maxRecvUdpPayloadSize must be in 1200..65527");
     }
     requirePositive(socketReceiveBufferBytes, "socketReceiveBufferBytes");
+    // Linux takes at most 64 segments per send (UDP_MAX_SEGMENTS).
+    if (gsoSegments < 0 || gsoSegments > 64) {
+      throw new IllegalArgumentException("gsoSegments must be in 0..64");
+    }
   }
 
   /** Internet-safe defaults: wildcard address, ephemeral port, 1350/1452-byte datagrams. */
@@ -67,7 +76,9 @@ public record QuicTransportConfig(
         2L * 1024 * 1024,
         1350,
         1452,
-        4 * 1024 * 1024);
+        4 * 1024 * 1024,
+        true,
+        16);
   }
 
   /** For tests and same-host meshes: 127.0.0.1, ephemeral port, 32 KiB datagrams. */
@@ -94,47 +105,61 @@ public record QuicTransportConfig(
         .withIdleTimeout(transport.getDuration("idle-timeout"))
         .withHandshakeTimeout(transport.getDuration("handshake-timeout"))
         .withMaxStreams(transport.getLong("max-bidi-streams"), transport.getLong("max-uni-streams"))
-        .withFlowControlWindows(transport.getBytes("initial-max-data"), transport.getBytes("initial-max-stream-data"));
+        .withFlowControlWindows(transport.getBytes("initial-max-data"), transport.getBytes("initial-max-stream-data"))
+        .withNativeSocket(transport.getBoolean("native-socket"))
+        .withGsoSegments(transport.getInt("gso-segments"));
   }
 
   public QuicTransportConfig withBindAddress(InetSocketAddress value) {
     return new QuicTransportConfig(value, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
         maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
-        socketReceiveBufferBytes);
+        socketReceiveBufferBytes, nativeSocket, gsoSegments);
   }
 
   public QuicTransportConfig withIdleTimeout(Duration value) {
     return new QuicTransportConfig(bindAddress, value, handshakeTimeout, maxStreamsBidirectional,
         maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
-        socketReceiveBufferBytes);
+        socketReceiveBufferBytes, nativeSocket, gsoSegments);
   }
 
   public QuicTransportConfig withHandshakeTimeout(Duration value) {
     return new QuicTransportConfig(bindAddress, idleTimeout, value, maxStreamsBidirectional,
         maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
-        socketReceiveBufferBytes);
+        socketReceiveBufferBytes, nativeSocket, gsoSegments);
   }
 
   public QuicTransportConfig withMaxStreams(long bidirectional, long unidirectional) {
     return new QuicTransportConfig(bindAddress, idleTimeout, handshakeTimeout, bidirectional, unidirectional,
-        initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize, socketReceiveBufferBytes);
+        initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize, socketReceiveBufferBytes, nativeSocket, gsoSegments);
   }
 
   public QuicTransportConfig withFlowControlWindows(long connection, long stream) {
     return new QuicTransportConfig(bindAddress, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
         maxStreamsUnidirectional, connection, stream, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
-        socketReceiveBufferBytes);
+        socketReceiveBufferBytes, nativeSocket, gsoSegments);
   }
 
   public QuicTransportConfig withUdpPayloadSizes(int send, int recv) {
     return new QuicTransportConfig(bindAddress, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
-        maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, send, recv, socketReceiveBufferBytes);
+        maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, send, recv, socketReceiveBufferBytes, nativeSocket, gsoSegments);
   }
 
   public QuicTransportConfig withSocketReceiveBufferBytes(int value) {
     return new QuicTransportConfig(bindAddress, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
         maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
-        value);
+        value, nativeSocket, gsoSegments);
+  }
+
+  public QuicTransportConfig withNativeSocket(boolean value) {
+    return new QuicTransportConfig(bindAddress, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
+        maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
+        socketReceiveBufferBytes, value, gsoSegments);
+  }
+
+  public QuicTransportConfig withGsoSegments(int value) {
+    return new QuicTransportConfig(bindAddress, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
+        maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
+        socketReceiveBufferBytes, nativeSocket, value);
   }
 
   private static void requirePositive(long value, String name) {
