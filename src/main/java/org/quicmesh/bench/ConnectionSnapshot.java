@@ -1,0 +1,35 @@
+package org.quicmesh.bench;
+
+import io.netty.handler.codec.quic.QuicConnectionPathStats;
+import io.netty.handler.codec.quic.QuicConnectionStats;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.quicmesh.identity.NodeId;
+import org.quicmesh.transport.quic.QuicTransport;
+
+/**
+ * quiche's figures for one QUIC connection: packet counters (cumulative, or a row's share after {@link #since}) and
+ * the path's state (rtt, congestion window, delivery rate) at the moment taken.
+ */
+record ConnectionSnapshot(long sentPackets, long lostPackets, long cwndBytes, double rttMillis,
+    long deliveryRateBytesPerSecond) {
+
+  /** The pooled connection from {@code transport} to {@code peer}; empty if there is none. */
+  static Optional<ConnectionSnapshot> take(QuicTransport transport, NodeId peer) throws Exception {
+    Optional<QuicConnectionStats> counters = transport.connectionStats(peer).toCompletableFuture()
+        .get(5, TimeUnit.SECONDS);
+    Optional<QuicConnectionPathStats> path = transport.pathStats(peer).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    if (counters.isEmpty() || path.isEmpty()) {
+      return Optional.empty();
+    }
+    // quiche reports the path's smoothed RTT in nanoseconds.
+    return Optional.of(new ConnectionSnapshot(counters.get().sent(), counters.get().lost(), path.get().cwnd(),
+        path.get().rtt() / 1e6, path.get().deliveryRate()));
+  }
+
+  /** Counters as the difference from {@code earlier}, path state as now. */
+  ConnectionSnapshot since(ConnectionSnapshot earlier) {
+    return new ConnectionSnapshot(sentPackets - earlier.sentPackets, lostPackets - earlier.lostPackets, cwndBytes,
+        rttMillis, deliveryRateBytesPerSecond);
+  }
+}
