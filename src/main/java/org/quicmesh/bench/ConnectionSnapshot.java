@@ -11,7 +11,7 @@ import org.quicmesh.transport.quic.QuicTransport;
  * quiche's figures for one QUIC connection: packet counters (cumulative, or a row's share after {@link #since}) and
  * the path's state (rtt, congestion window, delivery rate) at the moment taken.
  */
-record ConnectionSnapshot(long sentPackets, long lostPackets, long cwndBytes, double rttMillis,
+public record ConnectionSnapshot(long sentPackets, long lostPackets, long cwndBytes, double rttMillis,
     long deliveryRateBytesPerSecond) {
 
   /** The pooled connection from {@code transport} to {@code peer}; empty if there is none. */

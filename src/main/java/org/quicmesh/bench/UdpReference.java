@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * @param received datagrams that arrived
  * @param mbitPerSecond payload bytes received * 8 per second, from the first send to the last arrival
  */
-record UdpReference(int datagramBytes, int receiveBufferBytes, long sent, long received, double mbitPerSecond) {
+public record UdpReference(int datagramBytes, int receiveBufferBytes, long sent, long received, double mbitPerSecond) {
   private static final long SELECT_MILLIS = 100;
 
   static UdpReference measure(int datagramBytes, int receiveBufferBytes, Duration duration) throws Exception {

@@ -185,8 +185,8 @@ final class BenchCommand implements Runnable {
     boolean levers;
 
     @Option(names = "--json", description = "Print one JSON object instead of a table: rows [{config, "
-        + "datagram_bytes, message_bytes, messages, msgs_s, mbit_s, udp_mbit_s, ratio_to_udp, p50_ms, p99_ms, lost_packets, "
-        + "cwnd_bytes, rtt_ms, rcvbuf_errors}], udp, tcp_mbit_s.")
+        + "datagram_bytes, message_bytes, messages, msgs_s, mbit_s, udp_mbit_s, ratio_to_udp, p50_ms, p99_ms, "
+        + "sent_packets, lost_packets, cwnd_bytes, rtt_ms, rcvbuf_errors}], udp, tcp_mbit_s.")
     boolean json;
 
     @Override

@@ -489,7 +489,7 @@ public final class QuicTransport implements Transport {
     }
   }
 
-  /** quiche's packet counters (sent, received, lost) of the pooled connection to {@code peer}; empty if none is open. */
+  /** quiche's packet counters (sent, received, lost) of the pooled connection to {@code peer}; empty if none. */
   public CompletionStage<java.util.Optional<io.netty.handler.codec.quic.QuicConnectionStats>> connectionStats(
       NodeId peer) {
     return collectFromConnectionTo(peer, QuicChannel::collectStats);
