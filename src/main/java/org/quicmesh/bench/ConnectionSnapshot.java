@@ -3,7 +3,9 @@ package org.quicmesh.bench;
 import io.netty.handler.codec.quic.QuicConnectionPathStats;
 import io.netty.handler.codec.quic.QuicConnectionStats;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.transport.quic.QuicTransport;
 
@@ -14,11 +16,19 @@ import org.quicmesh.transport.quic.QuicTransport;
 public record ConnectionSnapshot(long sentPackets, long lostPackets, long cwndBytes, double rttMillis,
     long deliveryRateBytesPerSecond) {
 
-  /** The pooled connection from {@code transport} to {@code peer}; empty if there is none. */
-  static Optional<ConnectionSnapshot> take(QuicTransport transport, NodeId peer) throws Exception {
-    Optional<QuicConnectionStats> counters = transport.connectionStats(peer).toCompletableFuture()
-        .get(5, TimeUnit.SECONDS);
-    Optional<QuicConnectionPathStats> path = transport.pathStats(peer).toCompletableFuture().get(5, TimeUnit.SECONDS);
+  /**
+   * The pooled connection from {@code transport} to {@code peer}; empty if there is none or quiche did not answer
+   * (evidence only: its absence must not fail a row that transferred everything).
+   */
+  static Optional<ConnectionSnapshot> take(QuicTransport transport, NodeId peer) throws InterruptedException {
+    Optional<QuicConnectionStats> counters;
+    Optional<QuicConnectionPathStats> path;
+    try {
+      counters = transport.connectionStats(peer).toCompletableFuture().get(5, TimeUnit.SECONDS);
+      path = transport.pathStats(peer).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      return Optional.empty();
+    }
     if (counters.isEmpty() || path.isEmpty()) {
       return Optional.empty();
     }

@@ -146,11 +146,11 @@ public final class TransportBench {
       StringBuilder sb = new StringBuilder();
       sb.append("QuicTransport.streamTo on 127.0.0.1 (RelayForward 64 KiB chunks) against raw UDP of the same "
           + "datagram size\n");
-      sb.append(String.format(Locale.ROOT, "%-32s %8s %7s %7s %9s %8s %10s %6s %8s %8s %9s %9s %8s%n", "config",
+      sb.append(String.format(Locale.ROOT, "%-32s %8s %7s %7s %9s %8s %10s %6s %8s %8s %9s %9s %12s%n", "config",
           "datagram", "message", "count", "msg/s", "Mbit/s", "UDP Mbit/s", "ratio", "p50 ms", "p99 ms", "lost pkts",
           "cwnd", "rcvbuf drops"));
       for (Row r : rows) {
-        sb.append(String.format(Locale.ROOT, "%-32s %8d %7s %7d %9.0f %8.0f %10.0f %6.3f %8.2f %8.2f %9s %9s %8s%n",
+        sb.append(String.format(Locale.ROOT, "%-32s %8d %7s %7d %9.0f %8.0f %10.0f %6.3f %8.2f %8.2f %9s %9s %12s%n",
             r.config(), r.datagramBytes(), human(r.messageBytes()), r.messages(), r.messagesPerSecond(),
             r.mbitPerSecond(), r.udpMbitPerSecond(), r.ratioToUdp(), r.p50Millis(), r.p99Millis(),
             r.connection().map(c -> Long.toString(c.lostPackets())).orElse("-"),

@@ -72,7 +72,7 @@ final class TransportPair implements AutoCloseable {
   }
 
   /** quiche's figures for the sender's connection to the receiver, if one is open. */
-  Optional<ConnectionSnapshot> senderConnection() throws Exception {
+  Optional<ConnectionSnapshot> senderConnection() throws InterruptedException {
     return ConnectionSnapshot.take(sender, receiverContact.id());
   }
 
