@@ -32,7 +32,7 @@ public record ConnectionSnapshot(long sentPackets, long lostPackets, long cwndBy
     if (counters.isEmpty() || path.isEmpty()) {
       return Optional.empty();
     }
-    // quiche reports the path's smoothed RTT in nanoseconds.
+    // quiche.h documents the path RTT in nanoseconds (loopback rows read a few ms, which agrees).
     return Optional.of(new ConnectionSnapshot(counters.get().sent(), counters.get().lost(), path.get().cwnd(),
         path.get().rtt() / 1e6, path.get().deliveryRate()));
   }
