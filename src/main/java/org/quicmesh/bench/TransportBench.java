@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -13,8 +14,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
@@ -26,136 +30,181 @@ import org.quicmesh.wire.Message;
 import org.quicmesh.wire.RelayForward;
 
 /**
- * One-way bulk transfer through the real transport: two {@link org.quicmesh.transport.quic.QuicTransport}s on
- * 127.0.0.1, the sender materialising {@code streamTo(receiver)}, the receiver consuming the source its
- * {@code onStream} got. Reports throughput and per-message latency per message size, with raw TCP loopback in the same
- * run as the machine's reference.
+ * One-way bulk transfer through the real transport, against raw UDP with the same datagram size measured in the same
+ * run: two {@link org.quicmesh.transport.quic.QuicTransport}s on 127.0.0.1, the sender materialising {@code
+ * streamTo(receiver)}, the receiver consuming the source its {@code onStream} got. One row per configuration and
+ * message size: {@link QuicTransportConfig#defaults()} (1,350-byte datagrams, the internet size) first, then {@link
+ * QuicTransportConfig#loopback()} (32 KiB datagrams); raw TCP loopback as the machine's reference.
  *
  * <p>Messages travel as {@link RelayForward}s (the bytes-carrying message with the largest payload, 64 KiB): a message
- * of N bytes is ceil(N / 64 KiB) chunks; the first chunk's payload starts with the send time, and the last chunk marks
- * the end of the message by a negative session id ({@code -(index + 1)}; the other chunks carry {@code index}), so no
- * extra marker frame skews small messages. Latency is from when the sink pulled the first chunk to when the last chunk
- * reached the receiver's consumer, i.e. it includes the queueing of a saturated stream. Throughput counts payload
- * bytes only (CBOR and framing overhead are about 0.2% at 64 KiB chunks).
+ * of N bytes is ceil(N / 64 KiB) chunks. Each chunk's session id carries its running sequence number in the row,
+ * negative on the last chunk of a message ({@link ChunkSequence}), and the receiver checks it: a lost, duplicated or
+ * reordered chunk fails the row. The first chunk's payload starts with the send time. Latency is from when the sink
+ * pulled the first chunk to when the last chunk reached the receiver's consumer, i.e. it includes the queueing of a
+ * saturated stream. Throughput counts payload bytes only (CBOR and framing overhead are about 0.2% at 64 KiB chunks).
  *
- * <p>Usage: {@code TransportBench [--quick] [--levers | --no-levers] [--json]}: levers run by default except with
- * {@code --quick}. Numbers on a shared 2-core machine are noisy.
+ * <p>Evidence per row, to see where the time goes: packets quiche sent and declared lost on the sender's connection,
+ * its congestion window and RTT after the row, and Linux's UDP {@code RcvbufErrors} delta (system-wide, so other
+ * programs' drops count too).
+ *
+ * <p>Usage: {@code TransportBench [--quick] [--levers] [--json]}. Numbers on a shared 2-core machine are noisy.
  */
 public final class TransportBench {
   static final int CHUNK_BYTES = Limits.MAX_RELAY_PAYLOAD_BYTES;
   private static final int TIMESTAMP_BYTES = 8;
   private static final long TRANSFER_TIMEOUT_SECONDS = 120;
+  private static final int LEVER_MESSAGE_BYTES = 1 << 20;
   private static final long LEVER_BYTES = 100L << 20;
+  private static final long WARM_UP_BYTES = 32L << 20;
 
   private TransportBench() {}
 
   /**
-   * What to run.
+   * What to run. A configuration runs the sizes that fit its byte budget (so the slower internet configuration skips
+   * the largest messages).
    *
    * @param sizes message sizes in bytes
-   * @param bytesPerSize payload bytes sent per size (at least one message)
+   * @param internetBytesPerSize payload bytes sent per size with {@code defaults()} (1,350-byte datagrams)
+   * @param loopbackBytesPerSize payload bytes sent per size with {@code loopback()} and the levers
    * @param maxMessagesPerSize cap on the message count per size (small messages)
    * @param tcpBytes bytes of the TCP loopback reference transfer
-   * @param levers also compare {@link QuicTransportConfig} knobs (datagram size, socket buffer) at 1 MB messages
+   * @param udpDuration how long the raw UDP reference blasts, per datagram size
+   * @param levers also measure {@link QuicTransportConfig} knobs (datagram size, socket buffer) at 1 MB messages
    */
-  public record Options(List<Integer> sizes, long bytesPerSize, int maxMessagesPerSize, long tcpBytes,
-      boolean levers) {
+  public record Options(List<Integer> sizes, long internetBytesPerSize, long loopbackBytesPerSize,
+      int maxMessagesPerSize, long tcpBytes, Duration udpDuration, boolean levers) {
     public static final List<Integer> STANDARD_SIZES =
         List.of(1 << 10, 10 << 10, 100 << 10, 1 << 20, 10 << 20, 100 << 20);
 
     public Options {
       sizes = List.copyOf(sizes);
+      Objects.requireNonNull(udpDuration, "udpDuration");
       if (sizes.isEmpty() || sizes.stream().anyMatch(s -> s < TIMESTAMP_BYTES)) {
         throw new IllegalArgumentException("sizes must be non-empty and at least " + TIMESTAMP_BYTES + " bytes");
       }
-      if (bytesPerSize <= 0 || maxMessagesPerSize <= 0 || tcpBytes <= 0) {
+      if (internetBytesPerSize <= 0 || loopbackBytesPerSize <= 0 || maxMessagesPerSize <= 0 || tcpBytes <= 0
+          || udpDuration.isNegative() || udpDuration.isZero()) {
         throw new IllegalArgumentException("budgets must be positive");
       }
     }
 
-    /** Under a minute on a 2-core machine, levers included. */
+    /** About a minute on a 2-core machine; 100 MB messages with {@code loopback()} only. */
     public static Options standard() {
-      return new Options(STANDARD_SIZES, 300L << 20, 20_000, 1L << 30, true);
+      return new Options(STANDARD_SIZES, 50L << 20, 300L << 20, 100_000, 1L << 30, Duration.ofSeconds(2), false);
     }
 
-    /** About 15 seconds. */
+    /** About 20-30 seconds; messages up to 10 MB. */
     public static Options quick() {
-      return new Options(STANDARD_SIZES, 50L << 20, 5_000, 256L << 20, false);
+      return new Options(STANDARD_SIZES, 10L << 20, 50L << 20, 20_000, 256L << 20, Duration.ofSeconds(1), false);
     }
 
     public Options withLevers(boolean value) {
-      return new Options(sizes, bytesPerSize, maxMessagesPerSize, tcpBytes, value);
+      return new Options(sizes, internetBytesPerSize, loopbackBytesPerSize, maxMessagesPerSize, tcpBytes,
+          udpDuration, value);
     }
   }
 
-  /** One transfer: {@code messages} messages of {@code messageBytes} each. */
-  public record Transfer(String name, int messageBytes, int messages, double seconds, double mbitPerSecond,
-      double p50Millis, double p99Millis) {}
+  /** A configuration under test and the message sizes it runs. */
+  record Setup(String name, QuicTransportConfig config, List<Integer> sizes, long bytesPerSize) {}
+
+  /**
+   * One row: {@code messages} messages of {@code messageBytes} each through one configuration.
+   *
+   * @param udpMbitPerSecond raw UDP with the same datagram size and receive buffer, same run
+   * @param connection the sender's connection during the row (packet counters for the row only), if quiche told
+   * @param rcvbufErrors Linux UDP receive-buffer drops during the row (system-wide); empty elsewhere
+   */
+  public record Row(String config, int datagramBytes, int messageBytes, int messages, double seconds,
+      double mbitPerSecond, double udpMbitPerSecond, double p50Millis, double p99Millis,
+      Optional<ConnectionSnapshot> connection, OptionalLong rcvbufErrors) {
+
+    public double messagesPerSecond() {
+      return messages / seconds;
+    }
+
+    /** QUIC throughput as a share of raw UDP's; NaN without a UDP figure. */
+    public double ratioToUdp() {
+      return udpMbitPerSecond > 0 ? mbitPerSecond / udpMbitPerSecond : Double.NaN;
+    }
+  }
 
   /**
    * A whole run.
    *
-   * @param sizes message size in bytes to its transfer, in the order run
-   * @param levers config variants at 1 MB messages (empty unless asked for)
+   * @param rows in the order run: {@code defaults()}, {@code loopback()}, then the levers if asked for
+   * @param udp the raw UDP references the rows compare with
    * @param tcpMbitPerSecond raw TCP loopback, one connection, 1 MB writes
    */
-  public record Result(Map<Integer, Transfer> sizes, List<Transfer> levers, double tcpMbitPerSecond) {
+  public record Result(List<Row> rows, List<UdpReference> udp, double tcpMbitPerSecond) {
     public Result {
-      sizes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sizes));
-      levers = List.copyOf(levers);
+      rows = List.copyOf(rows);
+      udp = List.copyOf(udp);
     }
 
-    /** Human-readable tables. */
+    /** Human-readable table. */
     public String table() {
       StringBuilder sb = new StringBuilder();
-      sb.append("QuicTransport.streamTo on 127.0.0.1, QuicTransportConfig.loopback(), RelayForward 64 KiB chunks\n");
-      appendRows(sb, sizes.values());
-      if (!levers.isEmpty()) {
-        sb.append("\nQuicTransportConfig knobs (1 MB messages)\n");
-        appendRows(sb, levers);
+      sb.append("QuicTransport.streamTo on 127.0.0.1 (RelayForward 64 KiB chunks) against raw UDP of the same "
+          + "datagram size\n");
+      sb.append(String.format(Locale.ROOT, "%-32s %8s %7s %7s %9s %8s %10s %6s %8s %8s %9s %9s %12s%n", "config",
+          "datagram", "message", "count", "msg/s", "Mbit/s", "UDP Mbit/s", "ratio", "p50 ms", "p99 ms", "lost pkts",
+          "cwnd", "rcvbuf drops"));
+      for (Row r : rows) {
+        sb.append(String.format(Locale.ROOT, "%-32s %8d %7s %7d %9.0f %8.0f %10.0f %6.3f %8.2f %8.2f %9s %9s %12s%n",
+            r.config(), r.datagramBytes(), human(r.messageBytes()), r.messages(), r.messagesPerSecond(),
+            r.mbitPerSecond(), r.udpMbitPerSecond(), r.ratioToUdp(), r.p50Millis(), r.p99Millis(),
+            r.connection().map(c -> Long.toString(c.lostPackets())).orElse("-"),
+            r.connection().map(c -> Long.toString(c.cwndBytes())).orElse("-"),
+            r.rcvbufErrors().isPresent() ? Long.toString(r.rcvbufErrors().getAsLong()) : "-"));
       }
-      sb.append(String.format(Locale.ROOT, "%nTCP loopback reference: %.0f Mbit/s%n", tcpMbitPerSecond));
+      sb.append("\nRaw UDP on 127.0.0.1 (one blocking sender, one receiver counting arrivals)\n");
+      for (UdpReference u : udp) {
+        sb.append(String.format(Locale.ROOT, "  %6d-byte datagrams, SO_RCVBUF %d: %.0f Mbit/s, %d of %d arrived%n",
+            u.datagramBytes(), u.receiveBufferBytes(), u.mbitPerSecond(), u.received(), u.sent()));
+      }
+      sb.append(String.format(Locale.ROOT, "TCP loopback reference: %.0f Mbit/s%n", tcpMbitPerSecond));
       return sb.toString();
     }
 
-    private static void appendRows(StringBuilder sb, Iterable<Transfer> rows) {
-      sb.append(String.format(Locale.ROOT, "%-36s %8s %7s %8s %10s %10s %10s%n",
-          "configuration", "message", "count", "seconds", "Mbit/s", "p50 ms", "p99 ms"));
-      for (Transfer t : rows) {
-        sb.append(String.format(Locale.ROOT, "%-36s %8s %7d %8.2f %10.0f %10.2f %10.2f%n", t.name(),
-            human(t.messageBytes()), t.messages(), t.seconds(), t.mbitPerSecond(), t.p50Millis(), t.p99Millis()));
-      }
-    }
-
-    /** One JSON object: {@code sizes} keyed by message bytes, {@code levers}, {@code tcp_mbit_s}. */
+    /** One JSON object: {@code rows}, {@code udp} (the references), {@code tcp_mbit_s}. */
     public String json() {
       StringBuilder sb = new StringBuilder("{\"tcp_mbit_s\":").append(Math.round(tcpMbitPerSecond));
-      sb.append(",\"sizes\":{");
+      sb.append(",\"rows\":[");
       String sep = "";
-      for (Map.Entry<Integer, Transfer> e : sizes.entrySet()) {
-        sb.append(sep).append('"').append(e.getKey()).append("\":").append(json(e.getValue()));
+      for (Row r : rows) {
+        sb.append(sep).append(json(r));
         sep = ",";
       }
-      sb.append("},\"levers\":[");
+      sb.append("],\"udp\":[");
       sep = "";
-      for (Transfer t : levers) {
-        sb.append(sep).append(json(t));
+      for (UdpReference u : udp) {
+        sb.append(sep).append(String.format(Locale.ROOT, "{\"datagram_bytes\":%d,\"receive_buffer_bytes\":%d,"
+                + "\"mbit_s\":%.0f,\"sent\":%d,\"received\":%d}", u.datagramBytes(), u.receiveBufferBytes(),
+            u.mbitPerSecond(), u.sent(), u.received()));
         sep = ",";
       }
       return sb.append("]}").toString();
     }
 
-    private static String json(Transfer t) {
-      return String.format(Locale.ROOT, "{\"name\":\"%s\",\"message_bytes\":%d,\"messages\":%d,\"seconds\":%.3f,"
-              + "\"mbit_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f}", t.name().replace("\"", "'"), t.messageBytes(),
-          t.messages(), t.seconds(), t.mbitPerSecond(), t.p50Millis(), t.p99Millis());
+    private static String json(Row r) {
+      StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "{\"config\":\"%s\",\"datagram_bytes\":%d,"
+              + "\"message_bytes\":%d,\"messages\":%d,\"seconds\":%.3f,\"msgs_s\":%.0f,\"mbit_s\":%.0f,"
+              + "\"udp_mbit_s\":%.0f,\"ratio_to_udp\":%s,\"p50_ms\":%.3f,\"p99_ms\":%.3f",
+          r.config().replace("\"", "'"), r.datagramBytes(), r.messageBytes(), r.messages(), r.seconds(),
+          r.messagesPerSecond(), r.mbitPerSecond(), r.udpMbitPerSecond(),
+          Double.isFinite(r.ratioToUdp()) ? String.format(Locale.ROOT, "%.4f", r.ratioToUdp()) : "null",
+          r.p50Millis(), r.p99Millis()));
+      r.connection().ifPresent(c -> sb.append(String.format(Locale.ROOT, ",\"sent_packets\":%d,\"lost_packets\":%d,"
+          + "\"cwnd_bytes\":%d,\"rtt_ms\":%.3f", c.sentPackets(), c.lostPackets(), c.cwndBytes(), c.rttMillis())));
+      r.rcvbufErrors().ifPresent(drops -> sb.append(",\"rcvbuf_errors\":").append(drops));
+      return sb.append('}').toString();
     }
   }
 
   public static void main(String[] args) throws Exception {
     List<String> flags = Arrays.asList(args);
     Options options = (flags.contains("--quick") ? Options.quick() : Options.standard())
-        .withLevers(flags.contains("--levers") || !flags.contains("--quick") && !flags.contains("--no-levers"));
+        .withLevers(flags.contains("--levers"));
     Result result = run(options, System.err);
     System.out.println(flags.contains("--json") ? result.json() : result.table());
   }
@@ -163,30 +212,35 @@ public final class TransportBench {
   /** Runs the benchmark; progress lines go to {@code progress}. */
   public static Result run(Options options, PrintStream progress) throws Exception {
     Objects.requireNonNull(options, "options");
+    List<Setup> setups = setups(options);
+    // Before any QUIC transport exists, so their event loops take no CPU from it.
+    Map<List<Integer>, UdpReference> udp = new LinkedHashMap<>();
+    for (Setup setup : setups) {
+      List<Integer> key = udpKey(setup.config());
+      if (!udp.containsKey(key)) {
+        UdpReference reference = UdpReference.measure(key.get(0), key.get(1), options.udpDuration());
+        progress.printf(Locale.ROOT, "  %-32s %8d B  %8.0f Mbit/s (%d of %d arrived)%n", "raw udp", key.get(0),
+            reference.mbitPerSecond(), reference.received(), reference.sent());
+        udp.put(key, reference);
+      }
+    }
     ActorSystem system = ActorSystem.create("transport-bench");
     try {
-      Map<Integer, Transfer> sizes = new LinkedHashMap<>();
-      try (TransportPair pair = TransportPair.start(QuicTransportConfig.loopback())) {
-        // Warm-up (dial, JIT, pools), not reported.
-        transfer(system, pair, "warm-up", 1 << 20, Math.min(options.bytesPerSize(), 64L << 20), 1000, progress);
-        for (int size : options.sizes()) {
-          sizes.put(size, transfer(system, pair, "loopback()", size, options.bytesPerSize(),
-              options.maxMessagesPerSize(), progress));
-        }
-      }
-      List<Transfer> levers = new ArrayList<>();
-      if (options.levers()) {
-        for (Map.Entry<String, QuicTransportConfig> lever : levers().entrySet()) {
-          try (TransportPair pair = TransportPair.start(lever.getValue())) {
-            // Capped: the 1350-byte datagram variant is an order of magnitude slower.
-            levers.add(transfer(system, pair, lever.getKey(), 1 << 20, Math.min(options.bytesPerSize(), LEVER_BYTES),
-                options.maxMessagesPerSize(), progress));
+      List<Row> rows = new ArrayList<>();
+      for (Setup setup : setups) {
+        try (TransportPair pair = TransportPair.start(setup.config())) {
+          // Warm-up (dial, JIT, pools), not reported.
+          transfer(system, pair, setup, "warm-up", 1 << 20, Math.min(setup.bytesPerSize() / 2, WARM_UP_BYTES), 1000,
+              udp.get(udpKey(setup.config())), progress);
+          for (int size : setup.sizes()) {
+            rows.add(transfer(system, pair, setup, setup.name(), size, setup.bytesPerSize(),
+                options.maxMessagesPerSize(), udp.get(udpKey(setup.config())), progress));
           }
         }
       }
       double tcp = tcpReference(options.tcpBytes());
-      progress.printf(Locale.ROOT, "  %-36s %8.0f Mbit/s%n", "tcp loopback", tcp);
-      return new Result(sizes, levers, tcp);
+      progress.printf(Locale.ROOT, "  %-32s %8.0f Mbit/s%n", "tcp loopback", tcp);
+      return new Result(rows, List.copyOf(udp.values()), tcp);
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -194,73 +248,111 @@ public final class TransportBench {
   }
 
   /**
-   * The knobs that mattered in earlier measurements: datagram size and the socket receive buffer (shown by shrinking
+   * The configurations in the order run: the internet size first, then loopback, then (if asked) the levers that
+   * mattered in earlier measurements: an intermediate datagram size, and the socket receive buffer (shown by shrinking
    * it: Linux caps SO_RCVBUF at net.core.rmem_max, 4 MiB here, which the default already asks for).
    */
-  static Map<String, QuicTransportConfig> levers() {
-    Map<String, QuicTransportConfig> levers = new LinkedHashMap<>();
-    QuicTransportConfig internet = QuicTransportConfig.defaults()
-        .withBindAddress(QuicTransportConfig.loopback().bindAddress());
-    levers.put("1350-B datagrams (defaults())", internet);
-    levers.put("16 KiB datagrams", internet.withUdpPayloadSizes(16 * 1024, 16 * 1024));
-    levers.put("32 KiB datagrams (loopback())", QuicTransportConfig.loopback());
-    levers.put("loopback() + 256 KiB SO_RCVBUF", QuicTransportConfig.loopback().withSocketReceiveBufferBytes(256 << 10));
-    return levers;
+  static List<Setup> setups(Options options) {
+    QuicTransportConfig loopback = QuicTransportConfig.loopback();
+    QuicTransportConfig internet = QuicTransportConfig.defaults().withBindAddress(loopback.bindAddress());
+    List<Setup> setups = new ArrayList<>();
+    setups.add(new Setup("defaults()", internet, fitting(options.sizes(), options.internetBytesPerSize()),
+        options.internetBytesPerSize()));
+    setups.add(new Setup("loopback()", loopback, fitting(options.sizes(), options.loopbackBytesPerSize()),
+        options.loopbackBytesPerSize()));
+    if (options.levers()) {
+      long budget = Math.max(LEVER_MESSAGE_BYTES, Math.min(options.loopbackBytesPerSize(), LEVER_BYTES));
+      setups.add(new Setup("defaults() + 16 KiB datagrams", internet.withUdpPayloadSizes(16 * 1024, 16 * 1024),
+          List.of(LEVER_MESSAGE_BYTES), budget));
+      setups.add(new Setup("loopback() + 256 KiB SO_RCVBUF", loopback.withSocketReceiveBufferBytes(256 << 10),
+          List.of(LEVER_MESSAGE_BYTES), budget));
+    }
+    return setups;
+  }
+
+  private static List<Integer> fitting(List<Integer> sizes, long budget) {
+    return sizes.stream().filter(size -> size <= budget).toList();
+  }
+
+  /** Raw UDP is measured per datagram size and receive buffer, the two socket facts a configuration fixes. */
+  private static List<Integer> udpKey(QuicTransportConfig config) {
+    return List.of(config.maxSendUdpPayloadSize(), config.socketReceiveBufferBytes());
   }
 
   /** Streams min(budget / size, maxMessages) messages (at least one) of {@code size} bytes sender to receiver. */
-  static Transfer transfer(ActorSystem system, TransportPair pair, String name, int size, long budget,
-      int maxMessages, PrintStream progress) throws Exception {
+  static Row transfer(ActorSystem system, TransportPair pair, Setup setup, String name, int size, long budget,
+      int maxMessages, UdpReference udp, PrintStream progress) throws Exception {
     int messages = (int) Math.max(1, Math.min(maxMessages, budget / size));
     int chunks = (size + CHUNK_BYTES - 1) / CHUNK_BYTES;
-    int lastChunkBytes = size - (chunks - 1) * CHUNK_BYTES;
+    long totalChunks = (long) messages * chunks;
+    if (totalChunks > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("too many chunks in one row: " + totalChunks);
+    }
     byte[] fullChunk = new byte[CHUNK_BYTES];
-    byte[] lastChunk = new byte[lastChunkBytes];
+    byte[] lastChunk = new byte[size - (chunks - 1) * CHUNK_BYTES];
     long[] latencies = new long[messages];
     AtomicLong payloadBytes = new AtomicLong();
+    ChunkSequence order = new ChunkSequence(chunks);
+    OptionalLong dropsBefore = KernelUdpCounters.rcvbufErrors();
+    Optional<ConnectionSnapshot> connectionBefore = pair.senderConnection();
+
     long start = System.nanoTime();
-    CompletionStage<Done> sent = Source.range(0, messages * chunks - 1)
-        .map(i -> chunk(pair, i / chunks, i % chunks, chunks, fullChunk, lastChunk))
+    CompletionStage<Done> sent = Source.range(0, (int) totalChunks - 1)
+        .map(seq -> chunk(pair, seq, chunks, fullChunk, lastChunk))
         .runWith(pair.sender().streamTo(pair.receiverContact()), system);
     Source<Message, ?> inbound = pair.nextInboundStream(10, TimeUnit.SECONDS);
     long[] sentAt = {-1}; // send time of the message being received, -1 between messages
+    int[] completed = {0};
     CompletionStage<Done> received = inbound.runForeach(m -> {
       RelayForward chunk = (RelayForward) m;
-      long session = chunk.sessionId();
-      int index = (int) (session < 0 ? -session - 1 : session);
+      boolean endsMessage = order.accept(chunk.sessionId());
       if (sentAt[0] < 0) {
         sentAt[0] = ByteBuffer.wrap(chunk.payload()).getLong();
       }
       payloadBytes.addAndGet(chunk.payload().length);
-      if (session < 0) {
-        latencies[index] = System.nanoTime() - sentAt[0];
+      if (endsMessage) {
+        latencies[completed[0]++] = System.nanoTime() - sentAt[0];
         sentAt[0] = -1;
       }
     }, system);
-    received.toCompletableFuture().get(TRANSFER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    try {
+      received.toCompletableFuture().get(TRANSFER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(name + ", " + human(size) + " messages: " + e.getCause().getMessage(),
+          e.getCause());
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
     sent.toCompletableFuture().get(10, TimeUnit.SECONDS);
-    if (payloadBytes.get() != (long) messages * size) {
-      throw new IllegalStateException("received " + payloadBytes.get() + " payload bytes, sent "
-          + (long) messages * size);
+    if (order.accepted() != totalChunks || payloadBytes.get() != (long) messages * size) {
+      throw new IllegalStateException(name + ", " + human(size) + " messages: the stream ended after "
+          + order.accepted() + " of " + totalChunks + " chunks, " + payloadBytes.get() + " of "
+          + (long) messages * size + " payload bytes");
     }
+    Optional<ConnectionSnapshot> connection = pair.senderConnection()
+        .map(after -> connectionBefore.map(after::since).orElse(after));
+    OptionalLong dropsAfter = KernelUdpCounters.rcvbufErrors();
+    OptionalLong drops = dropsBefore.isPresent() && dropsAfter.isPresent()
+        ? OptionalLong.of(dropsAfter.getAsLong() - dropsBefore.getAsLong()) : OptionalLong.empty();
+
     Arrays.sort(latencies);
     double mbit = (double) messages * size * 8 / seconds / 1e6;
-    Transfer transfer = new Transfer(name, size, messages, seconds, mbit, latencies[messages / 2] / 1e6,
-        latencies[Math.min(messages - 1, (int) (messages * 0.99))] / 1e6);
-    progress.printf(Locale.ROOT, "  %-36s %8s x %6d %8.0f Mbit/s%n", name, human(size), messages, mbit);
-    return transfer;
+    Row row = new Row(name, setup.config().maxSendUdpPayloadSize(), size, messages, seconds, mbit,
+        udp.mbitPerSecond(), latencies[messages / 2] / 1e6,
+        latencies[Math.min(messages - 1, (int) (messages * 0.99))] / 1e6, connection, drops);
+    progress.printf(Locale.ROOT, "  %-32s %8s x %6d %8.0f Mbit/s %9.0f msg/s  %.3f of UDP%n", name, human(size),
+        messages, mbit, row.messagesPerSecond(), row.ratioToUdp());
+    return row;
   }
 
-  /** Chunk {@code k} of message {@code m}: payload arrays are shared except the first, which carries the send time. */
-  private static Message chunk(TransportPair pair, int m, int k, int chunks, byte[] fullChunk, byte[] lastChunk) {
-    boolean last = k == chunks - 1;
+  /** Chunk {@code seq} of the row: payload arrays are shared except a message's first, which carries the send time. */
+  private static Message chunk(TransportPair pair, int seq, int chunks, byte[] fullChunk, byte[] lastChunk) {
+    boolean last = seq % chunks == chunks - 1;
     byte[] payload = last ? lastChunk : fullChunk;
-    if (k == 0) {
+    if (seq % chunks == 0) {
       payload = payload.clone();
       ByteBuffer.wrap(payload).putLong(System.nanoTime());
     }
-    return new RelayForward(pair.senderContact(), last ? -(m + 1L) : m, payload);
+    return new RelayForward(pair.senderContact(), ChunkSequence.sessionId(seq, last), payload);
   }
 
   /** Single-connection TCP loopback throughput with 1 MB writes, for reference. */

@@ -1,6 +1,7 @@
 package org.quicmesh.bench;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -68,6 +69,11 @@ final class TransportPair implements AutoCloseable {
 
   Contact receiverContact() {
     return receiverContact;
+  }
+
+  /** quiche's figures for the sender's connection to the receiver, if one is open. */
+  Optional<ConnectionSnapshot> senderConnection() throws InterruptedException {
+    return ConnectionSnapshot.take(sender, receiverContact.id());
   }
 
   /** The next message stream the receiver was offered. */

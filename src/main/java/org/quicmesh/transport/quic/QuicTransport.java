@@ -503,4 +503,31 @@ public final class QuicTransport implements Transport {
       log.debug("QUIC connection {} failed: {}", ctx.channel(), cause.toString());
     }
   }
+
+  /** quiche's packet counters (sent, received, lost) of the pooled connection to {@code peer}; empty if none. */
+  public CompletionStage<java.util.Optional<io.netty.handler.codec.quic.QuicConnectionStats>> connectionStats(
+      NodeId peer) {
+    return collectFromConnectionTo(peer, QuicChannel::collectStats);
+  }
+
+  /** quiche's view of the first path (rtt, cwnd, delivery rate) of the pooled connection to {@code peer}. */
+  public CompletionStage<java.util.Optional<io.netty.handler.codec.quic.QuicConnectionPathStats>> pathStats(
+      NodeId peer) {
+    return collectFromConnectionTo(peer, channel -> channel.collectPathStats(0));
+  }
+
+  // Reads from the pool without dialing: statistics of a connection we would have to open first mean nothing.
+  private <T> CompletionStage<java.util.Optional<T>> collectFromConnectionTo(NodeId peer,
+      java.util.function.Function<QuicChannel, Future<T>> collect) {
+    for (QuicChannel channel : pool.channels()) {
+      try {
+        if (channel.isActive() && peer.equals(QuicTls.peerId(channel))) {
+          return NettyFutures.toCompletable(collect.apply(channel), cause -> cause).thenApply(java.util.Optional::of);
+        }
+      } catch (PeerIdentityException e) {
+        // Unreachable: the pool holds verified connections only (their id is cached on the channel).
+      }
+    }
+    return CompletableFuture.completedFuture(java.util.Optional.empty());
+  }
 }
