@@ -248,9 +248,10 @@ public final class TransportBench {
   }
 
   /**
-   * The configurations in the order run: the internet size first, then loopback, then (if asked) the levers that
-   * mattered in earlier measurements: an intermediate datagram size, and the socket receive buffer (shown by shrinking
-   * it: Linux caps SO_RCVBUF at net.core.rmem_max, 4 MiB here, which the default already asks for).
+   * The configurations in the order run: the internet size first, then loopback, then (if asked) the levers: the
+   * socket without its native transport or without segmented sends, an intermediate datagram size, and the socket
+   * receive buffer (shown by shrinking it: Linux caps SO_RCVBUF at net.core.rmem_max, 4 MiB here, which the default
+   * already asks for).
    */
   static List<Setup> setups(Options options) {
     QuicTransportConfig loopback = QuicTransportConfig.loopback();
@@ -262,6 +263,12 @@ public final class TransportBench {
         options.loopbackBytesPerSize()));
     if (options.levers()) {
       long budget = Math.max(LEVER_MESSAGE_BYTES, Math.min(options.loopbackBytesPerSize(), LEVER_BYTES));
+      // What the native socket paid for at the internet size: NIO (one system call per packet, the transport before
+      // issue 13), and epoll without segmented sends (batched reads only).
+      setups.add(new Setup("defaults() on a NIO socket", internet.withNativeSocket(false), List.of(1 << 10,
+          LEVER_MESSAGE_BYTES), Math.min(budget, options.internetBytesPerSize())));
+      setups.add(new Setup("defaults() without GSO", internet.withGsoSegments(0), List.of(1 << 10,
+          LEVER_MESSAGE_BYTES), Math.min(budget, options.internetBytesPerSize())));
       setups.add(new Setup("defaults() + 16 KiB datagrams", internet.withUdpPayloadSizes(16 * 1024, 16 * 1024),
           List.of(LEVER_MESSAGE_BYTES), budget));
       setups.add(new Setup("loopback() + 256 KiB SO_RCVBUF", loopback.withSocketReceiveBufferBytes(256 << 10),

@@ -97,6 +97,8 @@ public final class QuicTransport implements Transport {
   /** Event loops lent by the caller (shared by many transports in one process), or null: we own a loop of our own. */
   private final EventLoopGroup sharedLoops;
   private volatile InboundHandler inbound;
+  /** The most payload one segmented send may carry (the kernel's limit for a UDP_SEGMENT send is 64 KiB). */
+  private static final int MAX_SEGMENTED_SEND_BYTES = 65_000;
   /** Datagrams a native socket reads per system call (recvmmsg). */
   private static final int RECVMMSG_BATCH = 16;
   private volatile EventLoopGroup group;
@@ -151,8 +153,10 @@ public final class QuicTransport implements Transport {
     // Shared loops decide the socket's kind (a channel must match its loop); our own follow the config.
     SocketIo io = sharedLoops != null ? SocketIo.of(sharedLoops)
         : config.nativeSocket() ? SocketIo.best() : SocketIo.NIO;
-    segments = io.segments() && config.gsoSegments() > 1
-        ? EpollQuicUtils.newSegmentedAllocator(config.gsoSegments()) : SegmentedDatagramPacketAllocator.NONE;
+    // A segmented send carries at most one UDP datagram's worth (64 KiB) in all: large datagrams leave one by one.
+    int trainLength = Math.min(config.gsoSegments(), MAX_SEGMENTED_SEND_BYTES / config.maxSendUdpPayloadSize());
+    segments = io.segments() && trainLength > 1
+        ? EpollQuicUtils.newSegmentedAllocator(trainLength) : SegmentedDatagramPacketAllocator.NONE;
     ChannelHandler serverCodec = transportParameters(new QuicServerCodecBuilder())
         .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, segments)
         .sslContext(serverTls)
