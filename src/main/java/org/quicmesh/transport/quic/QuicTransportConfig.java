@@ -78,7 +78,7 @@ public record QuicTransportConfig(
         1452,
         4 * 1024 * 1024,
         true,
-        16);
+        0);
   }
 
   /** For tests and same-host meshes: 127.0.0.1, ephemeral port, 32 KiB datagrams. */
