@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 /** The options every {@code quicmesh sim} scenario shares (a picocli mixin). */
 final class SimOptions {
   @Option(names = "--latency", defaultValue = "uniform:20-200",
-      description = "Link RTT model: constant:MS or uniform:MIN-MAX (default: ${DEFAULT-VALUE}).")
+      description = "Link RTT model: constant:MS, uniform:MIN-MAX (each pair drawn at random) or geo:MIN-MAX "
+          + "(hosts on a map: no detour is faster than the direct link) (default: ${DEFAULT-VALUE}).")
   String latency;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")

@@ -30,6 +30,8 @@ public final class SimulationSystem<T> implements AutoCloseable {
 
   private final ActorSystem<T> system;
   private final SimDriver driver;
+  /** Names the one-shot reply actors of {@link #reply}. */
+  private long replies;
   private final Random random;
 
   private SimulationSystem(ActorSystem<T> system, SimDriver driver, Random random) {
@@ -82,6 +84,24 @@ public final class SimulationSystem<T> implements AutoCloseable {
   /** The actor system; its actors only run while the {@link #driver()} pumps. */
   public ActorSystem<T> system() {
     return system;
+  }
+
+  /**
+   * Hands a one-shot reply actor to {@code send} and runs virtual time (at most {@code maxVirtual}) until the answer
+   * arrives: how a test or scenario outside the actors asks one of them something.
+   */
+  public <R> R reply(java.util.function.Consumer<org.apache.pekko.actor.typed.ActorRef<R>> send, Duration maxVirtual) {
+    java.util.concurrent.atomic.AtomicReference<R> answer = new java.util.concurrent.atomic.AtomicReference<>();
+    org.apache.pekko.actor.typed.ActorRef<R> into = system.systemActorOf(
+        org.apache.pekko.actor.typed.javadsl.Behaviors.<R>receiveMessage(m -> {
+          answer.set(m);
+          return org.apache.pekko.actor.typed.javadsl.Behaviors.stopped();
+        }), "reply-" + replies++, org.apache.pekko.actor.typed.Props.empty());
+    send.accept(into);
+    if (!driver.runUntil(() -> answer.get() != null, maxVirtual)) {
+      throw new IllegalStateException("no answer within " + maxVirtual + " of virtual time");
+    }
+    return answer.get();
   }
 
   /** Moves virtual time and runs queued actor work. */

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.StatusReply;
@@ -74,15 +73,10 @@ class ConnectSimTest {
 
   private <T> T ask(ActorRef<MeshNode.Command> node,
       java.util.function.Function<ActorRef<StatusReply<T>>, MeshNode.Command> command) {
-    AtomicReference<StatusReply<T>> reply = new AtomicReference<>();
-    ActorRef<StatusReply<T>> into = sim.system().systemActorOf(Behaviors.<StatusReply<T>>receiveMessage(m -> {
-      reply.set(m);
-      return Behaviors.stopped();
-    }), "reply-" + System.nanoTime(), org.apache.pekko.actor.typed.Props.empty());
-    node.tell(command.apply(into));
-    assertTrue(sim.driver().runUntil(() -> reply.get() != null, Duration.ofMinutes(2)), "no reply");
-    return reply.get().getValue();
+    StatusReply<T> reply = sim.reply(into -> node.tell(command.apply(into)), Duration.ofMinutes(2));
+    return reply.getValue();
   }
+
 
   @Test
   void aHostsRecordNamesItsRelayAndItsMappedAddress() {

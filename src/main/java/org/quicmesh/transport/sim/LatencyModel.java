@@ -12,7 +12,8 @@ public interface LatencyModel {
   Duration oneWay(InetSocketAddress from, InetSocketAddress to);
 
   /**
-   * Parses a command-line model: {@code constant:RTT_MS} or {@code uniform:MIN_MS-MAX_MS} (round-trip times).
+   * Parses a command-line model: {@code constant:RTT_MS}, {@code uniform:MIN_MS-MAX_MS} or {@code geo:MIN_MS-MAX_MS}
+   * (round-trip times).
    */
   static LatencyModel parse(String spec, long seed) {
     String[] parts = spec.split(":", 2);
@@ -20,16 +21,17 @@ public interface LatencyModel {
       if (parts.length == 2 && parts[0].equals("constant")) {
         return constant(Duration.ofNanos((long) (Double.parseDouble(parts[1]) * 1_000_000 / 2)));
       }
-      if (parts.length == 2 && parts[0].equals("uniform")) {
+      if (parts.length == 2 && (parts[0].equals("uniform") || parts[0].equals("geo"))) {
         String[] range = parts[1].split("-", 2);
-        return uniformRtt(Duration.ofMillis(Long.parseLong(range[0])), Duration.ofMillis(Long.parseLong(range[1])),
-            seed);
+        Duration min = Duration.ofMillis(Long.parseLong(range[0]));
+        Duration max = Duration.ofMillis(Long.parseLong(range[1]));
+        return parts[0].equals("geo") ? geoRtt(min, max, seed) : uniformRtt(min, max, seed);
       }
     } catch (RuntimeException e) {
       // fall through to the usage error
     }
-    throw new IllegalArgumentException("latency model must be constant:RTT_MS or uniform:MIN_MS-MAX_MS, got '"
-        + spec + "'");
+    throw new IllegalArgumentException("latency model must be constant:RTT_MS, uniform:MIN_MS-MAX_MS or "
+        + "geo:MIN_MS-MAX_MS, got '" + spec + "'");
   }
 
   /** The same delay on every link. */
@@ -51,6 +53,30 @@ public interface LatencyModel {
       long rttMicros = minMicros + Math.floorMod(h, spanMicros + 1);
       return Duration.ofNanos(rttMicros * 1000 / 2);
     };
+  }
+
+  /**
+   * Hosts on a map: each IP address gets a point in the unit square (by hashing it with the seed; the port does not
+   * count, so every mapping a NAT makes sits where its box is), and a pair's round-trip time is {@code minRtt} plus
+   * its distance scaled so the farthest corners are {@code maxRtt} apart. Unlike {@link #uniformRtt}, a detour is
+   * never faster than the direct link (distances obey the triangle inequality, and each leg pays {@code minRtt}).
+   */
+  static LatencyModel geoRtt(Duration minRtt, Duration maxRtt, long seed) {
+    long minMicros = minRtt.toNanos() / 1000;
+    double spanMicros = Math.max(0, maxRtt.toNanos() / 1000 - minMicros);
+    return (from, to) -> {
+      long a = mix(seed ^ from.getAddress().hashCode());
+      long b = mix(seed ^ to.getAddress().hashCode());
+      double dx = unit(a) - unit(b);
+      double dy = unit(mix(a)) - unit(mix(b));
+      long rttMicros = minMicros + Math.round(spanMicros * Math.sqrt(dx * dx + dy * dy) / Math.sqrt(2));
+      return Duration.ofNanos(rttMicros * 1000 / 2);
+    };
+  }
+
+  /** A hash's top 53 bits as a number in [0, 1). */
+  private static double unit(long hash) {
+    return (hash >>> 11) * 0x1.0p-53;
   }
 
   /** One-way delays from a matrix indexed by a host numbering (e.g. measured RTT/2 between regions). */

@@ -77,15 +77,9 @@ class RelayDiscoverySimTest {
 
   private <T> StatusReply<T> ask(ActorRef<MeshNode.Command> node,
       java.util.function.Function<ActorRef<StatusReply<T>>, MeshNode.Command> command) {
-    AtomicReference<StatusReply<T>> reply = new AtomicReference<>();
-    ActorRef<StatusReply<T>> into = sim.system().systemActorOf(Behaviors.<StatusReply<T>>receiveMessage(m -> {
-      reply.set(m);
-      return Behaviors.stopped();
-    }), "reply-" + System.nanoTime(), org.apache.pekko.actor.typed.Props.empty());
-    node.tell(command.apply(into));
-    assertTrue(sim.driver().runUntil(() -> reply.get() != null, Duration.ofMinutes(2)), "no reply");
-    return reply.get();
+    return sim.reply(into -> node.tell(command.apply(into)), Duration.ofMinutes(2));
   }
+
 
   private Optional<EndpointRecord> resolve(SimulatedMesh.Member asker, NodeId node) {
     StatusReply<EndpointRecord> reply = ask(asker.node(), r -> new MeshNode.Resolve(node, r));
