@@ -1,8 +1,6 @@
 package org.quicmesh.bench;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.codec.quic.Quic;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -106,7 +104,7 @@ public final class MeshBench {
 
   private static MeshBenchResult runOverQuic(Settings settings, Consumer<String> progress) throws Exception {
     Quic.ensureAvailability();
-    EventLoopGroup loops = new MultiThreadIoEventLoopGroup(settings.eventLoops(), NioIoHandler.newFactory());
+    EventLoopGroup loops = org.quicmesh.transport.quic.QuicTransport.newSharedEventLoops(settings.eventLoops());
     CompletableFuture<MeshBenchResult> result = new CompletableFuture<>();
     Random random = new Random(settings.seed());
     BenchNetwork network = new QuicBenchNetwork(loops, random);

@@ -130,6 +130,14 @@ public final class QuicTransport implements Transport {
     this.sharedLoops = sharedLoops;
   }
 
+  /**
+   * Event loops for many transports in one process to share (see the constructor taking them): native epoll where it
+   * loads, NIO elsewhere, so the sockets on them get the faster transport. The caller shuts them down.
+   */
+  public static EventLoopGroup newSharedEventLoops(int threads) {
+    return SocketIo.best().newGroup(threads);
+  }
+
   @Override
   public CompletionStage<List<InetSocketAddress>> start(InboundHandler handler) {
     Objects.requireNonNull(handler, "handler");

@@ -43,7 +43,16 @@ class SharedEventLoopsTest {
 
   @Test
   void transportsOnALentGroupTalkAndLeaveTheGroupRunningWhenTheyShutDown() throws Exception {
-    EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    talkOn(new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()));
+  }
+
+  /** The shared loops the bench and embedders get: native epoll here, whose sockets must be epoll ones too. */
+  @Test
+  void transportsOnNativeSharedLoopsTalkToo() throws Exception {
+    talkOn(QuicTransport.newSharedEventLoops(1));
+  }
+
+  private static void talkOn(EventLoopGroup loops) throws Exception {
     try {
       Keypair a = Keypair.generate();
       Keypair b = Keypair.generate();
