@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * How connections are made and kept (config {@code quicmesh.connect}).
  *
- * @param directTimeout how long the direct attempt at a peer's addresses may take, all addresses together
+ * @param directTimeout how long the direct attempt at a peer's addresses may take, all addresses together; zero
+ *     skips it (connect through a relay, then upgrade)
  * @param punchTimeout how long an ICE attempt checks candidate paths before giving up (the relay stays)
  * @param checkPace one connectivity check per this interval (RFC 8445's Ta)
  * @param checkRetry how long before the same candidate is checked again

@@ -124,7 +124,9 @@ final class Dialer {
       this.report = report;
       this.lost = lost;
       this.record = record;
-      this.addresses = lost != null ? List.of() : Candidates.dialOrder(record.addresses());
+      // A failover keeps the connection relayed; a direct-timeout of 0 means relays only (no direct attempt at all).
+      this.addresses = lost != null || settings.directTimeout().isZero() ? List.of()
+          : Candidates.dialOrder(record.addresses());
       this.relays = lost == null ? Candidates.relays(record.relays())
           : Candidates.lastOf(Candidates.relays(record.relays()), lost.relay());
       this.perAddress = addresses.isEmpty() ? Duration.ZERO

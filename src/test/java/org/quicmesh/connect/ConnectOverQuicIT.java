@@ -26,7 +26,7 @@ import org.quicmesh.wire.Contact.Addresses;
 /**
  * Connecting by NodeId over real QUIC on loopback, through a relay: the connection comes up relayed, moves to the
  * direct path found by hole punching, and carries bytes in order. Loopback cannot block the direct path, so the
- * connecting node skips its direct attempt (direct-timeout of 1 ms); the NAT lab runs the same pipeline for real.
+ * connecting node skips its direct attempt (direct-timeout of 0); the NAT lab runs the same pipeline for real.
  */
 @Tag("integration")
 @Timeout(90)
@@ -40,7 +40,7 @@ class ConnectOverQuicIT {
 
   @Test
   void aPeerReachedThroughItsRelayIsUpgradedToDirectAndGetsEveryByte() throws Exception {
-    MeshConfig base = MeshConfig.fromConfig(ConfigFactory.parseString("quicmesh.connect.direct-timeout = 1ms")
+    MeshConfig base = MeshConfig.fromConfig(ConfigFactory.parseString("quicmesh.connect.direct-timeout = 0s")
         .withFallback(ConfigFactory.load())).withListen(Addresses.parse("127.0.0.1:0"));
     Quicmesh relay = start("relay", base.withRelay(true));
     var relayAddress = relay.status().toCompletableFuture().get(10, TimeUnit.SECONDS).listen().get(0);
@@ -89,7 +89,7 @@ class ConnectOverQuicIT {
   @Test
   void aConnectionWhoseRelayShutsDownMovesToTheOtherRelayWithoutANewHandshake() throws Exception {
     MeshConfig base = MeshConfig.fromConfig(ConfigFactory.parseString(
-        "quicmesh.connect { direct-timeout = 1ms, punch-timeout = 1ms, upgrade-retry = 10m }")
+        "quicmesh.connect { direct-timeout = 0s, punch-timeout = 1ms, upgrade-retry = 10m }")
         .withFallback(ConfigFactory.load())).withListen(Addresses.parse("127.0.0.1:0"));
     Quicmesh relay1 = start("relay1", base.withRelay(true));
     var relay1Address = relay1.status().toCompletableFuture().get(10, TimeUnit.SECONDS).listen().get(0);

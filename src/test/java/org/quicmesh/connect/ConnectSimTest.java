@@ -99,7 +99,7 @@ class ConnectSimTest {
   /** With the direct attempt skipped (as if a firewall blocked it), the relay carries it first and ICE moves it. */
   @Test
   void aRelayedConnectionBetweenPortRestrictedHostsIsUpgradedByHolePunching() {
-    start(Map.of("quicmesh.connect.direct-timeout", "1ms"), NatBehavior.PORT_RESTRICTED_CONE,
+    start(Map.of("quicmesh.connect.direct-timeout", "0s"), NatBehavior.PORT_RESTRICTED_CONE,
         NatBehavior.PORT_RESTRICTED_CONE);
     ConnectionInfo first = ask(hosts.get(0).node(), r -> new MeshNode.Connect(hosts.get(1).keypair().nodeId(), r));
     assertEquals("relayed", first.path(), first.toString());
