@@ -13,7 +13,7 @@ import org.quicmesh.transport.quic.QuicTransportConfig;
  * warm-up, then 60,000 x 1 KB and 150 x 1 MB on one connection. Run each setting in turn, e.g.
  * {@code for s in "false 0" "true 0" "true 16"; do java -cp target/quicmesh.jar org.quicmesh.bench.TransportAb $s; done}.
  *
- * <p>Arguments: {@code nativeSocket gsoSegments [connectionWindowMiB streamWindowMiB]} (see {@link
+ * <p>Arguments: {@code nativeSocket gsoSegments [connectionWindowMiB streamWindowMiB [bbr|cubic|reno]]} (see {@link
  * QuicTransportConfig}).
  */
 public final class TransportAb {
@@ -26,11 +26,16 @@ public final class TransportAb {
     if (args.length >= 4) {
       config = config.withFlowControlWindows(Long.parseLong(args[2]) << 20, Long.parseLong(args[3]) << 20);
     }
+    if (args.length >= 5) {
+      config = config.withCongestionControl(io.netty.handler.codec.quic.QuicCongestionControlAlgorithm.valueOf(
+          args[4].toUpperCase(Locale.ROOT)));
+    }
     ActorSystem system = ActorSystem.create("transport-ab");
     // Ratios to raw UDP are not the point here: a placeholder reference keeps the row format.
     UdpReference none = new UdpReference(config.maxSendUdpPayloadSize(), config.socketReceiveBufferBytes(), 1, 1, 1);
     TransportBench.Setup setup = new TransportBench.Setup("native=" + args[0] + " gso=" + args[1] + " windows="
-        + (config.initialMaxData() >> 20) + "/" + (config.initialMaxStreamData() >> 20) + " MiB", config,
+        + (config.initialMaxData() >> 20) + "/" + (config.initialMaxStreamData() >> 20) + " MiB "
+        + config.congestionControl(), config,
         List.of(1 << 10, 1 << 20), 150L << 20);
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     try (TransportPair pair = TransportPair.start(config)) {

@@ -281,6 +281,9 @@ public final class TransportBench {
           LEVER_MESSAGE_BYTES), Math.min(budget, options.internetBytesPerSize())));
       setups.add(new Setup("defaults() with 16-packet GSO", internet.withGsoSegments(16), List.of(1 << 10,
           LEVER_MESSAGE_BYTES), Math.min(budget, options.internetBytesPerSize())));
+      setups.add(new Setup("defaults() with CUBIC", internet.withCongestionControl(
+          io.netty.handler.codec.quic.QuicCongestionControlAlgorithm.CUBIC), List.of(1 << 10, LEVER_MESSAGE_BYTES),
+          Math.min(budget, options.internetBytesPerSize())));
       setups.add(new Setup("defaults() + 16 KiB datagrams", internet.withUdpPayloadSizes(16 * 1024, 16 * 1024),
           List.of(LEVER_MESSAGE_BYTES), budget));
       setups.add(new Setup("loopback() + 256 KiB SO_RCVBUF", loopback.withSocketReceiveBufferBytes(256 << 10),

@@ -139,11 +139,12 @@ class TransportBenchTest {
     assertEquals(List.of(1 << 10, 10 << 10, 100 << 10, 1 << 20, 10 << 20), standard.get(0).sizes());
     assertEquals(TransportBench.Options.STANDARD_SIZES, standard.get(1).sizes());
     assertFalse(TransportBench.setups(TransportBench.Options.quick()).get(1).sizes().contains(100 << 20));
-    assertEquals(6, levers.size());
+    assertEquals(7, levers.size());
     assertFalse(levers.get(2).config().nativeSocket(), "the socket of before, for comparison");
     assertEquals(16, levers.get(3).config().gsoSegments());
-    assertTrue(levers.subList(2, 4).stream().allMatch(s -> s.sizes().equals(List.of(1 << 10, 1 << 20))));
-    assertTrue(levers.subList(4, 6).stream().allMatch(s -> s.sizes().equals(List.of(1 << 20))));
+    assertEquals("CUBIC", levers.get(4).config().congestionControl().name(), "the controller of before");
+    assertTrue(levers.subList(2, 5).stream().allMatch(s -> s.sizes().equals(List.of(1 << 10, 1 << 20))));
+    assertTrue(levers.subList(5, 7).stream().allMatch(s -> s.sizes().equals(List.of(1 << 20))));
   }
 
   private static TransportBench.Row row(double mbit, double udpMbit) {

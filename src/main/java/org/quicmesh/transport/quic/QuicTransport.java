@@ -220,6 +220,7 @@ public final class QuicTransport implements Transport {
 
   private <B extends QuicCodecBuilder<B>> B transportParameters(B builder) {
     return builder
+        .congestionControlAlgorithm(config.congestionControl())
         .maxIdleTimeout(config.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .initialMaxData(config.initialMaxData())
         .initialMaxStreamDataBidirectionalLocal(config.initialMaxStreamData())

@@ -1,0 +1,43 @@
+package org.quicmesh.transport.quic;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.netty.handler.codec.quic.QuicCongestionControlAlgorithm;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+
+class QuicTransportConfigTest {
+  private static final InetSocketAddress LOOPBACK = new InetSocketAddress("127.0.0.1", 0);
+
+  private static QuicTransportConfig read(String overrides) {
+    return QuicTransportConfig.fromConfig(ConfigFactory.parseString(overrides)
+        .withFallback(ConfigFactory.defaultReference()).getConfig("quicmesh.transport"), LOOPBACK);
+  }
+
+  @Test
+  void theSocketAndCongestionDefaultsAreTheMeasuredOnes() {
+    QuicTransportConfig defaults = read("");
+    assertTrue(defaults.nativeSocket());
+    assertEquals(0, defaults.gsoSegments());
+    assertEquals(QuicCongestionControlAlgorithm.BBR, defaults.congestionControl());
+    assertEquals(defaults.congestionControl(), QuicTransportConfig.defaults().congestionControl());
+  }
+
+  @Test
+  void theKnobsAreReadFromTheConfig() {
+    QuicTransportConfig tuned = read(
+        "quicmesh.transport { native-socket = false, gso-segments = 16, congestion-control = cubic }");
+    assertEquals(false, tuned.nativeSocket());
+    assertEquals(16, tuned.gsoSegments());
+    assertEquals(QuicCongestionControlAlgorithm.CUBIC, tuned.congestionControl());
+  }
+
+  @Test
+  void outOfRangeOrUnknownValuesAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> read("quicmesh.transport.gso-segments = 65"));
+    assertThrows(IllegalArgumentException.class, () -> read("quicmesh.transport.congestion-control = vegas"));
+  }
+}
