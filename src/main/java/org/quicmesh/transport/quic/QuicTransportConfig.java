@@ -119,61 +119,94 @@ public record QuicTransportConfig(
   }
 
   public QuicTransportConfig withBindAddress(InetSocketAddress value) {
-    return new QuicTransportConfig(value, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
-        maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
-        socketReceiveBufferBytes, nativeSocket, gsoSegments, congestionControl);
+    return with(f -> f.bindAddress = value);
   }
 
   public QuicTransportConfig withIdleTimeout(Duration value) {
-    return new QuicTransportConfig(bindAddress, value, handshakeTimeout, maxStreamsBidirectional,
-        maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
-        socketReceiveBufferBytes, nativeSocket, gsoSegments, congestionControl);
+    return with(f -> f.idleTimeout = value);
   }
 
   public QuicTransportConfig withHandshakeTimeout(Duration value) {
-    return new QuicTransportConfig(bindAddress, idleTimeout, value, maxStreamsBidirectional,
-        maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
-        socketReceiveBufferBytes, nativeSocket, gsoSegments, congestionControl);
+    return with(f -> f.handshakeTimeout = value);
   }
 
   public QuicTransportConfig withMaxStreams(long bidirectional, long unidirectional) {
-    return new QuicTransportConfig(bindAddress, idleTimeout, handshakeTimeout, bidirectional, unidirectional,
-        initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize, socketReceiveBufferBytes, nativeSocket, gsoSegments, congestionControl);
+    return with(f -> {
+      f.maxStreamsBidirectional = bidirectional;
+      f.maxStreamsUnidirectional = unidirectional;
+    });
   }
 
   public QuicTransportConfig withFlowControlWindows(long connection, long stream) {
-    return new QuicTransportConfig(bindAddress, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
-        maxStreamsUnidirectional, connection, stream, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
-        socketReceiveBufferBytes, nativeSocket, gsoSegments, congestionControl);
+    return with(f -> {
+      f.initialMaxData = connection;
+      f.initialMaxStreamData = stream;
+    });
   }
 
   public QuicTransportConfig withUdpPayloadSizes(int send, int recv) {
-    return new QuicTransportConfig(bindAddress, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
-        maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, send, recv, socketReceiveBufferBytes, nativeSocket, gsoSegments, congestionControl);
+    return with(f -> {
+      f.maxSendUdpPayloadSize = send;
+      f.maxRecvUdpPayloadSize = recv;
+    });
   }
 
   public QuicTransportConfig withSocketReceiveBufferBytes(int value) {
-    return new QuicTransportConfig(bindAddress, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
-        maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
-        value, nativeSocket, gsoSegments, congestionControl);
+    return with(f -> f.socketReceiveBufferBytes = value);
   }
 
   public QuicTransportConfig withNativeSocket(boolean value) {
-    return new QuicTransportConfig(bindAddress, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
-        maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
-        socketReceiveBufferBytes, value, gsoSegments, congestionControl);
+    return with(f -> f.nativeSocket = value);
   }
 
   public QuicTransportConfig withGsoSegments(int value) {
-    return new QuicTransportConfig(bindAddress, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
-        maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
-        socketReceiveBufferBytes, nativeSocket, value, congestionControl);
+    return with(f -> f.gsoSegments = value);
   }
 
   public QuicTransportConfig withCongestionControl(QuicCongestionControlAlgorithm value) {
-    return new QuicTransportConfig(bindAddress, idleTimeout, handshakeTimeout, maxStreamsBidirectional,
-        maxStreamsUnidirectional, initialMaxData, initialMaxStreamData, maxSendUdpPayloadSize, maxRecvUdpPayloadSize,
-        socketReceiveBufferBytes, nativeSocket, gsoSegments, value);
+    return with(f -> f.congestionControl = value);
+  }
+
+  /** A copy with {@code change} applied to its fields (checked again by the constructor). */
+  private QuicTransportConfig with(java.util.function.Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return new QuicTransportConfig(f.bindAddress, f.idleTimeout, f.handshakeTimeout, f.maxStreamsBidirectional,
+        f.maxStreamsUnidirectional, f.initialMaxData, f.initialMaxStreamData, f.maxSendUdpPayloadSize,
+        f.maxRecvUdpPayloadSize, f.socketReceiveBufferBytes, f.nativeSocket, f.gsoSegments, f.congestionControl);
+  }
+
+  /** The fields of a config being copied: one place names them all, so a new field is one more line here. */
+  private static final class Fields {
+    InetSocketAddress bindAddress;
+    Duration idleTimeout;
+    Duration handshakeTimeout;
+    long maxStreamsBidirectional;
+    long maxStreamsUnidirectional;
+    long initialMaxData;
+    long initialMaxStreamData;
+    int maxSendUdpPayloadSize;
+    int maxRecvUdpPayloadSize;
+    int socketReceiveBufferBytes;
+    boolean nativeSocket;
+    int gsoSegments;
+    QuicCongestionControlAlgorithm congestionControl;
+
+    Fields(QuicTransportConfig c) {
+      bindAddress = c.bindAddress;
+      idleTimeout = c.idleTimeout;
+      handshakeTimeout = c.handshakeTimeout;
+      maxStreamsBidirectional = c.maxStreamsBidirectional;
+      maxStreamsUnidirectional = c.maxStreamsUnidirectional;
+      initialMaxData = c.initialMaxData;
+      initialMaxStreamData = c.initialMaxStreamData;
+      maxSendUdpPayloadSize = c.maxSendUdpPayloadSize;
+      maxRecvUdpPayloadSize = c.maxRecvUdpPayloadSize;
+      socketReceiveBufferBytes = c.socketReceiveBufferBytes;
+      nativeSocket = c.nativeSocket;
+      gsoSegments = c.gsoSegments;
+      congestionControl = c.congestionControl;
+    }
   }
 
   private static void requirePositive(long value, String name) {
