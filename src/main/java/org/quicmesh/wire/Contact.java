@@ -64,49 +64,84 @@ public record Contact(NodeId id, String address) {
       if (colon <= 0) {
         throw new IllegalArgumentException("address must be host:port, got '" + text + "'");
       }
-      String host = text.substring(0, colon);
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      String portText = text.substring(colon + 1);
-      if (portText.isEmpty() || portText.length() > 5 || !portText.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      int port = port(text, colon + 1);
+      if (port < 0) {
         throw new IllegalArgumentException("bad port in '" + text + "'");
       }
-      int port = Integer.parseInt(portText);
-      if (port < 0 || port > 65535) {
+      if (port > 65535) {
         throw new IllegalArgumentException("port out of range in '" + text + "'");
       }
-      if (!isIpLiteral(host)) {
-        throw new IllegalArgumentException("host must be a literal IP address, got '" + host + "'");
-      }
+      // Every contact of every decoded message comes through here, so IPv4 is parsed in place (no split, no
+      // second parse inside InetAddress).
+      byte[] v4 = ipv4(text, 0, colon);
       try {
+        if (v4 != null) {
+          return new InetSocketAddress(InetAddress.getByAddress(v4), port);
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+          host = host.substring(1, host.length() - 1);
+        }
+        if (!isIpv6Literal(host)) {
+          throw new IllegalArgumentException("host must be a literal IP address, got '" + host + "'");
+        }
         // getByName on a literal never touches DNS.
         return new InetSocketAddress(InetAddress.getByName(host), port);
       } catch (java.net.UnknownHostException e) {
-        throw new IllegalArgumentException("bad IP literal '" + host + "'");
+        throw new IllegalArgumentException("bad IP literal '" + text.substring(0, colon) + "'");
       }
     }
 
-    // ASCII only: Character.isDigit and Integer.parseInt also accept other scripts' digits, which
-    // InetAddress would not take as a literal and would resolve as a host name (a DNS lookup).
-    private static boolean isAsciiHexDigit(int c) {
-      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    /** ASCII decimal port of 1 to 5 digits at {@code text[from..]}, or -1. */
+    private static int port(String text, int from) {
+      int length = text.length() - from;
+      if (length < 1 || length > 5) {
+        return -1;
+      }
+      int port = 0;
+      for (int i = from; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (c < '0' || c > '9') {
+          return -1;
+        }
+        port = port * 10 + (c - '0');
+      }
+      return port;
     }
 
-    private static boolean isIpLiteral(String host) {
-      if (host.isEmpty()) {
+    /** The four bytes of a dotted-quad {@code text[from, to)} (each part 1-3 ASCII digits, at most 255), or null. */
+    private static byte[] ipv4(String text, int from, int to) {
+      byte[] address = new byte[4];
+      int part = 0;
+      int value = 0;
+      int digits = 0;
+      for (int i = from; i <= to; i++) {
+        char c = i < to ? text.charAt(i) : '.';
+        if (c >= '0' && c <= '9') {
+          // ASCII only: other scripts' digits would make InetAddress resolve the text as a host name.
+          value = value * 10 + (c - '0');
+          if (++digits > 3) {
+            return null;
+          }
+        } else if (c == '.' && digits > 0 && value <= 255 && part < 4) {
+          address[part++] = (byte) value;
+          value = 0;
+          digits = 0;
+        } else {
+          return null;
+        }
+      }
+      return part == 4 ? address : null;
+    }
+
+    private static boolean isIpv6Literal(String host) {
+      if (host.indexOf(':') < 0) {
         return false;
       }
-      if (host.indexOf(':') >= 0) {
-        return host.chars().allMatch(c -> isAsciiHexDigit(c) || c == ':' || c == '.' || c == '%');
-      }
-      String[] parts = host.split("\\.", -1);
-      if (parts.length != 4) {
-        return false;
-      }
-      for (String p : parts) {
-        if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')
-            || Integer.parseInt(p) > 255) {
+      for (int i = 0; i < host.length(); i++) {
+        char c = host.charAt(i);
+        boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        if (!hex && c != ':' && c != '.' && c != '%') {
           return false;
         }
       }

@@ -50,6 +50,8 @@ public final class WireCodec {
     CBORFactory factory = CBORFactory.builder()
         .streamReadConstraints(constraints)
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        // A peer's bytes never go into error messages (logs); it also spares a content reference per decode.
+        .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
         .build();
     return CBORMapper.builder(factory)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
