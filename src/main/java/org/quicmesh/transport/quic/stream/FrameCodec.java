@@ -2,6 +2,7 @@ package org.quicmesh.transport.quic.stream;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import org.quicmesh.wire.FrameTooLargeException;
 import org.quicmesh.wire.Frames;
@@ -54,12 +55,29 @@ public final class FrameCodec {
    * @throws IllegalArgumentException if the message encodes to more than {@link WireCodec#MAX_MESSAGE_BYTES}
    */
   public static ByteBuf encode(Message message, ByteBufAllocator alloc) {
+    return MESSAGES.encode(checkedBody(message), alloc);
+  }
+
+  /**
+   * One message as one frame in a heap buffer that wraps the encoding without copying it: for writers that copy
+   * anyway, such as {@link QuicStreamSink}, which gathers small frames into one direct buffer.
+   *
+   * @throws IllegalArgumentException if the message encodes to more than {@link WireCodec#MAX_MESSAGE_BYTES}
+   */
+  public static ByteBuf wrap(Message message) {
+    byte[] body = checkedBody(message);
+    byte[] header = new byte[MAX_HEADER_BYTES];
+    return Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(header, 0, Frames.writeVarint(body.length, header, 0)),
+        Unpooled.wrappedBuffer(body));
+  }
+
+  private static byte[] checkedBody(Message message) {
     byte[] body = WireCodec.encode(message);
     if (body.length > MESSAGES.maxFrameBytes) {
       throw new IllegalArgumentException(message.getClass().getSimpleName() + " encodes to " + body.length
           + " bytes, more than the limit of " + MESSAGES.maxFrameBytes);
     }
-    return MESSAGES.encode(body, alloc);
+    return body;
   }
 
   /**

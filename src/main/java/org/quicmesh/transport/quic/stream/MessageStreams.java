@@ -25,7 +25,7 @@ public final class MessageStreams {
   }
 
   public static Sink<Message, CompletionStage<Done>> sink(QuicStreamChannel channel, StreamSettings settings) {
-    return Sink.fromGraph(new QuicStreamSink<>(channel, FrameCodec::encode, settings));
+    return Sink.fromGraph(new QuicStreamSink<>(channel, (message, alloc) -> FrameCodec.wrap(message), settings));
   }
 
   /**

@@ -35,7 +35,9 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * write completes, and fails with the cause of any failure.
  *
  * <p>Elements that arrive while a write batch is on its way to the event loop are gathered and coalesced into one
- * buffer, so small messages do not each cost a cross-thread hand-off and a QUIC send.
+ * buffer, so small messages do not each cost a cross-thread hand-off and a QUIC send. Coalescing (and copying heap
+ * buffers to direct memory, which quiche needs) happens on the stage's thread, so the event loop, which also carries
+ * every packet of the node, only writes.
  */
 public final class QuicStreamSink<T> extends AbstractGraphStageWithMaterializedValue<SinkShape<T>, CompletionStage<Done>> {
   /** Elements up to this size are copied into one buffer when several wait together. */
@@ -173,7 +175,7 @@ public final class QuicStreamSink<T> extends AbstractGraphStageWithMaterializedV
       if (batchScheduled || batch.isEmpty()) {
         return;
       }
-      List<ByteBuf> toWrite = batch;
+      List<ByteBuf> toWrite = coalesce(batch);
       batch = new ArrayList<>();
       inFlightBytes += batchBytes;
       batchBytes = 0;
@@ -187,8 +189,7 @@ public final class QuicStreamSink<T> extends AbstractGraphStageWithMaterializedV
     }
 
     /** Runs on the event loop. */
-    private void writeOnEventLoop(List<ByteBuf> buffers) {
-      List<ByteBuf> toWrite = coalesce(buffers);
+    private void writeOnEventLoop(List<ByteBuf> toWrite) {
       for (int i = 0; i < toWrite.size(); i++) {
         ByteBuf buffer = toWrite.get(i);
         long bytes = buffer.readableBytes();
@@ -204,27 +205,29 @@ public final class QuicStreamSink<T> extends AbstractGraphStageWithMaterializedV
       onBatchHandedOver.invoke(channel.isWritable());
     }
 
-    /** Copies runs of small buffers into one, so each run costs one QUIC send. */
+    /**
+     * Copies runs of small buffers into one, so each run costs one QUIC send, and any other heap buffer into direct
+     * memory; takes ownership of {@code buffers}.
+     */
     private List<ByteBuf> coalesce(List<ByteBuf> buffers) {
-      if (buffers.size() < 2) {
-        return buffers;
-      }
       long smallBytesLeft = 0;
+      int small = 0;
       for (ByteBuf buffer : buffers) {
         if (buffer.readableBytes() <= COALESCE_LIMIT) {
           smallBytesLeft += buffer.readableBytes();
+          small++;
         }
       }
-      List<ByteBuf> out = new ArrayList<>();
+      List<ByteBuf> out = new ArrayList<>(buffers.size() - small + 1);
       ByteBuf run = null;
       for (ByteBuf buffer : buffers) {
         int size = buffer.readableBytes();
-        if (size > COALESCE_LIMIT) {
+        if (size > COALESCE_LIMIT || small == 1 && buffer.isDirect()) {
           if (run != null) {
             out.add(run);
             run = null;
           }
-          out.add(buffer);
+          out.add(direct(buffer));
           continue;
         }
         if (run != null && run.writableBytes() < size) {
@@ -242,6 +245,15 @@ public final class QuicStreamSink<T> extends AbstractGraphStageWithMaterializedV
         out.add(run);
       }
       return out;
+    }
+
+    private ByteBuf direct(ByteBuf buffer) {
+      if (buffer.isDirect()) {
+        return buffer;
+      }
+      ByteBuf copy = alloc().directBuffer(buffer.readableBytes()).writeBytes(buffer);
+      buffer.release();
+      return copy;
     }
 
     private void written(long bytes) {
