@@ -113,14 +113,22 @@ public final class TransportBench {
    *
    * @param udpMbitPerSecond raw UDP with the same datagram size and receive buffer, same run
    * @param connection the sender's connection during the row (packet counters for the row only), if quiche told
+   * @param receiverPackets packets the receiver sent during the row, if quiche told: its ACKs (and flow-control
+   *     updates), as it sends no data; the sender's packets per one of them is the ACK frequency
    * @param rcvbufErrors Linux UDP receive-buffer drops during the row (system-wide); empty elsewhere
    */
   public record Row(String config, int datagramBytes, int messageBytes, int messages, double seconds,
       double mbitPerSecond, double udpMbitPerSecond, double p50Millis, double p99Millis,
-      Optional<ConnectionSnapshot> connection, OptionalLong rcvbufErrors) {
+      Optional<ConnectionSnapshot> connection, OptionalLong receiverPackets, OptionalLong rcvbufErrors) {
 
     public double messagesPerSecond() {
       return messages / seconds;
+    }
+
+    /** Data packets sent per packet coming back (ACKs); empty without both counters. */
+    public Optional<Double> packetsPerAck() {
+      return connection.filter(c -> receiverPackets.isPresent() && receiverPackets.getAsLong() > 0)
+          .map(c -> (double) c.sentPackets() / receiverPackets.getAsLong());
     }
 
     /** QUIC throughput as a share of raw UDP's; NaN without a UDP figure. */
@@ -147,15 +155,16 @@ public final class TransportBench {
       StringBuilder sb = new StringBuilder();
       sb.append("QuicTransport.streamTo on 127.0.0.1 (RelayForward 64 KiB chunks) against raw UDP of the same "
           + "datagram size\n");
-      sb.append(String.format(Locale.ROOT, "%-32s %8s %7s %7s %9s %8s %10s %6s %8s %8s %9s %9s %12s%n", "config",
+      sb.append(String.format(Locale.ROOT, "%-32s %8s %7s %7s %9s %8s %10s %6s %8s %8s %9s %9s %8s %12s%n", "config",
           "datagram", "message", "count", "msg/s", "Mbit/s", "UDP Mbit/s", "ratio", "p50 ms", "p99 ms", "lost pkts",
-          "cwnd", "rcvbuf drops"));
+          "cwnd", "pkts/ACK", "rcvbuf drops"));
       for (Row r : rows) {
-        sb.append(String.format(Locale.ROOT, "%-32s %8d %7s %7d %9.0f %8.0f %10.0f %6.3f %8.2f %8.2f %9s %9s %12s%n",
+        sb.append(String.format(Locale.ROOT, "%-32s %8d %7s %7d %9.0f %8.0f %10.0f %6.3f %8.2f %8.2f %9s %9s %8s %12s%n",
             r.config(), r.datagramBytes(), human(r.messageBytes()), r.messages(), r.messagesPerSecond(),
             r.mbitPerSecond(), r.udpMbitPerSecond(), r.ratioToUdp(), r.p50Millis(), r.p99Millis(),
             r.connection().map(c -> Long.toString(c.lostPackets())).orElse("-"),
             r.connection().map(c -> Long.toString(c.cwndBytes())).orElse("-"),
+            r.packetsPerAck().map(x -> String.format(Locale.ROOT, "%.1f", x)).orElse("-"),
             r.rcvbufErrors().isPresent() ? Long.toString(r.rcvbufErrors().getAsLong()) : "-"));
       }
       sb.append("\nRaw UDP on 127.0.0.1 (one blocking sender, one receiver counting arrivals)\n");
@@ -197,6 +206,7 @@ public final class TransportBench {
           r.p50Millis(), r.p99Millis()));
       r.connection().ifPresent(c -> sb.append(String.format(Locale.ROOT, ",\"sent_packets\":%d,\"lost_packets\":%d,"
           + "\"cwnd_bytes\":%d,\"rtt_ms\":%.3f", c.sentPackets(), c.lostPackets(), c.cwndBytes(), c.rttMillis())));
+      r.receiverPackets().ifPresent(acks -> sb.append(",\"receiver_sent_packets\":").append(acks));
       r.rcvbufErrors().ifPresent(drops -> sb.append(",\"rcvbuf_errors\":").append(drops));
       return sb.append('}').toString();
     }
@@ -317,6 +327,7 @@ public final class TransportBench {
     ChunkSequence order = new ChunkSequence(chunks);
     OptionalLong dropsBefore = KernelUdpCounters.rcvbufErrors();
     Optional<ConnectionSnapshot> connectionBefore = pair.senderConnection();
+    Optional<ConnectionSnapshot> returnBefore = pair.receiverConnection();
 
     long start = System.nanoTime();
     CompletionStage<Done> sent = Source.range(0, (int) totalChunks - 1)
@@ -352,6 +363,9 @@ public final class TransportBench {
     }
     Optional<ConnectionSnapshot> connection = pair.senderConnection()
         .map(after -> connectionBefore.map(after::since).orElse(after));
+    Optional<ConnectionSnapshot> returned = pair.receiverConnection()
+        .map(after -> returnBefore.map(after::since).orElse(after));
+    OptionalLong receiverPackets = returned.map(c -> OptionalLong.of(c.sentPackets())).orElse(OptionalLong.empty());
     OptionalLong dropsAfter = KernelUdpCounters.rcvbufErrors();
     OptionalLong drops = dropsBefore.isPresent() && dropsAfter.isPresent()
         ? OptionalLong.of(dropsAfter.getAsLong() - dropsBefore.getAsLong()) : OptionalLong.empty();
@@ -360,7 +374,7 @@ public final class TransportBench {
     double mbit = (double) messages * size * 8 / seconds / 1e6;
     Row row = new Row(name, setup.config().maxSendUdpPayloadSize(), size, messages, seconds, mbit,
         udp.mbitPerSecond(), latencies[messages / 2] / 1e6,
-        latencies[Math.min(messages - 1, (int) (messages * 0.99))] / 1e6, connection, drops);
+        latencies[Math.min(messages - 1, (int) (messages * 0.99))] / 1e6, connection, receiverPackets, drops);
     progress.printf(Locale.ROOT, "  %-32s %8s x %6d %8.0f Mbit/s %9.0f msg/s  %.3f of UDP%n", name, human(size),
         messages, mbit, row.messagesPerSecond(), row.ratioToUdp());
     return row;

@@ -76,6 +76,11 @@ final class TransportPair implements AutoCloseable {
     return ConnectionSnapshot.take(sender, receiverContact.id());
   }
 
+  /** quiche's figures for the receiver's connection back to the sender (the ACKs of a row travel on it). */
+  Optional<ConnectionSnapshot> receiverConnection() throws InterruptedException {
+    return ConnectionSnapshot.take(receiver, senderContact.id());
+  }
+
   /** The next message stream the receiver was offered. */
   Source<Message, NotUsed> nextInboundStream(long timeout, TimeUnit unit) throws InterruptedException {
     Source<Message, NotUsed> next = inbound.poll(timeout, unit);

@@ -43,6 +43,9 @@ class TransportBenchTest {
       assertTrue(r.connection().orElseThrow().sentPackets() > 0 && r.connection().get().cwndBytes() > 0,
           r.toString());
       assertEquals(linux, r.rcvbufErrors().isPresent(), r.toString());
+      // The receiver acknowledges: some packets come back, fewer than went out.
+      assertTrue(r.receiverPackets().orElseThrow() > 0, r.toString());
+      assertTrue(r.packetsPerAck().orElseThrow() >= 1, r.toString());
     }
     assertEquals(List.of(1350, 32768), result.udp().stream().map(UdpReference::datagramBytes).toList());
     assertTrue(result.tcpMbitPerSecond() > 0);
@@ -149,6 +152,6 @@ class TransportBenchTest {
 
   private static TransportBench.Row row(double mbit, double udpMbit) {
     return new TransportBench.Row("loopback()", 32768, 1024, 100, 0.05, mbit, udpMbit, 1, 2, Optional.empty(),
-        OptionalLong.empty());
+        OptionalLong.empty(), OptionalLong.empty());
   }
 }
