@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Where a long run stands, one line at a time: the phase, counts done of total, virtual and wall time, and an estimate
- * of the time the phase has left from its rate so far. A line is printed when a phase starts or completes; otherwise at
+ * of the time the phase has left from its rate so far (a phase counts as begun at the report before the first that
+ * names it). A line is printed when a phase starts or completes; otherwise at
  * most one a second of wall time, and only once another percent is done or ten seconds passed, so a run of any size
  * prints a few hundred lines at most. Not thread-safe: a run reports from one thread.
  */
@@ -44,6 +45,7 @@ public final class Progress {
   private long phaseStartNanos;
   private long phaseStartDone;
   private long lastLineNanos;
+  private long lastReportNanos;
   private double lastLineFraction;
   private boolean phaseCompleted;
 
@@ -52,6 +54,7 @@ public final class Progress {
     this.lines = Objects.requireNonNull(lines, "lines");
     this.wallNanos = Objects.requireNonNull(wallNanos, "wallNanos");
     this.startNanos = wallNanos.getAsLong();
+    this.lastReportNanos = startNanos;
   }
 
   /** Lines to {@code lines}, on the machine's monotonic clock. */
@@ -69,11 +72,13 @@ public final class Progress {
     long now = wallNanos.getAsLong();
     boolean newPhase = !status.phase().equals(phase);
     if (newPhase) {
+      // Runs report every step, so the phase began after the last report, from nothing done.
       phase = status.phase();
-      phaseStartNanos = now;
-      phaseStartDone = status.done();
+      phaseStartNanos = lastReportNanos;
+      phaseStartDone = 0;
       phaseCompleted = false;
     }
+    lastReportNanos = now;
     boolean completes = status.total() > 0 && status.done() >= status.total() && !phaseCompleted;
     double fraction = fraction(status);
     boolean due = now - lastLineNanos >= MIN_GAP_NANOS

@@ -23,7 +23,7 @@ class ProgressTest {
   void aLineSaysThePhaseTheCountsVirtualAndWallTimeAndTheDetail() {
     wallPasses(Duration.ofMillis(2500));
     progress.report(Progress.Status.of("lookups", 420, 1000).with("400 succeeded"), 95_000);
-    assertEquals(List.of("lookups 420/1000 (42%), virtual 95 s, wall 2.5 s: 400 succeeded"), lines);
+    assertEquals(List.of("lookups 420/1000 (42%), virtual 95 s, wall 2.5 s, about 3.5 s left: 400 succeeded"), lines);
   }
 
   @Test
@@ -36,13 +36,24 @@ class ProgressTest {
   }
 
   @Test
+  void aPhaseFirstSeenPartDoneCountsAsBegunAtTheReportBefore() {
+    wallPasses(Duration.ofSeconds(3));
+    progress.report(Progress.Status.of("settle", 0, 0), 0);
+    wallPasses(Duration.ofSeconds(2));
+    progress.report(Progress.Status.of("lookups", 100, 500), 0);
+    // 100 in the 2 s since the settle report: 400 more take 8 s.
+    assertTrue(lines.get(1).endsWith("about 8.0 s left"), lines.get(1));
+  }
+
+  @Test
   void theRateIsTheCurrentPhasesNotTheWholeRuns() {
     progress.report(Progress.Status.of("join", 0, 100), 0);
     wallPasses(Duration.ofMinutes(10));
+    progress.report(Progress.Status.of("join", 100, 100), 0);
     progress.report(Progress.Status.of("lookups", 0, 100), 0);
     wallPasses(Duration.ofSeconds(2));
     progress.report(Progress.Status.of("lookups", 50, 100), 0);
-    assertTrue(lines.get(2).contains("about 2.0 s left"), lines.get(2));
+    assertTrue(lines.get(3).contains("about 2.0 s left"), lines.get(3));
   }
 
   @Test
@@ -91,7 +102,7 @@ class ProgressTest {
   void runsWithoutVirtualTimeLeaveItOut() {
     wallPasses(Duration.ofMinutes(3));
     progress.report(Progress.Status.of("gossip", 5, 10), Progress.NO_VIRTUAL_TIME);
-    assertEquals(List.of("gossip 5/10 (50%), wall 3 min"), lines);
+    assertEquals(List.of("gossip 5/10 (50%), wall 3 min, about 3 min left"), lines);
   }
 
   @Test
