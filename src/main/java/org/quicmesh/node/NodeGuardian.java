@@ -700,14 +700,7 @@ final class NodeGuardian {
   }
 
   private Behavior<Message> onValuesSaved(ValuesSaved saved) {
-    if (saved.failure() == null) {
-      counters.increment("state.values_saves");
-    } else {
-      counters.increment("state.values_save_failed");
-      context.getLog().warn("node {}: could not write the values: {}", keypair.nodeId().toHex(),
-          Failures.message(saved.failure()));
-    }
-    return Behaviors.same();
+    return countSave(saved.failure(), "state.values_saves", "state.values_save_failed", "the values");
   }
 
   private Behavior<Message> onContactsToSave(ContactsToSave toSave) {
@@ -753,12 +746,17 @@ final class NodeGuardian {
   }
 
   private Behavior<Message> onContactsSaved(ContactsSaved saved) {
-    if (saved.failure() == null) {
-      counters.increment("state.saves");
+    return countSave(saved.failure(), "state.saves", "state.save_failed", "the contact cache");
+  }
+
+  /** A periodic state-dir write ended: counted either way, a failure also logged (the node carries on). */
+  private Behavior<Message> countSave(Throwable failure, String saves, String failed, String what) {
+    if (failure == null) {
+      counters.increment(saves);
     } else {
-      counters.increment("state.save_failed");
-      context.getLog().warn("node {}: could not write the contact cache: {}", keypair.nodeId().toHex(),
-          Failures.message(saved.failure()));
+      counters.increment(failed);
+      context.getLog().warn("node {}: could not write {}: {}", keypair.nodeId().toHex(), what,
+          Failures.message(failure));
     }
     return Behaviors.same();
   }
