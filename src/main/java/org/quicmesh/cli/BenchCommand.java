@@ -119,7 +119,9 @@ final class BenchCommand extends CommandGroup {
       MeshBenchResult ours = options.run("quic");
       progress.accept("== js-libp2p: " + harness + " --n=" + options.nodes);
       var oursJson = Json.MAPPER.valueToTree(ours);
-      var theirs = LibP2pComparison.runHarness(harness, options.nodes, options.lookups, options.publishes);
+      var theirs = LibP2pComparison.runHarness(harness, options.nodes, options.lookups, options.publishes,
+          options.common.progressOption.shown(options.common.json) ? ProcessBuilder.Redirect.INHERIT
+              : ProcessBuilder.Redirect.DISCARD);
       if (options.common.json) {
         var both = Json.object();
         both.set("quicmesh", oursJson);

@@ -13,8 +13,13 @@ final class ProgressOption {
       + "they are always printed).")
   boolean progress;
 
+  /** Whether the command's progress is shown, given whether it prints JSON. */
+  boolean shown(boolean json) {
+    return !json || progress;
+  }
+
   /** Where the command's progress lines go, given whether it prints JSON. */
   PrintStream stream(boolean json) {
-    return json && !progress ? new PrintStream(OutputStream.nullOutputStream()) : System.err;
+    return shown(json) ? System.err : new PrintStream(OutputStream.nullOutputStream());
   }
 }
