@@ -31,6 +31,7 @@ import org.quicmesh.pubsub.TopicStatus;
 import org.quicmesh.simulation.Heap;
 import org.quicmesh.simulation.LookupAccuracy;
 import org.quicmesh.simulation.Percentiles;
+import org.quicmesh.simulation.Progress;
 import org.quicmesh.wire.Contact;
 
 /**
@@ -43,7 +44,6 @@ import org.quicmesh.wire.Contact;
 final class MeshBenchScenario {
   static final String TOPIC = "bench";
   private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(30);
-  private static final int LOG_EVERY_NODES = 100;
 
   sealed interface Msg {}
 
@@ -70,6 +70,8 @@ final class MeshBenchScenario {
   private final BenchNetwork network;
   private final Random random;
   private final Consumer<String> progress;
+  /** The counts within each phase, with the time it has left (the summary of a phase goes through {@link #log}). */
+  private final Progress reporter;
   private final Consumer<MeshBenchResult> done;
   private final Clock clock;
   private final MeshConfig config;
@@ -89,7 +91,6 @@ final class MeshBenchScenario {
   private long settleStart;
   private long lastGrowth;
   private long lastSum = -1;
-  private long lastSettleLog;
   private MeshBenchResult.Settle settle;
   private Double setupS;
   // memory, idle CPU
@@ -142,6 +143,7 @@ final class MeshBenchScenario {
     this.network = network;
     this.random = random;
     this.progress = progress;
+    this.reporter = Progress.to(progress);
     this.done = done;
     this.clock = network.clock();
     this.config = settings.config();
@@ -220,9 +222,7 @@ final class MeshBenchScenario {
       }
     }
     spawn(config.withBootstrap(seeds));
-    if (nodes.size() % LOG_EVERY_NODES == 0) {
-      log(String.format("started %d/%d nodes", nodes.size(), settings.nodes()));
-    }
+    report(Progress.Status.of("start nodes", nodes.size(), settings.nodes()));
     if (nodes.size() == settings.nodes()) {
       timers.cancel(Tick.SPAWN);
       log(String.format("started %d nodes in %.2fs", nodes.size(), (nanos() - startNanos) / 1e9));
@@ -279,11 +279,9 @@ final class MeshBenchScenario {
       min = Math.min(min, size);
     }
     boolean allJoined = joined.cardinality() == nodes.size();
-    if (now - lastSettleLog >= Duration.ofSeconds(2).toNanos()) {
-      lastSettleLog = now;
-      log(String.format("settling: %d/%d joined, routing tables min %d / mean %.1f (target %d)",
-          joined.cardinality(), nodes.size(), min, sum / (double) nodes.size(), targetTableSize()));
-    }
+    report(Progress.Status.of("settle", joined.cardinality(), nodes.size()).with(String.format(
+        "joined; routing tables min %d / mean %.1f (target %d)", min, sum / (double) nodes.size(),
+        targetTableSize())));
     if (sum != lastSum || !allJoined) {
       lastSum = sum;
       lastGrowth = now;
@@ -368,9 +366,7 @@ final class MeshBenchScenario {
     double share = LookupAccuracy.of(answer.target(), ids.get(answer.from()), ids, got);
     accuracy.add(share);
     exact += share == 1.0 ? 1 : 0;
-    if (lookupsDone % 20 == 0) {
-      log(String.format("lookups %d/%d, %d ok", lookupsDone, settings.lookups(), lookupsOk));
-    }
+    report(Progress.Status.of("lookups", lookupsDone, settings.lookups()).with(lookupsOk + " ok"));
     if (lookupsDone < settings.lookups() && nanos() < lookupDeadline) {
       startLookup();
     } else {
@@ -416,6 +412,7 @@ final class MeshBenchScenario {
 
   private Behavior<Msg> ready(Ready answer) {
     readyAnswers++;
+    report(Progress.Status.of("mesh", readyAnswers, nodes.size()));
     return meshMaybeReady();
   }
 
@@ -531,9 +528,7 @@ final class MeshBenchScenario {
     if (!receivers.get(d.receiver())) {
       receivers.set(d.receiver());
       deliveryMs.add((d.atNanos() - sentNanos.get(index)) / 1e6);
-      if (deliveryMs.count() % (settings.publishes() * (long) Math.max(1, nodes.size() - 1) / 5 + 1) == 0) {
-        log(String.format("gossip: %d published, %d deliveries", sentNanos.size(), deliveryMs.count()));
-      }
+      report(Progress.Status.of("gossip deliveries", deliveryMs.count(), expectedDeliveries()));
     }
     return Behaviors.same();
   }
@@ -605,6 +600,11 @@ final class MeshBenchScenario {
   private long nanos() {
     Instant now = clock.instant();
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  private void report(Progress.Status status) {
+    reporter.report(status, network.transport().equals("sim") ? (nanos() - startNanos) / 1_000_000
+        : Progress.NO_VIRTUAL_TIME);
   }
 
   private void log(String line) {

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.stream.javadsl.Source;
+import org.quicmesh.simulation.Progress;
 import org.quicmesh.transport.quic.QuicTransportConfig;
 import org.quicmesh.wire.Limits;
 import org.quicmesh.wire.Message;
@@ -224,10 +225,14 @@ public final class TransportBench {
   public static Result run(Options options, PrintStream progress) throws Exception {
     Objects.requireNonNull(options, "options");
     List<Setup> setups = setups(options);
+    Progress reporter = Progress.to(progress::println);
+    int totalRows = setups.stream().mapToInt(setup -> setup.sizes().size()).sum();
+    long references = setups.stream().map(setup -> udpKey(setup.config())).distinct().count();
     // Before any QUIC transport exists, so their event loops take no CPU from it.
     Map<List<Integer>, UdpReference> udp = new LinkedHashMap<>();
     for (Setup setup : setups) {
       List<Integer> key = udpKey(setup.config());
+      reporter.report(Progress.Status.of("raw udp reference", udp.size(), references), Progress.NO_VIRTUAL_TIME);
       if (!udp.containsKey(key)) {
         UdpReference reference = UdpReference.measure(key.get(0), key.get(1), options.udpDuration());
         progress.printf(Locale.ROOT, "  %-32s %8d B  %8.0f Mbit/s (%d of %d arrived)%n", "raw udp", key.get(0),
@@ -241,6 +246,8 @@ public final class TransportBench {
       // different code paths, and so do the configurations; without it the rows run first measure the JIT (measured:
       // the first configuration's rows 2-4x slower than the same configuration run last).
       for (Setup setup : setups) {
+        reporter.report(Progress.Status.of("warm-up", setups.indexOf(setup), setups.size()),
+            Progress.NO_VIRTUAL_TIME);
         try (TransportPair pair = TransportPair.start(setup.config())) {
           transfer(system, pair, setup, "warm-up", 1 << 10, WARM_UP_SMALL_MESSAGES << 10, WARM_UP_SMALL_MESSAGES,
               udp.get(udpKey(setup.config())), progress);
@@ -255,11 +262,14 @@ public final class TransportBench {
           transfer(system, pair, setup, "warm-up", 1 << 20, Math.min(setup.bytesPerSize() / 4, 8L << 20), 1000,
               udp.get(udpKey(setup.config())), progress);
           for (int size : setup.sizes()) {
+            reporter.report(Progress.Status.of("rows", rows.size(), totalRows), Progress.NO_VIRTUAL_TIME);
             rows.add(transfer(system, pair, setup, setup.name(), size, setup.bytesPerSize(),
                 options.maxMessagesPerSize(), udp.get(udpKey(setup.config())), progress));
           }
         }
       }
+      reporter.report(Progress.Status.of("rows", rows.size(), totalRows), Progress.NO_VIRTUAL_TIME);
+      reporter.report(Progress.Status.of("raw tcp reference", 0, 0), Progress.NO_VIRTUAL_TIME);
       double tcp = tcpReference(options.tcpBytes());
       progress.printf(Locale.ROOT, "  %-32s %8.0f Mbit/s%n", "tcp loopback", tcp);
       return new Result(rows, List.copyOf(udp.values()), tcp);

@@ -15,15 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark.",
     subcommands = {BenchCommand.Mesh.class, BenchCommand.Compare.class, BenchCommand.Profile.class,
         BenchCommand.Transport.class, BenchCommand.Jmh.class})
-final class BenchCommand implements Runnable {
-
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.err);
-  }
+final class BenchCommand extends CommandGroup {
 
   /** The options {@code bench mesh} and {@code bench compare} share. */
   static final class MeshOptions {
@@ -59,7 +51,7 @@ final class BenchCommand implements Runnable {
     }
 
     MeshBenchResult run(String transport) throws Exception {
-      return MeshBench.run(settings(transport), System.err::println);
+      return MeshBench.run(settings(transport), common.progress());
     }
   }
 
@@ -122,11 +114,14 @@ final class BenchCommand implements Runnable {
             + "npm; see ../shared/bench/libp2p-peer/README.md)");
         return 2;
       }
-      System.err.println("== quicmesh: bench mesh --nodes " + options.nodes + " over QUIC");
+      var progress = options.common.progress();
+      progress.accept("== quicmesh: bench mesh --nodes " + options.nodes + " over QUIC");
       MeshBenchResult ours = options.run("quic");
-      System.err.println("== js-libp2p: " + harness + " --n=" + options.nodes);
+      progress.accept("== js-libp2p: " + harness + " --n=" + options.nodes);
       var oursJson = Json.MAPPER.valueToTree(ours);
-      var theirs = LibP2pComparison.runHarness(harness, options.nodes, options.lookups, options.publishes);
+      var theirs = LibP2pComparison.runHarness(harness, options.nodes, options.lookups, options.publishes,
+          options.common.progressOption.shown(options.common.json) ? ProcessBuilder.Redirect.INHERIT
+              : ProcessBuilder.Redirect.DISCARD);
       if (options.common.json) {
         var both = Json.object();
         both.set("quicmesh", oursJson);
@@ -189,11 +184,14 @@ final class BenchCommand implements Runnable {
         + "sent_packets, lost_packets, cwnd_bytes, rtt_ms, rcvbuf_errors}], udp, tcp_mbit_s.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    ProgressOption progress = new ProgressOption();
+
     @Override
     public Integer call() throws Exception {
       TransportBench.Options options = (quick ? TransportBench.Options.quick() : TransportBench.Options.standard())
           .withLevers(levers);
-      TransportBench.Result result = TransportBench.run(options, System.err);
+      TransportBench.Result result = TransportBench.run(options, progress.stream(json));
       System.out.println(json ? result.json() : result.table());
       return 0;
     }

@@ -12,10 +12,7 @@ import picocli.CommandLine.Command;
     description = "Adaptive peer-to-peer mesh over QUIC: run a node, a local demo mesh, simulations, benchmarks.",
     subcommands = {NodeCommand.class, DemoCommand.class, SimCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
-
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+public final class Main extends CommandGroup {
 
   /** The CLI's logging setup, inside the jar but off Logback's default lookup path (so embedders never see it). */
   static final String LOGBACK_CONFIG = "org/quicmesh/cli/logback.xml";
@@ -33,10 +30,5 @@ public final class Main implements Runnable {
   /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
     return new CommandLine(new Main()).execute(args);
-  }
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.err);
   }
 }

@@ -64,7 +64,8 @@ final class NodeCommand implements Callable<Integer> {
 
   @Option(names = "--state-dir", paramLabel = "DIR",
       description = "Keep state across restarts in DIR (created if missing): the identity (DIR/identity, unless "
-          + "--identity is given) and a cache of routing-table contacts, so a restart rejoins without --bootstrap. "
+          + "--identity is given), a cache of routing-table contacts, so a restart rejoins without --bootstrap, and "
+          + "the values the node holds (unless quicmesh.state.values = false). "
           + "Default: quicmesh.state-dir.")
   Path stateDir;
 

@@ -13,15 +13,7 @@ import picocli.CommandLine.Option;
     description = "Run a simulated network of nodes in virtual time (deterministic for a seed).",
     subcommands = {SimCommand.Ping.class, SimCommand.Dht.class, SimCommand.Gossip.class, SimCommand.Store.class,
         SimCommand.Nat.class, SimCommand.Connect.class})
-final class SimCommand implements Runnable {
-
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.err);
-  }
+final class SimCommand extends CommandGroup {
 
   @Command(name = "ping", mixinStandardHelpOptions = true,
       description = "N nodes each ping a random other node every interval; reports RTTs, counts, heap, wall time.")
@@ -45,7 +37,7 @@ final class SimCommand implements Runnable {
         return 2;
       }
       PingSimulation.Result result = PingSimulation.run(new PingSimulation.Settings(nodes,
-          Duration.ofSeconds(seconds), Duration.ofMillis(intervalMs), sim.latency, sim.seed), System.err::println);
+          Duration.ofSeconds(seconds), Duration.ofMillis(intervalMs), sim.latency, sim.seed), sim.progress());
       sim.print(result, () -> String.format(
           "nodes %d, %d virtual s: %d pings, %d ok, %d failed; rtt p50 %.1f ms, p95 %.1f ms; heap %d B/node; "
               + "wall %.1f s", result.nodes(), result.virtualSeconds(), result.pingsSent(), result.pingsOk(),
@@ -93,7 +85,7 @@ final class SimCommand implements Runnable {
       }
       var result = org.quicmesh.simulation.DhtSimulation.run(new org.quicmesh.simulation.DhtSimulation.Settings(
           nodes, lookups, churn, dead, sim.latency, sim.seed, concurrency, Duration.ofMillis(joinIntervalMs),
-          Duration.ofSeconds(settleS), sim.settingOverrides()), System.err::println);
+          Duration.ofSeconds(settleS), sim.settingOverrides()), sim.progress());
       return sim.print(result, () -> String.format(
           "nodes %d, lookups %d: success %.3f, accuracy mean %.3f (min %.2f), rounds p50 %.0f p95 %.0f, "
                 + "%.1f msgs/lookup, latency p50 %.0f ms p95 %.0f ms max %.0f ms (median link RTT %.0f ms), "
@@ -142,7 +134,7 @@ final class SimCommand implements Runnable {
       }
       var r = org.quicmesh.simulation.StoreSimulation.run(org.quicmesh.simulation.StoreSimulation.Settings.of(
           nodes, values, hours, churnHolders, joinsPerRound, publisherLeaves, sim.latency, sim.seed,
-          sim.settingOverrides()), System.err::println);
+          sim.settingOverrides()), sim.progress());
       return sim.print(r, () -> String.format(
           "nodes %d (live min %d, end %d), values %d, %d rounds: gets %d, success %.4f; holders after each crash "
                 + "wave min %d, p50 %.0f (k %d); replicas at put %d; replication %.1f msgs/node/hour; wall %.1f s",
@@ -201,7 +193,7 @@ final class SimCommand implements Runnable {
       var settings = new org.quicmesh.simulation.GossipSimulation.Settings(nodes, publishes, loss, crash, sim.latency,
           sim.seed, rate, size, Duration.ofMillis(joinIntervalMs), Duration.ofSeconds(settleS), Duration.ofSeconds(5),
           Duration.ofSeconds(5), sim.settingOverrides());
-      var r = org.quicmesh.simulation.GossipSimulation.run(settings, System.err::println);
+      var r = org.quicmesh.simulation.GossipSimulation.run(settings, sim.progress());
       return sim.print(r, () -> String.format(
           "nodes %d (%d survivors), publishes %d (%d failed): delivery %.4f (after crash heartbeat "
                 + "%.4f), latency p50 %.0f ms p95 %.0f ms max %.0f ms (best path p95 %.0f ms, ratio %.2f; direct "
@@ -234,7 +226,7 @@ final class SimCommand implements Runnable {
         return 2;
       }
       ConnectSimulation.Result result = ConnectSimulation.run(new ConnectSimulation.Settings(hosts.nodes,
-          NatSimulation.Settings.parseMix(hosts.mix), connects, sim.latency, sim.seed), System.err::println);
+          NatSimulation.Settings.parseMix(hosts.mix), connects, sim.latency, sim.seed), sim.progress());
       sim.print(result, () -> String.format(
           "nodes %d, relays %d, connects %d: %.4f connected, %.4f direct at the end, %.4f direct at some point (%.4f "
               + "could be); connect answered p50 %.0f ms, p95 %.0f ms (virtual); %d upgraded to direct; at most %d "
@@ -276,7 +268,7 @@ final class SimCommand implements Runnable {
         return 2;
       }
       NatSimulation.Result result = NatSimulation.run(new NatSimulation.Settings(hosts.nodes,
-          NatSimulation.Settings.parseMix(hosts.mix), sim.latency, sim.seed, kind), System.err::println);
+          NatSimulation.Settings.parseMix(hosts.mix), sim.latency, sim.seed, kind), sim.progress());
       sim.print(result, () -> String.format(
           "nodes %d: %.4f classified correctly (%d undecided, %d asked again); detection p50 %.0f ms, p95 %.0f ms, max %.0f ms "
               + "(virtual); confusion %s; wall %.1f s", result.nodes(), result.detectedCorrectRatio(),

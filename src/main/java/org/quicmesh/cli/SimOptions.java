@@ -2,6 +2,7 @@ package org.quicmesh.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
@@ -22,10 +23,18 @@ final class SimOptions {
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
+  @picocli.CommandLine.Mixin
+  ProgressOption progressOption = new ProgressOption();
+
   /** Prints a scenario's result, as one JSON object with {@code --json}, else as the line {@code table} gives. */
   int print(Object result, Supplier<String> table) {
     System.out.println(json ? Json.line(result) : table.get());
     return 0;
+  }
+
+  /** Where the scenario's progress lines go: stderr, unless {@code --json} without {@code --progress}. */
+  Consumer<String> progress() {
+    return progressOption.stream(json)::println;
   }
 
   /** The overrides as the simulations take them. */

@@ -121,6 +121,19 @@ public final class Dht {
 
   public record GetStatus(ActorRef<DhtStatus> replyTo) implements Command {}
 
+  /** What the value store holds, our originals and the copies held for peers (for the state dir). */
+  public record GetStoredValues(ActorRef<StoredValues> replyTo) implements Command {}
+
+  /**
+   * Values held before a restart, read back from the state dir: each is taken as a Store from its storer would be
+   * now (expired copies dropped, endpoint records verified again, quotas and limits applied), our originals as a Put.
+   */
+  public record RestoreValues(StoredValues contents) implements Command {
+    public RestoreValues {
+      java.util.Objects.requireNonNull(contents, "contents");
+    }
+  }
+
   private record LookupFinished(Lookup.Finished finished) implements Command {}
 
   private record LookupAnswered(Lookup.Answered answered) implements Command {}
@@ -240,6 +253,11 @@ public final class Dht {
         })
         .onMessage(GetPeers.class, this::onGetPeers)
         .onMessage(GetKnownContacts.class, this::onGetKnownContacts)
+        .onMessage(GetStoredValues.class, get -> {
+          get.replyTo().tell(store.contents(clock.millis()));
+          return Behaviors.same();
+        })
+        .onMessage(RestoreValues.class, this::onRestoreValues)
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(LookupFinished.class, this::onLookupFinished)
         .onMessage(LookupAnswered.class, m -> {
@@ -320,20 +338,52 @@ public final class Dht {
 
   /** Content-addressed values go to the store as they are; endpoint records are verified and newest-wins. */
   private Response storeFromPeer(NodeId peer, Store request, long now) {
-    byte[] key = request.key();
-    if (!Key.forContent(request.value()).equals(Key.of(key))) {
-      Optional<EndpointRecord> record = records.acceptForStore(key, request.value(), now);
+    StoreResult result = admit(request.key(), request.value(), now, contentAddressed -> contentAddressed
+        ? store.store(peer, request.key(), request.value(), request.ttlMillis(), now)
+        : store.storeReplacing(peer, request.key(), request.value(), request.ttlMillis(), now));
+    return result instanceof StoreResult.Rejected rejected ? rejected.toWire() : new Ack();
+  }
+
+  /**
+   * The checks of a Store that come before the store's own: a value whose key is not its hash must be a valid endpoint
+   * record, newer than any held ({@code into} is then told false, to replace). A kept record is noted as newest.
+   */
+  private StoreResult admit(byte[] key, byte[] value, long now,
+      java.util.function.Function<Boolean, StoreResult> into) {
+    if (key != null && value != null && !Key.forContent(value).equals(Key.of(key))) {
+      Optional<EndpointRecord> record = records.acceptForStore(key, value, now);
       if (record.isPresent()) {
-        StoreResult result = store.storeReplacing(peer, key, request.value(), request.ttlMillis(), now);
-        if (result instanceof StoreResult.Rejected rejected) {
-          return rejected.toWire();
+        StoreResult result = into.apply(false);
+        if (!(result instanceof StoreResult.Rejected)) {
+          records.kept(record.get());
         }
-        records.kept(record.get());
-        return new Ack();
+        return result;
       }
     }
-    StoreResult result = store.store(peer, key, request.value(), request.ttlMillis(), now);
-    return result instanceof StoreResult.Rejected rejected ? rejected.toWire() : new Ack();
+    return into.apply(true);
+  }
+
+  private Behavior<Command> onRestoreValues(RestoreValues restore) {
+    long now = clock.millis();
+    for (StoredValues.Own own : restore.contents().own()) {
+      if (own.value().length > settings.store().maxValueBytes() || own.ttlMillis() <= 0
+          || !Key.forContent(own.value()).equals(own.key())) {
+        counters.increment("state.values_refused");
+      } else {
+        store.putLocal(own.value(), own.ttlMillis(), now);
+        counters.increment("state.values_restored");
+      }
+    }
+    for (StoredValues.Held copy : restore.contents().held()) {
+      if (copy.expiresAtMillis() <= now) {
+        counters.increment("state.values_expired");
+        continue;
+      }
+      StoreResult result = admit(copy.key().bytes(), copy.value(), now,
+          contentAddressed -> store.restore(copy, contentAddressed, now));
+      counters.increment(result instanceof StoreResult.Rejected ? "state.values_refused" : "state.values_restored");
+    }
+    return Behaviors.same();
   }
 
   // ---- routing table upkeep ----

@@ -125,8 +125,28 @@ final class RecordStore {
     return store(peer, key, value, ttlMillis, nowMillis, false);
   }
 
+  /**
+   * Takes back a copy this node held before a restart (from the state dir), as {@link #store} or, for a verified
+   * endpoint record, {@link #storeReplacing} would take it from {@code storer} now, minus the rate limits: those pace
+   * a peer's requests, and a reload is none.
+   */
+  public StoreResult restore(StoredValues.Held copy, boolean contentAddressed, long nowMillis) {
+    if (copy.expiresAtMillis() <= nowMillis) {
+      // Checked here, not left to the TTL rule: a non-positive TTL asks for the full value-ttl.
+      return reject(Reason.BAD_REQUEST, "expired before the restart");
+    }
+    return admit(copy.storer(), copy.key().bytes(), copy.value(), copy.expiresAtMillis() - nowMillis, nowMillis,
+        contentAddressed, false);
+  }
+
   private StoreResult store(NodeId peer, byte[] key, byte[] value, long ttlMillis, long nowMillis,
       boolean contentAddressed) {
+    return admit(peer, key, value, ttlMillis, nowMillis, contentAddressed, true);
+  }
+
+  /** {@code paced}: whether the peer's token bucket and the global request rate apply (a peer's Store). */
+  private StoreResult admit(NodeId peer, byte[] key, byte[] value, long ttlMillis, long nowMillis,
+      boolean contentAddressed, boolean paced) {
     if (peer == null || key == null || value == null) {
       return reject(Reason.BAD_REQUEST, "peer, key and value are required");
     }
@@ -144,13 +164,15 @@ final class RecordStore {
       account = new PeerAccount(TokenBucket.perMinute(settings.perPeerStoresPerMinute(), nowMillis));
       peers.put(peer, account);
     }
-    if (!account.bucket.tryTake(nowMillis)) {
+    if (paced && !account.bucket.tryTake(nowMillis)) {
       return reject(Reason.RATE_LIMITED, "more than " + settings.perPeerStoresPerMinute() + " stores per minute");
     }
-    // Only requests within their peer's own limit count: one flooding peer costs a bucket check, not store capacity.
-    requests.record(nowMillis);
-    if (requests.perSecond(nowMillis) > settings.maxStoreRequestsPerSecond()) {
-      return reject(Reason.OVERLOADED, "store request rate above budget");
+    if (paced) {
+      // Only requests within their peer's own limit count: one flooding peer costs a bucket check, not capacity.
+      requests.record(nowMillis);
+      if (requests.perSecond(nowMillis) > settings.maxStoreRequestsPerSecond()) {
+        return reject(Reason.OVERLOADED, "store request rate above budget");
+      }
     }
     long expiresAt = nowMillis + effectiveTtl(ttlMillis);
     Key k = Key.of(key);
@@ -312,6 +334,19 @@ final class RecordStore {
 
   /** One of our originals to publish again at the k closest nodes to {@code key}. */
   public record Republish(Key key, byte[] value, long ttlMillis) {}
+
+  /** What the store holds now (copies not yet expired); the byte arrays are the store's own, to be written only. */
+  public StoredValues contents(long nowMillis) {
+    List<StoredValues.Own> own = new ArrayList<>();
+    originals.forEach((key, original) -> own.add(new StoredValues.Own(key, original.value, original.ttlMillis)));
+    List<StoredValues.Held> held = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      if (e.expiresAt > nowMillis) {
+        held.add(new StoredValues.Held(e.key, e.value, e.storer, e.expiresAt));
+      }
+    }
+    return new StoredValues(own, held);
+  }
 
   /**
    * Remote entries (values we hold for others) that no Store refreshed, and that we did not republish, for

@@ -1,16 +1,8 @@
 package org.quicmesh.node;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,15 +15,12 @@ import org.quicmesh.wire.Contact.Addresses;
 
 /**
  * The state dir's cache of routing-table contacts ({@value #FILE}), so a restarted node rejoins without a bootstrap
- * node. Written atomically (a temporary file in the same directory, flushed, then renamed over the old one), so a
- * crash mid-write leaves the previous cache intact. A torn or corrupt file is reported, never fatal: the node then
+ * node. Written atomically as a {@link StateFile}; a torn or corrupt file is reported, never fatal: the node then
  * starts from its configured seeds only. Plain file I/O: callers run it off the actors' threads.
  */
 final class ContactCache {
   static final String FILE = "contacts.json";
   static final int VERSION = 1;
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   /** The file's shape: versioned, one entry per contact. */
   record Snapshot(int version, long savedAtMillis, List<Entry> contacts) {}
@@ -47,14 +36,14 @@ final class ContactCache {
    */
   record Loaded(List<KnownContact> contacts, Optional<String> problem) {}
 
-  private final Path file;
+  private final StateFile<Snapshot> file;
 
   ContactCache(Path stateDir) {
-    this.file = stateDir.resolve(FILE);
+    this.file = new StateFile<>(stateDir.resolve(FILE), Snapshot.class, Snapshot::version, VERSION);
   }
 
   Path file() {
-    return file;
+    return file.path();
   }
 
   /** Replaces the cache with {@code contacts}, atomically; creates the state dir if needed. */
@@ -63,39 +52,19 @@ final class ContactCache {
         .map(k -> new Entry(k.contact().id().toHex(), k.contact().address(), k.lastSeenMillis(),
             k.rttMs().isPresent() ? k.rttMs().getAsDouble() : null))
         .toList();
-    byte[] bytes = JSON.writerWithDefaultPrettyPrinter()
-        .writeValueAsBytes(new Snapshot(VERSION, nowMillis, entries));
-    Files.createDirectories(file.getParent());
-    Path temp = file.resolveSibling(FILE + ".tmp");
-    try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      while (buffer.hasRemaining()) {
-        out.write(buffer);
-      }
-      out.force(true); // on disk before the rename makes it the cache
-    }
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    file.write(new Snapshot(VERSION, nowMillis, entries));
   }
 
   /** The cached contacts: none when there is no file; a corrupt file or entry is skipped and named in the problem. */
   Loaded load() {
-    Snapshot snapshot;
-    try {
-      snapshot = JSON.readValue(Files.readAllBytes(file), Snapshot.class);
-    } catch (NoSuchFileException none) {
-      return new Loaded(List.of(), Optional.empty());
-    } catch (IOException | RuntimeException corrupt) {
-      return new Loaded(List.of(), Optional.of(file + " is unreadable or corrupt (" + corrupt.getClass().getSimpleName()
-          + "); ignoring it"));
-    }
-    if (snapshot == null || snapshot.version() != VERSION || snapshot.contacts() == null) {
-      return new Loaded(List.of(), Optional.of(file + " has an unknown format (version "
-          + (snapshot == null ? "none" : snapshot.version()) + "); ignoring it"));
+    StateFile.Read<Snapshot> read = file.read();
+    if (read.snapshot().isEmpty() || read.snapshot().get().contacts() == null) {
+      return new Loaded(List.of(), read.snapshot().isEmpty() ? read.problem()
+          : Optional.of(file.path() + " lists no contacts; ignoring it"));
     }
     List<KnownContact> contacts = new ArrayList<>();
     int invalid = 0;
-    for (Entry entry : snapshot.contacts()) {
+    for (Entry entry : read.snapshot().get().contacts()) {
       Optional<KnownContact> parsed = parse(entry);
       if (parsed.isPresent()) {
         contacts.add(parsed.get());
@@ -104,7 +73,7 @@ final class ContactCache {
       }
     }
     return new Loaded(List.copyOf(contacts), invalid == 0 ? Optional.empty()
-        : Optional.of(file + ": skipped " + invalid + " invalid contact(s)"));
+        : Optional.of(file.path() + ": skipped " + invalid + " invalid contact(s)"));
   }
 
   /**

@@ -140,6 +140,11 @@ public record MeshConfig(
     return raw.getInt("state.max-seeds");
   }
 
+  /** Whether the state dir keeps the value store too ({@code quicmesh.state.values}). */
+  public boolean stateValues() {
+    return raw.getBoolean("state.values");
+  }
+
   private static Path identityIn(Path stateDir) {
     return stateDir.resolve("identity");
   }

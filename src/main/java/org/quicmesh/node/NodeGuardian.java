@@ -52,6 +52,7 @@ import org.quicmesh.dht.Dht;
 import org.quicmesh.dht.DhtSettings;
 import org.quicmesh.dht.DhtStatus;
 import org.quicmesh.dht.KnownContact;
+import org.quicmesh.dht.StoredValues;
 import org.quicmesh.dht.PeerInfo;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.RelayService;
@@ -130,8 +131,17 @@ final class NodeGuardian {
   /** At shutdown: the contacts for the last cache write ({@code null}: the DHT did not answer in time). */
   private record FinalContacts(List<KnownContact> contacts) implements Internal {}
 
-  /** At shutdown: the last cache write ended or was skipped; the transport closes next. */
+  /** At shutdown: the last cache write ended or was skipped; the values are written next. */
   private record StateFlushed(Throwable failure) implements Internal {}
+
+  /** The state dir's values were read (off the actor's thread). */
+  private record ValuesLoaded(ValueCache.Loaded loaded, Throwable failure) implements Internal {}
+
+  /** What the value store holds, to write ({@code null}: the DHT did not answer in time); {@code last}: at shutdown. */
+  private record ValuesToSave(StoredValues values, boolean last) implements Internal {}
+
+  /** A values write ended ({@code failure} null when it succeeded); {@code last}: at shutdown. */
+  private record ValuesSaved(Throwable failure, boolean last) implements Internal {}
 
   /** The snapshot the meters asked for (or why there is none this time). */
   private record MetersRefreshed(StatusReply<NodeStatus> status) implements Internal {}
@@ -194,6 +204,8 @@ final class NodeGuardian {
   private Optional<NodeMeters> meters = Optional.empty();
   /** The state dir's contact cache, when the node has a state dir. */
   private final Optional<ContactCache> cache;
+  /** The state dir's copy of the value store, when the node has a state dir and keeps values. */
+  private final Optional<ValueCache> values;
   /** The guardian's own events (state dir), shown with the endpoint's in telemetry. */
   private final Counters counters = new Counters();
   private List<InetSocketAddress> listen = List.of();
@@ -236,6 +248,7 @@ final class NodeGuardian {
     this.timers = timers;
     this.registry = registry;
     this.cache = config.stateDir().map(ContactCache::new);
+    this.values = config.stateDir().filter(dir -> config.stateValues()).map(ValueCache::new);
     this.config = config;
     this.keypair = keypair;
     this.environment = environment;
@@ -268,6 +281,8 @@ final class NodeGuardian {
             ContactCache contacts = cache.get();
             context.pipeToSelf(CompletableFuture.supplyAsync(contacts::load, blockingIo()),
                 (loaded, failure) -> new CacheLoaded(loaded, failure));
+            values.ifPresent(held -> context.pipeToSelf(CompletableFuture.supplyAsync(held::load, blockingIo()),
+                ValuesLoaded::new));
             timers.startTimerWithFixedDelay(SaveContacts.INSTANCE, config.stateSaveInterval());
           } else {
             dht.tell(new Dht.Bootstrap(config.bootstrap()));
@@ -483,6 +498,9 @@ final class NodeGuardian {
         .onMessage(SaveContacts.class, this::onSaveContacts)
         .onMessage(ContactsToSave.class, this::onContactsToSave)
         .onMessage(ContactsSaved.class, this::onContactsSaved)
+        .onMessage(ValuesLoaded.class, this::onValuesLoaded)
+        .onMessage(ValuesToSave.class, this::onValuesToSave)
+        .onMessage(ValuesSaved.class, this::onValuesSaved)
         .onMessage(RefreshMeters.class, this::onRefreshMeters)
         .onMessage(MetersRefreshed.class, this::onMetersRefreshed)
         .onSignal(PostStop.class, signal -> {
@@ -589,6 +607,20 @@ final class NodeGuardian {
             context.getLog().warn("node {}: contact cache not flushed at shutdown: {}", keypair.nodeId().toHex(),
                 Failures.message(flushed.failure()));
           }
+          if (values.isPresent()) {
+            askStoredValues(FLUSH_TIMEOUT, true);
+          } else {
+            context.getSelf().tell(new ValuesSaved(null, true));
+          }
+          return Behaviors.same();
+        })
+        // A periodic save still under way is left to finish unnoticed: only the last one holds up the shutdown.
+        .onMessage(ValuesToSave.class, ValuesToSave::last, this::onValuesToSave)
+        .onMessage(ValuesSaved.class, ValuesSaved::last, saved -> {
+          if (saved.failure() != null) {
+            context.getLog().warn("node {}: values not flushed at shutdown: {}", keypair.nodeId().toHex(),
+                Failures.message(saved.failure()));
+          }
           context.pipeToSelf(transport.shutdown(), (done, failure) -> new ShutdownDone(waiting));
           return Behaviors.same();
         })
@@ -629,7 +661,46 @@ final class NodeGuardian {
   private Behavior<Message> onSaveContacts(SaveContacts save) {
     dht.tell(new Dht.GetKnownContacts(Replies.once(context, ASK_TIMEOUT, ContactsToSave::new,
         () -> new ContactsToSave(null))));
+    if (values.isPresent()) {
+      askStoredValues(ASK_TIMEOUT, false);
+    }
     return Behaviors.same();
+  }
+
+  private void askStoredValues(Duration timeout, boolean last) {
+    dht.tell(new Dht.GetStoredValues(Replies.once(context, timeout, held -> new ValuesToSave(held, last),
+        () -> new ValuesToSave(null, last))));
+  }
+
+  private Behavior<Message> onValuesLoaded(ValuesLoaded loaded) {
+    if (loaded.failure() != null) {
+      counters.increment("state.values_unreadable");
+      context.getLog().warn("node {}: saved values unreadable, starting without them: {}", keypair.nodeId().toHex(),
+          Failures.message(loaded.failure()));
+      return Behaviors.same();
+    }
+    loaded.loaded().problem().ifPresent(problem -> {
+      counters.increment("state.values_corrupt");
+      context.getLog().warn("node {}: {}", keypair.nodeId().toHex(), problem);
+    });
+    dht.tell(new Dht.RestoreValues(loaded.loaded().values()));
+    return Behaviors.same();
+  }
+
+  private Behavior<Message> onValuesToSave(ValuesToSave toSave) {
+    if (toSave.values() == null) {
+      context.getSelf().tell(new ValuesSaved(new java.util.concurrent.TimeoutException("the DHT did not list its "
+          + "values in time"), toSave.last()));
+      return Behaviors.same();
+    }
+    ValueCache target = values.orElseThrow();
+    long now = environment.clock().millis();
+    writeState(() -> target.save(toSave.values(), now), failure -> new ValuesSaved(failure, toSave.last()));
+    return Behaviors.same();
+  }
+
+  private Behavior<Message> onValuesSaved(ValuesSaved saved) {
+    return countSave(saved.failure(), "state.values_saves", "state.values_save_failed", "the values");
   }
 
   private Behavior<Message> onContactsToSave(ContactsToSave toSave) {
@@ -654,9 +725,20 @@ final class NodeGuardian {
     }
     ContactCache target = cache.orElseThrow();
     long now = environment.clock().millis();
+    writeState(() -> target.save(contacts, now), done);
+  }
+
+  /** A write into the state dir (plain file I/O). */
+  @FunctionalInterface
+  private interface StateWrite {
+    void run() throws java.io.IOException;
+  }
+
+  /** Runs {@code write} off the actor's thread and reports with {@code done} (its failure, or null). */
+  private void writeState(StateWrite write, java.util.function.Function<Throwable, Message> done) {
     context.pipeToSelf(CompletableFuture.runAsync(() -> {
       try {
-        target.save(contacts, now);
+        write.run();
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
@@ -664,12 +746,17 @@ final class NodeGuardian {
   }
 
   private Behavior<Message> onContactsSaved(ContactsSaved saved) {
-    if (saved.failure() == null) {
-      counters.increment("state.saves");
+    return countSave(saved.failure(), "state.saves", "state.save_failed", "the contact cache");
+  }
+
+  /** A periodic state-dir write ended: counted either way, a failure also logged (the node carries on). */
+  private Behavior<Message> countSave(Throwable failure, String saves, String failed, String what) {
+    if (failure == null) {
+      counters.increment(saves);
     } else {
-      counters.increment("state.save_failed");
-      context.getLog().warn("node {}: could not write the contact cache: {}", keypair.nodeId().toHex(),
-          Failures.message(saved.failure()));
+      counters.increment(failed);
+      context.getLog().warn("node {}: could not write {}: {}", keypair.nodeId().toHex(), what,
+          Failures.message(failure));
     }
     return Behaviors.same();
   }

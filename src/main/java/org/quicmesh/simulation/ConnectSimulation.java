@@ -84,6 +84,12 @@ public final class ConnectSimulation {
     int feasible;
     int upgrades;
     boolean settled;
+
+    Progress.Status status(Settings s) {
+      return (answered < s.connects() ? Progress.Status.of("connect", answered, s.connects())
+          : Progress.Status.of("upgrades", finals, s.connects()))
+          .with(connected + " connected, " + direct + " final paths direct");
+    }
   }
 
   private static final Set<String> INFEASIBLE = Set.of("symmetric>port", "port>symmetric", "symmetric>symmetric");
@@ -105,16 +111,9 @@ public final class ConnectSimulation {
     int relays = Math.max(4, settings.nodes() / 50);
     try (SimulationSystem<Msg> sim = SimulationSystem.create("connect-sim", settings.seed(),
         random -> scenario(settings, relays, random, tally))) {
-      while (tally.finals < settings.connects()) {
-        if (!sim.driver().runUntil(() -> false, Duration.ofSeconds(10)) && sim.driver().pendingTimers() == 0) {
-          break;
-        }
-        progress.accept(String.format("virtual %d s: %d/%d connects answered (%d connected), %d final paths",
-            sim.driver().nowMillis() / 1000, tally.answered, settings.connects(), tally.connected, tally.finals));
-        if (sim.driver().nowMillis() > Duration.ofMinutes(10).toMillis()) {
-          break;
-        }
-      }
+      ScenarioRun.until(sim.driver(), () -> tally.finals >= settings.connects(),
+          ScenarioRun.untilQuiet(Duration.ofSeconds(10)), Duration.ofMinutes(10), Progress.to(progress),
+          () -> tally.status(settings));
     }
     int maxPerRelay = tally.perRelay.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     double n = settings.connects();

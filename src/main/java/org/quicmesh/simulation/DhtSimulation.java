@@ -50,21 +50,12 @@ public final class DhtSimulation {
     try (SimulationSystem<Msg> sim = SimulationSystem.create("dht-sim", settings.seed(),
         random -> Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
             new Scenario(ctx, timers, settings, random, tally).start())))) {
-      long lastReport = 0;
-      while (!tally.finished) {
-        sim.driver().runFor(Duration.ofSeconds(5));
-        long now = sim.driver().nowMillis();
-        if (tally.heapAfterSettle > 0 && tally.heapPerNode == 0) {
-          tally.heapPerNode = Math.max(0, tally.heapAfterSettle - heapBefore) / settings.nodes();
-        }
-        if (now - lastReport >= 30_000 || tally.finished) {
-          lastReport = now;
-          progress.accept(String.format("virtual %ds: %d/%d nodes joined, %d/%d lookups done",
-              now / 1000, tally.joined, settings.nodes(), tally.done, settings.lookups()));
-        }
-        if (now > Duration.ofHours(6).toMillis()) {
-          throw new IllegalStateException("simulation did not finish within 6 virtual hours");
-        }
+      if (!ScenarioRun.until(sim.driver(), () -> tally.finished, ScenarioRun.fixed(Duration.ofSeconds(5)),
+          Duration.ofHours(6), Progress.to(progress), () -> tally.status(settings))) {
+        throw new IllegalStateException("simulation did not finish within 6 virtual hours");
+      }
+      if (tally.heapAfterSettle > 0) {
+        tally.heapPerNode = Math.max(0, tally.heapAfterSettle - heapBefore) / settings.nodes();
       }
       double wall = (System.nanoTime() - wallStart) / 1e9;
       return tally.result(settings, sim.driver().nowMillis() / 1000.0, wall,
@@ -113,6 +104,16 @@ public final class DhtSimulation {
     long heapAfterSettle;
     long heapPerNode;
     boolean finished;
+
+    Progress.Status status(Settings s) {
+      if (joined < s.nodes()) {
+        return Progress.Status.of("join", joined, s.nodes());
+      }
+      if (heapAfterSettle == 0) {
+        return Progress.Status.of("settle", 0, 0);
+      }
+      return Progress.Status.of("lookups", done, s.lookups()).with(succeeded + " succeeded");
+    }
 
     Result result(Settings s, double virtualS, double wallS, double medianRtt) {
       int n = Math.max(1, done);

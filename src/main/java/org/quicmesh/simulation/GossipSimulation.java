@@ -114,21 +114,12 @@ public final class GossipSimulation {
     try (SimulationSystem<Msg> sim = SimulationSystem.create("gossip-sim", settings.seed(),
         random -> Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
             new Scenario(ctx, timers, settings, random, tally).start())))) {
-      long lastReport = 0;
-      while (tally.result == null) {
-        sim.driver().runFor(Duration.ofSeconds(5));
-        long now = sim.driver().nowMillis();
-        if (tally.heapAfterMeshes > 0 && tally.heapPerNode == 0) {
-          tally.heapPerNode = Math.max(1, Math.max(0, tally.heapAfterMeshes - heapBefore) / settings.nodes());
-        }
-        if (now - lastReport >= 30_000 || tally.result != null) {
-          lastReport = now;
-          progress.accept(String.format("virtual %ds: %d/%d nodes joined, %d/%d published, %d deliveries",
-              now / 1000, tally.joined, settings.nodes(), tally.published, settings.publishes(), tally.deliveries));
-        }
-        if (now > Duration.ofHours(6).toMillis()) {
-          throw new IllegalStateException("simulation did not finish within 6 virtual hours");
-        }
+      if (!ScenarioRun.until(sim.driver(), () -> tally.result != null, ScenarioRun.fixed(Duration.ofSeconds(5)),
+          Duration.ofHours(6), Progress.to(progress), () -> tally.status(settings))) {
+        throw new IllegalStateException("simulation did not finish within 6 virtual hours");
+      }
+      if (tally.heapAfterMeshes > 0) {
+        tally.heapPerNode = Math.max(1, Math.max(0, tally.heapAfterMeshes - heapBefore) / settings.nodes());
       }
       return tally.result.apply((System.nanoTime() - wallStart) / 1e9);
     }
@@ -154,6 +145,18 @@ public final class GossipSimulation {
     volatile long heapAfterMeshes;
     volatile long heapPerNode;
     volatile java.util.function.DoubleFunction<Result> result;
+
+    Progress.Status status(Settings s) {
+      if (joined < s.nodes()) {
+        return Progress.Status.of("join", joined, s.nodes());
+      }
+      if (heapAfterMeshes == 0) {
+        return Progress.Status.of("subscribe", 0, 0);
+      }
+      Progress.Status publish = published < s.publishes() ? Progress.Status.of("publish", published, s.publishes())
+          : Progress.Status.of("drain", 0, 0);
+      return publish.with(deliveries + " deliveries");
+    }
   }
 
   /** One published message: who, when, and per receiver the first delivery time and the peer it came from. */

@@ -171,16 +171,9 @@ public final class NatSimulation {
     try (SimulationSystem<Msg> sim = SimulationSystem.create("nat-sim", settings.seed(),
         random -> settings.observers() == Observers.MESH ? meshScenario(settings, random, tally)
             : scenario(settings, random, tally))) {
-      while (tally.verdicts < settings.nodes()) {
-        if (!sim.driver().runUntil(() -> false, Duration.ofSeconds(10)) && sim.driver().pendingTimers() == 0) {
-          break;
-        }
-        progress.accept(String.format("virtual %d s: %d/%d verdicts, %d correct", sim.driver().nowMillis() / 1000,
-            tally.verdicts, settings.nodes(), tally.correct));
-        if (sim.driver().nowMillis() > Duration.ofMinutes(5).toMillis()) {
-          break;
-        }
-      }
+      ScenarioRun.until(sim.driver(), () -> tally.verdicts >= settings.nodes(),
+          ScenarioRun.untilQuiet(Duration.ofSeconds(10)), Duration.ofMinutes(5), Progress.to(progress),
+          () -> Progress.Status.of("detect", tally.verdicts, settings.nodes()).with(tally.correct + " correct"));
     }
     double wall = (System.nanoTime() - wallStart) / 1e9;
     return new Result(settings.nodes(), tally.correct / (double) settings.nodes(), tally.confusion,

@@ -49,11 +49,14 @@ public final class PingSimulation {
     try (SimulationSystem<Msg> sim = SimulationSystem.create("ping-sim", settings.seed(),
         random -> scenario(settings, random, tally))) {
       long seconds = settings.duration().toSeconds();
-      for (long s = 0; s < seconds; s += 10) {
-        sim.driver().runFor(Duration.ofSeconds(Math.min(10, seconds - s)));
-        progress.accept(String.format("virtual %ds/%ds: %d pings, %d ok, %d failed", Math.min(s + 10, seconds),
-            seconds, tally.sent, tally.ok, tally.failed));
-      }
+      long endMillis = sim.driver().nowMillis() + seconds * 1000;
+      ScenarioRun.until(sim.driver(), () -> sim.driver().nowMillis() >= endMillis,
+          driver -> {
+            driver.runFor(Duration.ofMillis(Math.min(10_000, endMillis - driver.nowMillis())));
+            return true;
+          }, Duration.ofMillis(endMillis), Progress.to(progress),
+          () -> Progress.Status.of("ping", sim.driver().nowMillis() / 1000, seconds)
+              .with(String.format("%d pings, %d ok, %d failed", tally.sent, tally.ok, tally.failed)));
       long heapPerNode = Math.max(0, Heap.used() - heapBefore) / settings.nodes();
       // Let the pings still in flight finish so counts add up.
       sim.driver().runFor(Duration.ofSeconds(10));

@@ -53,6 +53,11 @@ public final class StoreSimulation {
       return new Settings(nodes, values, hours, churnHolders, joinsPerRound, publisherLeaves, latency, seed,
           Duration.ofMillis(20), Duration.ofSeconds(60), Duration.ofMinutes(20), 40, overrides);
     }
+
+    /** Rounds of churn the hours make. */
+    int totalRounds() {
+      return (int) Math.round(hours * 3_600_000 / round.toMillis());
+    }
   }
 
   /**
@@ -83,19 +88,9 @@ public final class StoreSimulation {
     try (SimulationSystem<Msg> sim = SimulationSystem.create("store-sim", settings.seed(),
         random -> Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
             new Scenario(ctx, timers, settings, random, tally).start())))) {
-      int reported = -1;
-      while (!tally.finished) {
-        sim.driver().runFor(Duration.ofMinutes(1));
-        if (tally.rounds != reported) {
-          reported = tally.rounds;
-          progress.accept(String.format("virtual %d min: round %d, %d live nodes, gets %d (%d failed), "
-                  + "holders before->after the crash wave %s", sim.driver().nowMillis() / 60_000, tally.rounds,
-              tally.liveNow, tally.gets,
-              tally.getsFailed, tally.lastHolders));
-        }
-        if (sim.driver().nowMillis() > end) {
-          throw new IllegalStateException("store simulation did not finish in time");
-        }
+      if (!ScenarioRun.until(sim.driver(), () -> tally.finished, ScenarioRun.fixed(Duration.ofMinutes(1)),
+          Duration.ofMillis(end), Progress.to(progress), () -> tally.status(settings))) {
+        throw new IllegalStateException("store simulation did not finish in time");
       }
       return tally.result(settings, sim.driver().nowMillis() / 1000.0, (System.nanoTime() - wallStart) / 1e9);
     }
@@ -136,6 +131,15 @@ public final class StoreSimulation {
     final Map<String, Long> getFailures = new java.util.TreeMap<>();
     final Map<String, Long> replication = new java.util.TreeMap<>();
     boolean finished;
+
+    Progress.Status status(Settings s) {
+      if (rounds == 0) {
+        return Progress.Status.of("join and put", liveNow, s.nodes());
+      }
+      return Progress.Status.of("churn rounds", rounds, s.totalRounds())
+          .with(String.format(java.util.Locale.ROOT, "%d live nodes, gets %d (%d failed), holders before->after "
+              + "the crash wave %s", liveNow, gets, getsFailed, lastHolders));
+    }
 
     Result result(Settings s, double virtualS, double wallS) {
       return new Result(s.nodes(), s.values(), s.hours(), s.churnHolders(), s.joinsPerRound(), s.publisherLeaves(),
@@ -182,7 +186,7 @@ public final class StoreSimulation {
       SimNetwork network = SimulatedMesh.network(ctx, clock, settings.latency(), settings.seed());
       this.mesh = new SimulatedMesh(network, clock, random);
       this.config = SimulatedMesh.config(settings.overrides());
-      this.totalRounds = (int) Math.round(settings.hours() * 3_600_000 / settings.round().toMillis());
+      this.totalRounds = settings.totalRounds();
     }
 
     Behavior<Msg> start() {

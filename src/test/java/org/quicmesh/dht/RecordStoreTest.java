@@ -414,4 +414,58 @@ class RecordStoreTest {
     b[0] ^= (byte) 0x80;
     return NodeId.of(b);
   }
+
+  // ---- the state dir's copy ----
+
+  @Test
+  void contentsListOurValuesAndTheLiveCopiesWithStorerAndExpiry() {
+    RecordStore s = new RecordStore(StoreSettings.defaults(), T0);
+    byte[] own = value(10);
+    byte[] held = value(20);
+    byte[] stale = value(30);
+    s.putLocal(own, 2 * HOUR, T0);
+    assertStored(put(s, alice, held, T0));
+    assertStored(s.store(bob, keyOf(stale), stale, MINUTE, T0));
+    StoredValues contents = s.contents(T0 + 2 * MINUTE);
+    assertEquals(1, contents.own().size());
+    assertEquals(Key.forContent(own), contents.own().get(0).key());
+    assertEquals(2 * HOUR, contents.own().get(0).ttlMillis());
+    assertEquals(1, contents.held().size(), "the expired copy is left out");
+    StoredValues.Held copy = contents.held().get(0);
+    assertEquals(alice, copy.storer());
+    assertEquals(T0 + 24 * HOUR, copy.expiresAtMillis());
+    assertArrayEquals(held, copy.value());
+  }
+
+  @Test
+  void aRestoredCopyKeepsItsExpiryAndIsNotHeldUpByTheStorersRateLimit() {
+    RecordStore s = new RecordStore(StoreSettings.defaults(), T0);
+    long later = T0 + HOUR;
+    // Many more than the 20 stores a minute alice's bucket allows: a reload is not a flood.
+    for (int i = 0; i < 50; i++) {
+      byte[] v = value(8);
+      assertStored(s.restore(new StoredValues.Held(Key.forContent(v), v, alice, later + HOUR), true, later));
+    }
+    assertEquals(50, s.size());
+    assertEquals(T0 + 2 * HOUR, s.contents(later).held().get(0).expiresAtMillis());
+  }
+
+  @Test
+  void aRestoredCopyMeetsEveryOtherCheckOfAStore() {
+    RecordStore s = new RecordStore(StoreSettings.defaults(), T0);
+    byte[] v = value(8);
+    assertRejected(Reason.KEY_MISMATCH,
+        s.restore(new StoredValues.Held(Key.forContent(value(8)), v, alice, T0 + HOUR), true, T0));
+    assertRejected(Reason.VALUE_TOO_LARGE, s.restore(new StoredValues.Held(Key.forContent(value(70_000)),
+        value(70_000), alice, T0 + HOUR), true, T0));
+    assertRejected(Reason.BAD_REQUEST,
+        s.restore(new StoredValues.Held(Key.forContent(v), v, alice, T0), true, T0));
+    for (int i = 0; i < 100; i++) {
+      byte[] each = value(8);
+      assertStored(s.restore(new StoredValues.Held(Key.forContent(each), each, alice, T0 + HOUR), true, T0));
+    }
+    assertRejected(Reason.QUOTA_EXCEEDED,
+        s.restore(new StoredValues.Held(Key.forContent(v), v, alice, T0 + HOUR), true, T0));
+    assertEquals(0, s.get(Key.forContent(v), T0).map(b -> 1).orElse(0));
+  }
 }

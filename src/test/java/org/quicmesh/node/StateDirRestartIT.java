@@ -1,5 +1,6 @@
 package org.quicmesh.node;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,5 +100,43 @@ class StateDirRestartIT {
     assertEquals(1L, status.telemetry().counters().get("state.cache_corrupt"));
     assertTrue(status.telemetry().dht().bootstrap().startsWith("no seeds"), status.telemetry().dht().bootstrap());
     node.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aNodeRestartedAloneWithItsStateDirStillAnswersAFindValueForWhatItHeld() throws Exception {
+    Path state = dir.resolve("values");
+    MeshConfig stateful = base().withStateDir(state);
+    Keypair identity = Keypair.loadOrCreate(stateful.identityFile().orElseThrow());
+    Quicmesh holder = start("holder", stateful, identity);
+    var holderAddress = holder.status().toCompletableFuture().get(10, TimeUnit.SECONDS).listen().get(0);
+    Quicmesh publisher = start("publisher", base().withBootstrap(List.of(holderAddress)), Keypair.generate());
+    joined(publisher);
+    byte[] value = "kept across a restart".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    var put = publisher.put(value).toCompletableFuture().get(20, TimeUnit.SECONDS);
+    // The publisher leaves first: the holder's copy is then all there is.
+    publisher.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    holder.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    assertTrue(Files.isRegularFile(state.resolve(ValueCache.FILE)), "values flushed at shutdown");
+
+    Quicmesh restarted = start("holder-again", stateful, Keypair.loadOrCreate(stateful.identityFile().orElseThrow()));
+    var restartedAddress = restarted.status().toCompletableFuture().get(10, TimeUnit.SECONDS).listen().get(0);
+    NodeStatus status = restarted.status().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    for (int poll = 0; poll < 100 && restored(status) == 0; poll++) {
+      Thread.sleep(20);
+      status = restarted.status().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    // The value, and the endpoint records it held (its own is published afresh anyway).
+    assertTrue(restored(status) >= 1, status.telemetry().dht().counters().toString());
+    // A newcomer that knows only the restarted node asks it over the network.
+    Quicmesh asker = start("asker", base().withBootstrap(List.of(restartedAddress)), Keypair.generate());
+    joined(asker);
+    assertArrayEquals(value, asker.get(put.key()).toCompletableFuture().get(20, TimeUnit.SECONDS));
+    for (Quicmesh node : List.of(asker, restarted)) {
+      node.shutdown().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+  }
+
+  private static long restored(NodeStatus status) {
+    return status.telemetry().dht().counters().getOrDefault("state.values_restored", 0L);
   }
 }
