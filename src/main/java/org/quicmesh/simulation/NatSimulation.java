@@ -61,6 +61,11 @@ public final class NatSimulation {
       this.expected = expected;
     }
 
+    /** How this kind of router translates and filters. */
+    public NatBehavior behavior() {
+      return behavior;
+    }
+
     static Router of(String label) {
       for (Router r : values()) {
         if (r.label.equals(label)) {
@@ -294,7 +299,8 @@ public final class NatSimulation {
     return assign(settings.nodes(), settings.mix(), random);
   }
 
-  static List<Router> assign(int nodes, Map<Router, Double> mix, Random random) {
+  /** Exactly the mix's share of each router kind among {@code nodes} hosts (rounded), in a seeded random order. */
+  public static List<Router> assign(int nodes, Map<Router, Double> mix, Random random) {
     List<Router> routers = new ArrayList<>();
     List<Router> kinds = new ArrayList<>(mix.keySet());
     Collections.sort(kinds);
