@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.StatusReply;
 import org.quicmesh.node.MeshConfig;
@@ -33,13 +34,13 @@ public final class SimCluster implements AutoCloseable {
   private record Join(MeshConfig config, NatBehavior nat, CompletableFuture<SimulatedMesh.Member> spawned)
       implements Command {}
 
-  private record Collect<T>(Consumer<T> onMessage, CompletableFuture<ActorRef<T>> ref) implements Command {}
-
   private record Call<T>(ActorRef<MeshNode.Command> node, Function<ActorRef<T>, MeshNode.Command> command,
       CompletableFuture<T> answer) implements Command {}
 
   private final SimulationSystem<Command> sim;
   private SimulatedMesh mesh;
+  /** Names the collector actors. */
+  private long collectors;
   /** The joined nodes with a public address: the bootstrap nodes of later joins. */
   private final List<SimulatedMesh.Member> publicMembers = new ArrayList<>();
 
@@ -65,10 +66,6 @@ public final class SimCluster implements AutoCloseable {
             call(ctx, call);
             return Behaviors.same();
           })
-          .onMessage(Collect.class, collect -> {
-            collect(ctx, collect);
-            return Behaviors.same();
-          })
           .build();
     });
   }
@@ -81,24 +78,20 @@ public final class SimCluster implements AutoCloseable {
     call.node().tell(call.command().apply(once));
   }
 
-  private static <T> void collect(org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx, Collect<T> collect) {
-    collect.ref().complete(ctx.spawnAnonymous(Behaviors.<T>receiveMessage(message -> {
-      collect.onMessage().accept(message);
-      return Behaviors.same();
-    })));
-  }
-
   /** An actor that appends every message it receives to {@code into} (read it between steps of virtual time). */
   public <T> ActorRef<T> collector(List<T> into) {
     return collector((Consumer<T>) into::add);
   }
 
-  /** An actor that hands every message it receives to {@code onMessage}, on the simulation's thread. */
+  /**
+   * An actor that hands every message it receives to {@code onMessage}, on the simulation's thread. Made at once,
+   * without running the simulation (so many can be made at one instant cheaply).
+   */
   public <T> ActorRef<T> collector(Consumer<T> onMessage) {
-    CompletableFuture<ActorRef<T>> ref = new CompletableFuture<>();
-    sim.system().tell(new Collect<>(onMessage, ref));
-    sim.driver().runUntilIdle();
-    return ref.join();
+    return sim.system().systemActorOf(Behaviors.<T>receiveMessage(message -> {
+      onMessage.accept(message);
+      return Behaviors.same();
+    }), "collector-" + collectors++, Props.empty());
   }
 
   /** Sends a command that needs no answer and lets it be processed. */
@@ -211,6 +204,11 @@ public final class SimCluster implements AutoCloseable {
     return mesh;
   }
 
+  /**
+   * Stops the actor system. Nodes still running are stopped with it, their streams cut: slow at scale (Pekko names
+   * each cut stream stage, reading class files for its source location), so stop nodes first with
+   * {@link MeshNode.Stop} where there are many.
+   */
   @Override
   public void close() {
     sim.close();

@@ -2,6 +2,7 @@ package org.quicmesh.testkit;
 
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -35,6 +36,7 @@ public final class SimNode {
 
   private final SimCluster cluster;
   private final SimulatedMesh.Member member;
+  private CompletableFuture<Done> stopped;
 
   SimNode(SimCluster cluster, SimulatedMesh.Member member) {
     this.cluster = cluster;
@@ -145,9 +147,15 @@ public final class SimNode {
     return cluster.send(member.node(), replyTo -> new MeshNode.WhenTopicReady(topic, replyTo));
   }
 
-  /** Leaves cleanly (prunes gossip peers, closes connections) and stops the node; completes when it has. */
+  /**
+   * Leaves cleanly (prunes gossip peers, closes connections) and stops the node; completes when it has. Calling it
+   * again returns the same stage.
+   */
   public CompletionStage<Done> shutdown() {
-    return cluster.send(member.node(), MeshNode.Stop::new);
+    if (stopped == null) {
+      stopped = cluster.send(member.node(), MeshNode.Stop::new);
+    }
+    return stopped;
   }
 
   @Override
