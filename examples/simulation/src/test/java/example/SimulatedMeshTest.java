@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -22,8 +23,9 @@ import org.quicmesh.testkit.TopicInbox;
 
 /**
  * How a Quicmesh user tests their own mesh logic: 300 real nodes with 20-200 ms links, simulated in one JVM in
- * virtual time (a few seconds of wall time), deterministic for the seed. Uses only the public API.
+ * virtual time (about 13 s of CPU for the whole class), deterministic for the seed. Uses only the public API.
  */
+@Tag("sim")                                        // the project's tag for simulations; drop it in yours if you like
 @Timeout(120)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)   // one mesh for the class's tests
 class SimulatedMeshTest {

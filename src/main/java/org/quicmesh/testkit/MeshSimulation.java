@@ -69,14 +69,17 @@ public final class MeshSimulation implements AutoCloseable {
     return Collections.unmodifiableList(nodes);
   }
 
+  /** The node that joined {@code index}-th, from 0 (the first node, always public). */
   public SimNode node(int index) {
     return nodes.get(index);
   }
 
+  /** How many nodes the mesh has (stopped ones included). */
   public int size() {
     return nodes.size();
   }
 
+  /** The seed the mesh was built with. */
   public long seed() {
     return seed;
   }

@@ -48,6 +48,7 @@ public final class SimNode {
     return member.index();
   }
 
+  /** The node's identity (BLAKE3 of its Ed25519 public key), drawn from the simulation's seed. */
   public NodeId id() {
     return member.keypair().nodeId();
   }
@@ -67,6 +68,7 @@ public final class SimNode {
     member.node().tell(command);
   }
 
+  /** Pings a peer by address or by NodeId (located through the DHT); the verified id and the RTT. */
   public CompletionStage<Pong> ping(PeerTarget target) {
     return cluster.sendWithStatus(member.node(), replyTo -> new MeshNode.Ping(target, replyTo));
   }
@@ -76,6 +78,7 @@ public final class SimNode {
     return ping(PeerTarget.of(peer.id()));
   }
 
+  /** The node's identity, addresses, routing-table contacts and telemetry. */
   public CompletionStage<NodeStatus> status() {
     return cluster.sendWithStatus(member.node(), MeshNode.GetStatus::new);
   }

@@ -28,6 +28,7 @@ public final class TopicInbox {
     deliveries.add(new Delivery(message, Duration.ofMillis(nowMillis)));
   }
 
+  /** The topic subscribed to. */
   public String topic() {
     return topic;
   }
@@ -42,6 +43,7 @@ public final class TopicInbox {
     return deliveries.stream().map(Delivery::message).toList();
   }
 
+  /** How many messages arrived so far. */
   public int size() {
     return deliveries.size();
   }

@@ -41,8 +41,10 @@ class MeshSimulationTest {
     Trace a = trace(11);
     Trace b = trace(11);
     Trace c = trace(12);
+    assertEquals(24, a.deliveredMs().stream().filter(ms -> ms >= 0).count(), "all but the publisher got it");
     assertEquals(a, b);
     assertNotEquals(a.ids(), c.ids());
+    assertNotEquals(a.deliveredMs(), c.deliveredMs());
   }
 
   /** What a run shows from outside: identities, a lookup's course and timing, gossip arrival times. */
