@@ -248,9 +248,8 @@ public final class NatSimulation {
       return Behaviors.receive(Msg.class)
           .onMessageEquals(HostsJoin.INSTANCE, () -> {
             for (int i = 0; i < settings.nodes(); i++) {
-              InetSocketAddress seed = publicNodes.get(random.nextInt(publicNodes.size())).address();
-              hosts.add(mesh.spawnBehind(ctx, config.withBootstrap(List.of(seed)),
-                  network.addNat(tally.routers.get(i).behavior)).node());
+              hosts.add(mesh.joinBehind(ctx, config, publicNodes, network.addNat(tally.routers.get(i).behavior))
+                  .node());
               ctx.scheduleOnce(JOINED.plusMillis((long) (random.nextDouble() * SPREAD.toMillis())), ctx.getSelf(),
                   new MeshStart(i, 1, -1));
             }
