@@ -61,6 +61,11 @@ public final class NatSimulation {
       this.expected = expected;
     }
 
+    /** How this kind of router translates and filters. */
+    public NatBehavior behavior() {
+      return behavior;
+    }
+
     static Router of(String label) {
       for (Router r : values()) {
         if (r.label.equals(label)) {
@@ -236,9 +241,8 @@ public final class NatSimulation {
       return Behaviors.receive(Msg.class)
           .onMessageEquals(HostsJoin.INSTANCE, () -> {
             for (int i = 0; i < settings.nodes(); i++) {
-              InetSocketAddress seed = publicNodes.get(random.nextInt(publicNodes.size())).address();
-              hosts.add(mesh.spawnBehind(ctx, config.withBootstrap(List.of(seed)),
-                  network.addNat(tally.routers.get(i).behavior)).node());
+              hosts.add(mesh.joinBehind(ctx, config, publicNodes, network.addNat(tally.routers.get(i).behavior))
+                  .node());
               ctx.scheduleOnce(JOINED.plusMillis((long) (random.nextDouble() * SPREAD.toMillis())), ctx.getSelf(),
                   new MeshStart(i, 1, -1));
             }
@@ -287,7 +291,8 @@ public final class NatSimulation {
     return assign(settings.nodes(), settings.mix(), random);
   }
 
-  static List<Router> assign(int nodes, Map<Router, Double> mix, Random random) {
+  /** Exactly the mix's share of each router kind among {@code nodes} hosts (rounded), in a seeded random order. */
+  public static List<Router> assign(int nodes, Map<Router, Double> mix, Random random) {
     List<Router> routers = new ArrayList<>();
     List<Router> kinds = new ArrayList<>(mix.keySet());
     Collections.sort(kinds);

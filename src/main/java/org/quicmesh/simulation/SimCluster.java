@@ -1,17 +1,21 @@
 package org.quicmesh.simulation;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.StatusReply;
 import org.quicmesh.node.MeshConfig;
 import org.quicmesh.node.MeshNode;
 import org.quicmesh.transport.sim.LatencyModel;
+import org.quicmesh.transport.sim.NatBehavior;
 import org.quicmesh.virtualtime.SimDriver;
 import org.quicmesh.transport.sim.SimNetwork;
 import org.quicmesh.virtualtime.SimulationSystem;
@@ -26,13 +30,19 @@ public final class SimCluster implements AutoCloseable {
 
   private record Spawn(MeshConfig config, CompletableFuture<SimulatedMesh.Member> spawned) implements Command {}
 
-  private record Collect<T>(List<T> into, CompletableFuture<ActorRef<T>> ref) implements Command {}
+  /** A node that bootstraps through a random public node that joined before; public when {@code nat} is null. */
+  private record Join(MeshConfig config, NatBehavior nat, CompletableFuture<SimulatedMesh.Member> spawned)
+      implements Command {}
 
   private record Call<T>(ActorRef<MeshNode.Command> node, Function<ActorRef<T>, MeshNode.Command> command,
       CompletableFuture<T> answer) implements Command {}
 
   private final SimulationSystem<Command> sim;
   private SimulatedMesh mesh;
+  /** Names the collector actors. */
+  private long collectors;
+  /** The joined nodes with a public address: the bootstrap nodes of later joins. */
+  private final List<SimulatedMesh.Member> publicMembers = new ArrayList<>();
 
   public SimCluster(long seed, LatencyModel latency) {
     this.sim = SimulationSystem.create("cluster", seed, random -> guardian(latency, seed, random));
@@ -47,12 +57,13 @@ public final class SimCluster implements AutoCloseable {
             spawn.spawned().complete(mesh.spawn(ctx, spawn.config()));
             return Behaviors.same();
           })
-          .onMessage(Call.class, call -> {
-            call(ctx, call);
+          .onMessage(Join.class, join -> {
+            join.spawned().complete(join.nat() == null ? mesh.join(ctx, join.config(), publicMembers)
+                : mesh.joinBehind(ctx, join.config(), publicMembers, mesh.network().addNat(join.nat())));
             return Behaviors.same();
           })
-          .onMessage(Collect.class, collect -> {
-            collect(ctx, collect);
+          .onMessage(Call.class, call -> {
+            call(ctx, call);
             return Behaviors.same();
           })
           .build();
@@ -67,19 +78,20 @@ public final class SimCluster implements AutoCloseable {
     call.node().tell(call.command().apply(once));
   }
 
-  private static <T> void collect(org.apache.pekko.actor.typed.javadsl.ActorContext<Command> ctx, Collect<T> collect) {
-    collect.ref().complete(ctx.spawnAnonymous(Behaviors.<T>receiveMessage(message -> {
-      collect.into().add(message);
-      return Behaviors.same();
-    })));
-  }
-
   /** An actor that appends every message it receives to {@code into} (read it between steps of virtual time). */
   public <T> ActorRef<T> collector(List<T> into) {
-    CompletableFuture<ActorRef<T>> ref = new CompletableFuture<>();
-    sim.system().tell(new Collect<>(into, ref));
-    sim.driver().runUntilIdle();
-    return ref.join();
+    return collector((Consumer<T>) into::add);
+  }
+
+  /**
+   * An actor that hands every message it receives to {@code onMessage}, on the simulation's thread. Made at once,
+   * without running the simulation (so many can be made at one instant cheaply).
+   */
+  public <T> ActorRef<T> collector(Consumer<T> onMessage) {
+    return sim.system().systemActorOf(Behaviors.<T>receiveMessage(message -> {
+      onMessage.accept(message);
+      return Behaviors.same();
+    }), "collector-" + collectors++, Props.empty());
   }
 
   /** Sends a command that needs no answer and lets it be processed. */
@@ -96,11 +108,49 @@ public final class SimCluster implements AutoCloseable {
     return spawned.join();
   }
 
+  /**
+   * Spawns a node that bootstraps through a random public node that joined before it (the first joins alone), behind
+   * a NAT router of its own when {@code nat} is not null, and lets it start.
+   */
+  public SimulatedMesh.Member join(MeshConfig config, NatBehavior nat) {
+    CompletableFuture<SimulatedMesh.Member> spawned = new CompletableFuture<>();
+    sim.system().tell(new Join(config, nat, spawned));
+    sim.driver().runUntilIdle();
+    return spawned.join();
+  }
+
+  /**
+   * Sends a command whose answer completes the returned future, without running virtual time: the command leaves
+   * and the answer arrives while the caller runs it. The future completes on the simulation's thread, from a one-shot
+   * reply actor (no ask), so runs stay deterministic.
+   */
+  public <T> CompletableFuture<T> send(ActorRef<MeshNode.Command> node,
+      Function<ActorRef<T>, MeshNode.Command> command) {
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    sim.system().tell(new Call<>(node, command, answer));
+    return answer;
+  }
+
+  /** Like {@link #send} for commands answered with a {@link StatusReply}: the value, or fails with the error. */
+  public <T> CompletableFuture<T> sendWithStatus(ActorRef<MeshNode.Command> node,
+      Function<ActorRef<StatusReply<T>>, MeshNode.Command> command) {
+    CompletableFuture<T> value = new CompletableFuture<>();
+    CompletableFuture<StatusReply<T>> reply = send(node, command);
+    // Runs on the simulation's thread as the reply actor completes the reply: a plain future, not Pekko's.
+    reply.thenAccept(r -> {
+      if (r.isError()) {
+        value.completeExceptionally(r.getError());
+      } else {
+        value.complete(r.getValue());
+      }
+    });
+    return value;
+  }
+
   /** Sends a command and runs virtual time (at most {@code maxVirtual}) until its answer arrives. */
   public <T> T call(ActorRef<MeshNode.Command> node, Function<ActorRef<T>, MeshNode.Command> command,
       Duration maxVirtual) {
-    CompletableFuture<T> answer = new CompletableFuture<>();
-    sim.system().tell(new Call<>(node, command, answer));
+    CompletableFuture<T> answer = send(node, command);
     if (!sim.driver().runUntil(answer::isDone, maxVirtual)) {
       throw new IllegalStateException("no answer within " + maxVirtual + " of virtual time");
     }
@@ -128,6 +178,19 @@ public final class SimCluster implements AutoCloseable {
     sim.driver().runFor(duration);
   }
 
+  /**
+   * Runs virtual time until {@code condition} holds (checked whenever every mailbox is empty) or {@code maxVirtual}
+   * has passed; returns whether it held.
+   */
+  public boolean runUntil(java.util.function.BooleanSupplier condition, Duration maxVirtual) {
+    return sim.driver().runUntil(condition, maxVirtual);
+  }
+
+  /** Virtual milliseconds since the cluster started. */
+  public long nowMillis() {
+    return sim.driver().nowMillis();
+  }
+
   /** The simulation's actor system (to run streams in virtual time). */
   public org.apache.pekko.actor.typed.ActorSystem<?> system() {
     return sim.system();
@@ -141,6 +204,11 @@ public final class SimCluster implements AutoCloseable {
     return mesh;
   }
 
+  /**
+   * Stops the actor system. Nodes still running are stopped with it, their streams cut: slow at scale (Pekko names
+   * each cut stream stage, reading class files for its source location), so stop nodes first with
+   * {@link MeshNode.Stop} where there are many.
+   */
   @Override
   public void close() {
     sim.close();

@@ -48,12 +48,12 @@ public final class SimulatedMesh {
     return mesh;
   }
 
-  /** Node settings for a scenario: the loaded config with {@code overrides} (dotted keys) on top. */
   /** A simulated network on the actor system's scheduler, links per the latency spec ({@code uniform:20-200}, ...). */
   public static SimNetwork network(ActorContext<?> context, Clock clock, String latency, long seed) {
     return new SimNetwork(context.getSystem(), clock, LatencyModel.parse(latency, seed), seed);
   }
 
+  /** Node settings for a scenario: the loaded config with {@code overrides} (dotted keys) on top. */
   public static MeshConfig config(Map<String, Object> overrides) {
     return MeshConfig.fromConfig(ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()));
   }
@@ -68,6 +68,18 @@ public final class SimulatedMesh {
     Member member = spawn(context, config.withBootstrap(seeds));
     live.add(member);
     return member;
+  }
+
+  /**
+   * Spawns one more node behind {@code box} that bootstraps through a random member of {@code live}; it is not added
+   * to {@code live}, having no public address for later nodes to bootstrap through.
+   */
+  public Member joinBehind(ActorContext<?> context, MeshConfig config, List<Member> live, NatBox box) {
+    if (live.isEmpty()) {
+      throw new IllegalStateException("a node behind a NAT needs a public node to bootstrap through");
+    }
+    InetSocketAddress seed = live.get(random.nextInt(live.size())).address();
+    return spawnBehind(context, config.withBootstrap(List.of(seed)), box);
   }
 
   /** Crashes a member silently (its address stops answering) and stops its actor: how scenarios remove nodes. */
