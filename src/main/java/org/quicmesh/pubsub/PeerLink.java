@@ -1,5 +1,6 @@
 package org.quicmesh.pubsub;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -23,6 +24,7 @@ final class PeerLink {
   private final Contact peer;
   private final long maxBytes;
   private final AtomicLong queuedBytes;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final BoundedSourceQueue<GossipMessage> queue;
 
   private PeerLink(Contact peer, long maxBytes, AtomicLong queuedBytes, BoundedSourceQueue<GossipMessage> queue) {
@@ -74,7 +76,17 @@ final class PeerLink {
     return peer;
   }
 
+  /**
+   * Ends the stream after what is queued. Idempotent: a clean leave closes the links and the stop closes them again,
+   * and a stream torn down meanwhile (its system terminating) has completed the queue already.
+   */
   void close() {
-    queue.complete();
+    if (closed.compareAndSet(false, true) && !queue.isCompleted()) {
+      try {
+        queue.complete();
+      } catch (IllegalStateException completedMeanwhile) {
+        // the stream ended between the check and the call: nothing left to close
+      }
+    }
   }
 }
