@@ -147,7 +147,7 @@ public final class Dht {
 
   private record StoresDone(Runnable then) implements Command {}
 
-  private enum Tick implements Command { MAINTENANCE, TIERS, BOOTSTRAP_RETRY, PUBLISH_RETRY }
+  private enum Tick implements Command { MAINTENANCE, TIERS, BOOTSTRAP_RETRY, SELF_LOOKUP_RETRY, PUBLISH_RETRY }
 
   /** First wait before publishing our record again when no node took it; doubles up to the maintenance interval. */
   private static final Duration PUBLISH_RETRY = Duration.ofSeconds(2);
@@ -286,6 +286,7 @@ public final class Dht {
           return Behaviors.same();
         })
         .onMessageEquals(Tick.BOOTSTRAP_RETRY, () -> bootstrapNext(bootstrap.retry()))
+        .onMessageEquals(Tick.SELF_LOOKUP_RETRY, () -> bootstrapNext(bootstrap.lookUpSelfAgain()))
         .onMessageEquals(Tick.PUBLISH_RETRY, () -> {
           publish(record -> { });
           return Behaviors.same();
@@ -527,13 +528,18 @@ public final class Dht {
             bootstrap.retryDelay().toSeconds());
         timers.startSingleTimer(Tick.BOOTSTRAP_RETRY, bootstrap.retryDelay());
       }
-      case LOOK_UP_SELF -> startLookup(lookupState(self.id(), null), finished -> {
-        bootstrap.joined(table.size());
+      case LOOK_UP_SELF -> startLookup(lookupState(self.id(), null),
+          finished -> bootstrapNext(bootstrap.selfLookupDone(table.size())));
+      case LOOK_UP_SELF_LATER -> {
+        recomputeTiers();
+        timers.startSingleTimer(Tick.SELF_LOOKUP_RETRY, bootstrap.retryDelay());
+      }
+      case JOINED -> {
         recomputeTiers();
         if (records.advertisesRelayService()) {
           publish(record -> { }); // one published before we knew anyone reached nobody: nodes look for relays here
         }
-      });
+      }
       case START_NEW_MESH, WAIT -> { }
     }
     return Behaviors.same();

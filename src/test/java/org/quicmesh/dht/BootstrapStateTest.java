@@ -29,8 +29,68 @@ class BootstrapStateTest {
     assertEquals(BootstrapState.Next.WAIT, s.seedOutcome(s.attempt(), true));
     assertEquals(BootstrapState.Next.LOOK_UP_SELF, s.seedOutcome(s.attempt(), false));
     assertEquals("looking up own id", s.describe());
-    s.joined(17);
+    assertEquals(BootstrapState.Next.JOINED, s.selfLookupDone(17));
     assertEquals("joined: 17 contacts", s.describe());
+  }
+
+  @Test
+  void aSelfLookupThatFoundOnlyTheSeedsIsRepeatedWithABackoffUntilItFindsMore() {
+    // The seed was itself still joining: it knew no one but us, so the table holds only the seed.
+    BootstrapState s = new BootstrapState(Duration.ofSeconds(60));
+    s.start(List.of(A));
+    assertEquals(BootstrapState.Next.LOOK_UP_SELF, s.seedOutcome(s.attempt(), true));
+    assertEquals(BootstrapState.Next.LOOK_UP_SELF_LATER, s.selfLookupDone(1));
+    assertEquals(Duration.ofSeconds(1), s.retryDelay());
+    assertEquals("joined: 1 contacts, only seeds; looking up own id again in 1 s", s.describe());
+    assertEquals(BootstrapState.Next.LOOK_UP_SELF, s.lookUpSelfAgain());
+    assertEquals(BootstrapState.Next.WAIT, s.lookUpSelfAgain(), "one timer, one lookup");
+    assertEquals(BootstrapState.Next.LOOK_UP_SELF_LATER, s.selfLookupDone(1));
+    assertEquals(Duration.ofSeconds(2), s.retryDelay());
+    assertEquals(BootstrapState.Next.LOOK_UP_SELF, s.lookUpSelfAgain());
+    assertEquals(BootstrapState.Next.JOINED, s.selfLookupDone(5));
+    assertEquals("joined: 5 contacts", s.describe());
+  }
+
+  @Test
+  void withTwoAnsweringSeedsASelfLookupFindingOnlyThemIsRepeated() {
+    BootstrapState s = new BootstrapState(Duration.ofSeconds(60));
+    s.start(List.of(A, B));
+    s.seedOutcome(s.attempt(), true);
+    assertEquals(BootstrapState.Next.LOOK_UP_SELF, s.seedOutcome(s.attempt(), true));
+    assertEquals(BootstrapState.Next.LOOK_UP_SELF_LATER, s.selfLookupDone(2));
+    assertEquals(BootstrapState.Next.LOOK_UP_SELF, s.lookUpSelfAgain());
+    assertEquals(BootstrapState.Next.JOINED, s.selfLookupDone(3));
+  }
+
+  @Test
+  void whenTheSeedsAreTheWholeMeshTheRepeatsStopOnceTheBackoffPassesTheMaximum() {
+    BootstrapState s = new BootstrapState(Duration.ofSeconds(10));
+    s.start(List.of(A));
+    s.seedOutcome(s.attempt(), true);
+    List<Long> delays = new java.util.ArrayList<>();
+    BootstrapState.Next next;
+    while ((next = s.selfLookupDone(1)) == BootstrapState.Next.LOOK_UP_SELF_LATER) {
+      delays.add(s.retryDelay().toSeconds());
+      assertEquals(BootstrapState.Next.LOOK_UP_SELF, s.lookUpSelfAgain());
+    }
+    assertEquals(BootstrapState.Next.JOINED, next);
+    assertEquals(List.of(1L, 2L, 4L, 8L), delays);
+    assertEquals("joined: 1 contacts", s.describe());
+  }
+
+  @Test
+  void aNewStartCancelsAPendingSelfLookupAndResetsItsBackoff() {
+    BootstrapState s = new BootstrapState(Duration.ofSeconds(60));
+    s.start(List.of(A));
+    s.seedOutcome(s.attempt(), true);
+    s.selfLookupDone(1);
+    s.lookUpSelfAgain();
+    s.selfLookupDone(1); // next wait 2 s
+    assertEquals(BootstrapState.Next.PING_SEEDS, s.start(List.of(A)));
+    assertEquals(BootstrapState.Next.WAIT, s.lookUpSelfAgain(), "the old timer finds nothing to do");
+    s.seedOutcome(s.attempt(), true);
+    assertEquals(BootstrapState.Next.LOOK_UP_SELF_LATER, s.selfLookupDone(1));
+    assertEquals(Duration.ofSeconds(1), s.retryDelay());
   }
 
   @Test

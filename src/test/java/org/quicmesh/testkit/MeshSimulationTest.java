@@ -17,6 +17,7 @@ import org.apache.pekko.Done;
 import org.junit.jupiter.api.Test;
 import org.quicmesh.dht.LookupResult;
 import org.quicmesh.dht.PutResult;
+import org.quicmesh.node.NodeStatus;
 import org.quicmesh.node.Pong;
 
 /** The public simulation API: building a mesh, calls through its handles, virtual time, determinism per seed. */
@@ -33,6 +34,25 @@ class MeshSimulationTest {
       assertArrayEquals(value, mesh.runUntil(mesh.node(29).get(stored.key()), LIMIT));
       Pong pong = mesh.runUntil(mesh.node(5).ping(mesh.node(17)), LIMIT);
       assertEquals(mesh.node(17).id(), pong.peer());
+    }
+  }
+
+  /**
+   * Nodes join 20 ms apart, so the last one's seed was itself still joining and answered its self lookup with no one
+   * but the newcomer: the newcomer must look up its own id again, or no node but its seed ever hears of it and
+   * lookups of its id fail (this seed used to leave node 5 with 1 peer and unfindable for minutes).
+   */
+  @Test
+  void aNodeWhoseSeedWasStillJoiningIsKnownToTheMeshAndFoundByALookup() {
+    try (MeshSimulation mesh = MeshSimulation.builder().nodes(6).seed(9).build()) {
+      SimNode last = mesh.node(5);
+      for (SimNode node : mesh.nodes()) {
+        NodeStatus status = mesh.runUntil(node.status(), LIMIT);
+        assertEquals(5, status.peers().size(), node + " knows " + status.peers());
+      }
+      LookupResult found = mesh.runUntil(mesh.node(0).findNode(last.id()), LIMIT);
+      assertEquals(last.id(), found.closest().get(0).id(), "closest to its own id: " + found.closest());
+      assertEquals(last.id(), mesh.runUntil(mesh.node(0).ping(last), LIMIT).peer());
     }
   }
 

@@ -34,7 +34,7 @@ class TestProbeRepliesTest {
       assertEquals(mesh.node(2).id(), reply.getValue().nodeId());
 
       TestProbe<StatusReply<Pong>> pong = TestProbe.create(mesh.system());
-      mesh.node(0).ref().tell(new MeshNode.Ping(PeerTarget.of(mesh.node(5).address().orElseThrow()), pong.ref()));
+      mesh.node(0).ref().tell(new MeshNode.Ping(PeerTarget.of(mesh.node(5).id()), pong.ref()));
       mesh.runFor(Duration.ofSeconds(5));
       assertEquals(mesh.node(5).id(), pong.receiveMessage().getValue().peer());
       pong.expectNoMessage(Duration.ofMillis(10));
