@@ -387,6 +387,17 @@ public final class Dht {
     return Behaviors.same();
   }
 
+  /**
+   * After each self-lookup, also one that found only the seeds: a relay's record goes out at once to whom we know
+   * (one published before we knew anyone reached nobody, and nodes look for relays there), not only once joined.
+   */
+  private void afterSelfLookup() {
+    recomputeTiers();
+    if (records.advertisesRelayService()) {
+      publish(record -> { });
+    }
+  }
+
   // ---- routing table upkeep ----
 
   private void observe(Contact contact, Duration rtt) {
@@ -531,15 +542,10 @@ public final class Dht {
       case LOOK_UP_SELF -> startLookup(lookupState(self.id(), null),
           finished -> bootstrapNext(bootstrap.selfLookupDone(table.size())));
       case LOOK_UP_SELF_LATER -> {
-        recomputeTiers();
+        afterSelfLookup();
         timers.startSingleTimer(Tick.SELF_LOOKUP_RETRY, bootstrap.retryDelay());
       }
-      case JOINED -> {
-        recomputeTiers();
-        if (records.advertisesRelayService()) {
-          publish(record -> { }); // one published before we knew anyone reached nobody: nodes look for relays here
-        }
-      }
+      case JOINED -> afterSelfLookup();
       case START_NEW_MESH, WAIT -> { }
     }
     return Behaviors.same();
