@@ -274,18 +274,9 @@ public final class QuicTransport implements Transport {
     return false;
   }
 
-  /** Connections and in-flight inbound requests peers hold now (for tests and operators). */
-  public int limitedConnections() {
+  /** Connections peers dialed to us that hold a permit now (for tests). */
+  int limitedConnections() {
     return admission.connections();
-  }
-
-  public int inflightInboundRequests() {
-    return admission.inflightRequests();
-  }
-
-  /** Bytes of inbound requests being assembled or handled now. */
-  public long inboundBufferedBytes() {
-    return admission.inboundBytes().inUse();
   }
 
   @Override
@@ -455,7 +446,7 @@ public final class QuicTransport implements Transport {
 
   @Override
   public TransportStats stats() {
-    return counters.snapshot(pool.size());
+    return counters.snapshot(pool.size(), admission.inflightRequests(), admission.inboundBytes().inUse());
   }
 
   /** Handshakes completed on connections we dialed (identity-mismatched ones excluded). */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +81,7 @@ class QuicLimitsTest {
             return;
           }
           flooder.transport.request(server.contact(), flooder.ping(), TIMEOUT).whenComplete((reply, failure) -> {
-            Throwable error = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+            Throwable error = failure instanceof CompletionException ? failure.getCause() : failure;
             if (error == null) {
               answered.incrementAndGet();
             } else if (error instanceof TransportException te && te.kind() == Kind.REJECTED
@@ -117,8 +118,8 @@ class QuicLimitsTest {
       assertTrue(answered.get() > 0, "the flooder's requests within its limit are still served");
       assertTrue(otherFailures.isEmpty(), "every flood request was answered or refused: " + otherFailures);
       eventually(() -> rejected(server, "limit-inflight-requests-per-peer") == refused.get());
-      eventually(() -> server.transport.inflightInboundRequests() == 0);
-      eventually(() -> server.transport.inboundBufferedBytes() == 0);
+      eventually(() -> server.transport.stats().inflightInbound() == 0);
+      eventually(() -> server.transport.stats().inboundBufferedBytes() == 0);
     }
   }
 
@@ -147,7 +148,8 @@ class QuicLimitsTest {
         TestNode flooder = new TestNode();
         TestNode honest = new TestNode()) {
       CompletableFuture<Response> held = new CompletableFuture<>();
-      server.answer = request -> request.peer().equals(flooder.id()) ? held : CompletableFuture.completedFuture(new Ack());
+      server.answer = request -> request.peer().equals(flooder.id())
+          ? held : CompletableFuture.completedFuture(new Ack());
       List<CompletionStage<Reply>> big = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
         big.add(flooder.transport.request(server.contact(), store(flooder, i), TIMEOUT));
@@ -158,7 +160,7 @@ class QuicLimitsTest {
       assertEquals(Kind.REJECTED, ((TransportException) refused).kind());
       assertTrue(refused.getMessage().contains("inbound request memory"), refused.getMessage());
       assertEquals(1, rejected(server, "limit-inbound-bytes"));
-      assertTrue(server.transport.inboundBufferedBytes() >= 80_000);
+      assertTrue(server.transport.stats().inboundBufferedBytes() >= 80_000);
 
       Reply pong = TestNode.await(honest.transport.request(server.contact(), honest.ping(), TIMEOUT));
       assertInstanceOf(Ack.class, pong.response());
@@ -167,7 +169,7 @@ class QuicLimitsTest {
       for (CompletionStage<Reply> reply : big) {
         assertInstanceOf(Ack.class, TestNode.await(reply).response());
       }
-      eventually(() -> server.transport.inboundBufferedBytes() == 0);
+      eventually(() -> server.transport.stats().inboundBufferedBytes() == 0);
       assertInstanceOf(Ack.class,
           TestNode.await(flooder.transport.request(server.contact(), store(flooder, 3), TIMEOUT)).response());
     }
