@@ -6,31 +6,22 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.util.ReferenceCountUtil;
-import org.quicmesh.transport.limits.ByteBudget;
 
 /**
- * First handler of an inbound request stream: every byte read is reserved from the node's {@link ByteBudget} before
- * the frame reader may buffer it, and stays reserved until the stream closes (the request is then answered or gone),
- * whichever way it ends. Bytes that do not fit refuse the stream with {@link StreamErrors#LIMIT_INBOUND_BYTES}; the
- * connection and every other stream go on.
+ * First handler of an inbound request stream: every byte read is reserved in the stream's {@link RequestLease}
+ * (from the node's inbound budget) before the frame reader may buffer it. Bytes that do not fit refuse the stream
+ * with {@link StreamErrors#LIMIT_INBOUND_BYTES}; the connection and every other stream go on. Bytes arriving after the
+ * lease ended (the request was answered) are dropped: nothing more is read from an answered stream.
  */
 final class InboundBytesGate extends ChannelInboundHandlerAdapter {
-  private final ByteBudget budget;
+  private final RequestLease lease;
   private final TransportCounters counters;
   /** Touched on the stream's event loop only. */
-  private long reserved;
   private boolean refused;
-  private boolean closed;
 
-  InboundBytesGate(ByteBudget budget, TransportCounters counters) {
-    this.budget = budget;
+  InboundBytesGate(RequestLease lease, TransportCounters counters) {
+    this.lease = lease;
     this.counters = counters;
-  }
-
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    // Close listeners run on the stream's event loop, like every read.
-    ctx.channel().closeFuture().addListener(f -> releaseAll());
   }
 
   @Override
@@ -39,31 +30,18 @@ final class InboundBytesGate extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       return;
     }
-    int size = bytes.readableBytes();
-    if (refused || closed || !budget.tryReserve(size)) {
+    if (refused || lease.released()) {
       ReferenceCountUtil.release(msg);
-      refuse(ctx);
       return;
     }
-    reserved += size;
+    if (!lease.tryReserve(bytes.readableBytes())) {
+      ReferenceCountUtil.release(msg);
+      refused = true;
+      counters.reject("limit-inbound-bytes");
+      QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
+      stream.shutdown(StreamErrors.LIMIT_INBOUND_BYTES).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
     ctx.fireChannelRead(msg);
-  }
-
-  private void refuse(ChannelHandlerContext ctx) {
-    if (refused) {
-      return;
-    }
-    refused = true;
-    counters.reject("limit-inbound-bytes");
-    QuicStreamChannel stream = (QuicStreamChannel) ctx.channel();
-    stream.shutdown(StreamErrors.LIMIT_INBOUND_BYTES).addListener(ChannelFutureListener.CLOSE);
-  }
-
-  private void releaseAll() {
-    closed = true;
-    if (reserved > 0) {
-      budget.release(reserved);
-      reserved = 0;
-    }
   }
 }

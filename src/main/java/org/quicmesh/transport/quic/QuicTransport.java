@@ -509,14 +509,15 @@ public final class QuicTransport implements Transport {
     @Override
     protected void initChannel(QuicStreamChannel stream) {
       if (stream.type() == QuicStreamType.BIDIRECTIONAL) {
-        if (!admitRequest(stream)) {
+        RequestLease lease = admitRequest(stream);
+        if (lease == null) {
           return;
         }
         stream.pipeline().addLast(
-            new InboundBytesGate(admission.inboundBytes(), counters),
+            new InboundBytesGate(lease, counters),
             new RpcFrames.FrameReader(counters.bytesReceived::add),
             new RpcFrames.FrameWriter(counters.bytesSent::add),
-            new RpcServerHandler(inbound, counters, pathTable));
+            new RpcServerHandler(inbound, counters, pathTable, lease::release));
         // Created with AUTO_READ off like every inbound stream; a request stream is read eagerly.
         stream.config().setAutoRead(true);
         return;
@@ -533,22 +534,24 @@ public final class QuicTransport implements Transport {
 
   /**
    * Admits a request stream against its peer's in-flight limit before a byte of it is read, or resets it with the
-   * limit's error code. An unverifiable peer passes here: the RPC server refuses it with its own reason.
+   * limit's error code (null). The lease it returns is given back when the stream is answered or closes. An
+   * unverifiable peer passes here: the RPC server refuses it with its own reason.
    */
-  private boolean admitRequest(QuicStreamChannel stream) {
+  private RequestLease admitRequest(QuicStreamChannel stream) {
     NodeId peer;
     try {
       peer = QuicTls.peerId(stream.parent());
     } catch (PeerIdentityException e) {
-      return true;
+      peer = null;
     }
-    if (admission.admitRequest(peer) == Permits.Verdict.GRANTED) {
-      stream.closeFuture().addListener(closed -> admission.releaseRequest(peer));
-      return true;
+    if (peer != null && admission.admitRequest(peer) != Permits.Verdict.GRANTED) {
+      counters.reject("limit-inflight-requests-per-peer");
+      stream.shutdown(StreamErrors.LIMIT_INFLIGHT_REQUESTS).addListener(ChannelFutureListener.CLOSE);
+      return null;
     }
-    counters.reject("limit-inflight-requests-per-peer");
-    stream.shutdown(StreamErrors.LIMIT_INFLIGHT_REQUESTS).addListener(ChannelFutureListener.CLOSE);
-    return false;
+    RequestLease lease = new RequestLease(admission, peer);
+    stream.closeFuture().addListener(closed -> lease.release());
+    return lease;
   }
 
   /** Adopts connections peers dialed to us once their certificate is verified; logs connection-level errors. */
