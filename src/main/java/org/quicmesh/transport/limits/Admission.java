@@ -17,6 +17,7 @@ public final class Admission {
   private final AttemptRate<InetAddress> attempts;
   private final Permits<InetAddress> connections;
   private final Permits<NodeId> requests;
+  private final AttemptRate<NodeId> requestRate;
   private final ByteBudget inboundBytes;
 
   public Admission(TransportLimits limits, Clock clock) {
@@ -25,6 +26,7 @@ public final class Admission {
     this.connections = new Permits<>(limits.maxConnectionsPerIp(), limits.maxConnections());
     // Requests in all are bounded by their bytes (the inbound budget), not by a count.
     this.requests = new Permits<>(limits.maxInflightPerPeer(), Integer.MAX_VALUE);
+    this.requestRate = new AttemptRate<>(limits.requestsPerPeerPerSecond(), MAX_TRACKED_SOURCES, clock);
     this.inboundBytes = new ByteBudget(limits.maxInboundBufferBytes());
   }
 
@@ -44,6 +46,14 @@ public final class Admission {
 
   public void releaseConnection(InetAddress source) {
     connections.release(source);
+  }
+
+  /**
+   * Counts one request {@code peer} started over a connection from {@code source}: true if within the peer's rate
+   * (peers on loopback are exempt with the per-IP limits).
+   */
+  public boolean admitRequestRate(NodeId peer, InetAddress source) {
+    return exempt(source) || requestRate.tryAttempt(peer);
   }
 
   /** A request stream {@code peer} opened; if granted, {@link #releaseRequest} when the stream closes. */

@@ -7,7 +7,9 @@ package org.quicmesh.transport.limits;
  * @param maxConnections connections peers dialed to us, in all
  * @param maxConnectionsPerIp connections peers dialed to us from one IP address
  * @param connectionAttemptsPerIpPerSecond new connections (handshakes) one IP may start per second
- * @param maxInflightPerPeer request streams one peer (NodeId, over all its connections) may have open at once
+ * @param maxInflightPerPeer requests one peer (NodeId, over all its connections) may have in flight at once
+ * @param requestsPerPeerPerSecond requests one peer may start per second (its share of the node's work: a peer whose
+ *     requests are answered fast stays under the in-flight limit however many it sends)
  * @param maxInboundBufferBytes bytes of inbound requests being assembled or handled, over all peers
  * @param exemptLoopback the per-IP limits do not apply to loopback addresses (many nodes of one host, benchmarks)
  */
@@ -16,6 +18,7 @@ public record TransportLimits(
     int maxConnectionsPerIp,
     int connectionAttemptsPerIpPerSecond,
     int maxInflightPerPeer,
+    int requestsPerPeerPerSecond,
     long maxInboundBufferBytes,
     boolean exemptLoopback) {
 
@@ -24,12 +27,13 @@ public record TransportLimits(
     requirePositive(maxConnectionsPerIp, "maxConnectionsPerIp");
     requirePositive(connectionAttemptsPerIpPerSecond, "connectionAttemptsPerIpPerSecond");
     requirePositive(maxInflightPerPeer, "maxInflightPerPeer");
+    requirePositive(requestsPerPeerPerSecond, "requestsPerPeerPerSecond");
     requirePositive(maxInboundBufferBytes, "maxInboundBufferBytes");
   }
 
   /** What {@code conf/reference.conf} sets: generous for honest meshes, loopback exempt from the per-IP limits. */
   public static TransportLimits defaults() {
-    return new TransportLimits(4096, 64, 20, 128, 64L * 1024 * 1024, true);
+    return new TransportLimits(4096, 64, 20, 128, 200, 64L * 1024 * 1024, true);
   }
 
   /** From a {@code quicmesh.transport.limits} section. */
@@ -39,23 +43,29 @@ public record TransportLimits(
         limits.getInt("max-connections-per-ip"),
         limits.getInt("connection-attempts-per-ip-per-second"),
         limits.getInt("max-inflight-requests-per-peer"),
+        limits.getInt("requests-per-peer-per-second"),
         limits.getBytes("max-inbound-buffer-bytes"),
         limits.getBoolean("exempt-loopback"));
   }
 
   public TransportLimits withExemptLoopback(boolean value) {
     return new TransportLimits(maxConnections, maxConnectionsPerIp, connectionAttemptsPerIpPerSecond,
-        maxInflightPerPeer, maxInboundBufferBytes, value);
+        maxInflightPerPeer, requestsPerPeerPerSecond, maxInboundBufferBytes, value);
   }
 
   public TransportLimits withConnections(int total, int perIp, int attemptsPerIpPerSecond) {
-    return new TransportLimits(total, perIp, attemptsPerIpPerSecond, maxInflightPerPeer, maxInboundBufferBytes,
-        exemptLoopback);
+    return new TransportLimits(total, perIp, attemptsPerIpPerSecond, maxInflightPerPeer, requestsPerPeerPerSecond,
+        maxInboundBufferBytes, exemptLoopback);
   }
 
   public TransportLimits withInflight(int perPeer, long inboundBufferBytes) {
     return new TransportLimits(maxConnections, maxConnectionsPerIp, connectionAttemptsPerIpPerSecond, perPeer,
-        inboundBufferBytes, exemptLoopback);
+        requestsPerPeerPerSecond, inboundBufferBytes, exemptLoopback);
+  }
+
+  public TransportLimits withRequestsPerPeerPerSecond(int value) {
+    return new TransportLimits(maxConnections, maxConnectionsPerIp, connectionAttemptsPerIpPerSecond,
+        maxInflightPerPeer, value, maxInboundBufferBytes, exemptLoopback);
   }
 
   private static void requirePositive(long value, String name) {

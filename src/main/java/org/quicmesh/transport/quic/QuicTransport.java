@@ -533,8 +533,8 @@ public final class QuicTransport implements Transport {
   }
 
   /**
-   * Admits a request stream against its peer's in-flight limit before a byte of it is read, or resets it with the
-   * limit's error code (null). The lease it returns is given back when the stream is answered or closes. An
+   * Admits a request stream against its peer's request rate and in-flight limit before a byte of it is read, or
+   * resets it with the limit's error code (null). The lease it returns is given back when the stream is answered or closes. An
    * unverifiable peer passes here: the RPC server refuses it with its own reason.
    */
   private RequestLease admitRequest(QuicStreamChannel stream) {
@@ -544,14 +544,24 @@ public final class QuicTransport implements Transport {
     } catch (PeerIdentityException e) {
       peer = null;
     }
-    if (peer != null && admission.admitRequest(peer) != Permits.Verdict.GRANTED) {
-      counters.reject("limit-inflight-requests-per-peer");
-      stream.shutdown(StreamErrors.LIMIT_INFLIGHT_REQUESTS).addListener(ChannelFutureListener.CLOSE);
-      return null;
+    if (peer != null) {
+      InetAddress source = ((InetSocketAddress) stream.parent().remoteSocketAddress()).getAddress();
+      if (!admission.admitRequestRate(peer, source)) {
+        return refuseRequest(stream, "limit-request-rate-per-peer", StreamErrors.LIMIT_REQUEST_RATE);
+      }
+      if (admission.admitRequest(peer) != Permits.Verdict.GRANTED) {
+        return refuseRequest(stream, "limit-inflight-requests-per-peer", StreamErrors.LIMIT_INFLIGHT_REQUESTS);
+      }
     }
     RequestLease lease = new RequestLease(admission, peer);
     stream.closeFuture().addListener(closed -> lease.release());
     return lease;
+  }
+
+  private RequestLease refuseRequest(QuicStreamChannel stream, String reason, int errorCode) {
+    counters.reject(reason);
+    stream.shutdown(errorCode).addListener(ChannelFutureListener.CLOSE);
+    return null;
   }
 
   /** Adopts connections peers dialed to us once their certificate is verified; logs connection-level errors. */

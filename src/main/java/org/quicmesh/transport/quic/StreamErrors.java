@@ -14,6 +14,8 @@ final class StreamErrors {
   static final int LIMIT_INFLIGHT_REQUESTS = 0x105;
   /** The receiving node's budget for inbound request bytes (over all peers) is used up. */
   static final int LIMIT_INBOUND_BYTES = 0x106;
+  /** The peer started more requests this second than the receiving node's per-peer rate allows. */
+  static final int LIMIT_REQUEST_RATE = 0x107;
 
   private StreamErrors() {}
 
@@ -24,6 +26,9 @@ final class StreamErrors {
     }
     if (code == LIMIT_INBOUND_BYTES) {
       return "the peer's inbound request memory is exhausted";
+    }
+    if (code == LIMIT_REQUEST_RATE) {
+      return "too many requests per second from us (the peer's per-peer rate)";
     }
     return null;
   }

@@ -12,7 +12,7 @@ import org.quicmesh.nat.ManualClock;
 import org.quicmesh.transport.limits.Permits.Verdict;
 
 class AdmissionTest {
-  private static final TransportLimits SMALL = new TransportLimits(3, 1, 2, 2, 1024, true);
+  private static final TransportLimits SMALL = new TransportLimits(3, 1, 2, 2, 3, 1024, true);
   private final ManualClock clock = new ManualClock();
 
   @Test
@@ -42,6 +42,22 @@ class AdmissionTest {
     assertEquals(Verdict.GRANTED, admission.admitConnection(honest));
     admission.releaseConnection(flooder);
     assertEquals(1, admission.connections());
+  }
+
+  @Test
+  void requestRatesArePerPeerAndLoopbackIsExemptByDefault() throws Exception {
+    NodeId flooder = Keypair.generate().nodeId();
+    NodeId honest = Keypair.generate().nodeId();
+    InetAddress remote = InetAddress.getByName("192.0.2.1");
+    Admission admission = new Admission(SMALL, clock);
+    for (int i = 0; i < 3; i++) {
+      assertTrue(admission.admitRequestRate(flooder, remote));
+    }
+    assertFalse(admission.admitRequestRate(flooder, remote));
+    assertTrue(admission.admitRequestRate(honest, remote));
+    assertTrue(admission.admitRequestRate(flooder, InetAddress.getByName("127.0.0.1")));
+    clock.advanceMillis(1000);
+    assertTrue(admission.admitRequestRate(flooder, remote));
   }
 
   @Test

@@ -60,7 +60,8 @@ class QuicLimitsTest {
 
   @Test
   void aFloodOfConcurrentRequestsIsRefusedPerPeerWhileAnotherPeerKeepsItsLatency() throws Exception {
-    TransportLimits limits = TransportLimits.defaults().withInflight(8, 64L * 1024 * 1024);
+    TransportLimits limits = TransportLimits.defaults().withInflight(8, 64L * 1024 * 1024)
+        .withRequestsPerPeerPerSecond(1_000_000);
     try (TestNode server = new TestNode(limited(limits));
         TestNode flooder = new TestNode();
         TestNode honest = new TestNode()) {
@@ -144,6 +145,34 @@ class QuicLimitsTest {
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
     return TimeUnit.NANOSECONDS.toMillis(sorted[Math.min(sorted.length - 1, sorted.length * percentile / 100)]);
+  }
+
+  @Test
+  void requestsOverAPeersRatePerSecondAreRefusedWhileAnotherPeerIsServed() throws Exception {
+    TransportLimits limits = TransportLimits.defaults().withRequestsPerPeerPerSecond(20);
+    try (TestNode server = new TestNode(limited(limits));
+        TestNode flooder = new TestNode();
+        TestNode honest = new TestNode()) {
+      List<CompletableFuture<Reply>> burst = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        burst.add(flooder.transport.request(server.contact(), flooder.ping(), TIMEOUT).toCompletableFuture());
+      }
+      int refused = 0;
+      for (CompletableFuture<Reply> request : burst) {
+        try {
+          request.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertEquals(Kind.REJECTED, ((TransportException) e.getCause()).kind(), e.getCause().getMessage());
+          assertTrue(e.getCause().getMessage().contains("too many requests per second"), e.getCause().getMessage());
+          refused++;
+        }
+      }
+      // 20 a second: a burst of 60 gets 20 through, or up to 40 across a second's edge.
+      assertTrue(refused >= 20, refused + " of 60 refused");
+      assertEquals(refused, rejected(server, "limit-request-rate-per-peer"));
+      Reply reply = TestNode.await(honest.transport.request(server.contact(), honest.ping(), TIMEOUT));
+      assertInstanceOf(Ack.class, reply.response());
+    }
   }
 
   @Test

@@ -40,9 +40,11 @@ class QuicTransportConfigTest {
   void theReferenceLimitsAreTheDocumentedDefaultsAndCanBeTuned() {
     assertEquals(TransportLimits.defaults(), read("").limits());
     TransportLimits tuned = read("quicmesh.transport.limits { max-connections-per-ip = 8, "
-        + "max-inflight-requests-per-peer = 16, max-inbound-buffer-bytes = 1MiB, exempt-loopback = false }").limits();
+        + "max-inflight-requests-per-peer = 16, requests-per-peer-per-second = 50, max-inbound-buffer-bytes = 1MiB, "
+        + "exempt-loopback = false }").limits();
     assertEquals(8, tuned.maxConnectionsPerIp());
     assertEquals(16, tuned.maxInflightPerPeer());
+    assertEquals(50, tuned.requestsPerPeerPerSecond());
     assertEquals(1024 * 1024, tuned.maxInboundBufferBytes());
     assertEquals(false, tuned.exemptLoopback());
     assertThrows(IllegalArgumentException.class, () -> read("quicmesh.transport.limits.max-connections = 0"));
