@@ -79,6 +79,12 @@ import org.slf4j.LoggerFactory;
  * restarted; counted as {@code stale-connection} in {@link TransportStats#rejected()}), so the next request redials.
  * Netty QUIC offers no keep-alive knob; an idle dead connection is found by this check or the idle timeout. Long-lived message streams go through the
  * {@link StreamAdapters} given at construction, by default the backpressured {@link MessageStreamAdapters}.
+ *
+ * <p>What peers may make it hold is bounded by the config's
+ * {@link org.quicmesh.transport.limits.TransportLimits} (docs/operations.md "Limits"): new connections per IP are
+ * gated before any handshake ({@link AttemptGate}), connections over a limit are closed with a {@link CloseReason},
+ * and request streams over a peer's rate, in-flight limit or the inbound byte budget are reset with a
+ * {@link StreamErrors} limit code before they are read. Each refusal is counted in {@link TransportStats#rejected()}.
  */
 public final class QuicTransport implements Transport {
   private static final Logger log = LoggerFactory.getLogger(QuicTransport.class);
