@@ -105,6 +105,11 @@ final class NodeMeters implements Latencies {
     counter("quicmesh.transport.sent", "bytes", "bytes sent", t -> t.transport().bytesSent());
     counter("quicmesh.transport.received", "bytes", "bytes received", t -> t.transport().bytesReceived());
     gauge("quicmesh.transport.connections", Tags.empty(), "open connections", t -> t.transport().connections());
+    gauge("quicmesh.transport.inflight.inbound", Tags.empty(), "inbound requests being handled (limited per peer)",
+        t -> t.transport().inflightInbound());
+    gauge("quicmesh.transport.inbound.buffered.bytes", Tags.empty(),
+        "bytes of inbound requests held (limited by max-inbound-buffer-bytes)",
+        t -> t.transport().inboundBufferedBytes());
     gauge("quicmesh.dht.table.contacts", Tags.empty(), "contacts in the routing table", t -> t.dht().tableSize());
     gauge("quicmesh.dht.k", Tags.empty(), "the adaptive bucket size k", t -> t.dht().k());
     gauge("quicmesh.dht.alpha", Tags.empty(), "the adaptive lookup parallelism", t -> t.dht().alpha());

@@ -3,6 +3,7 @@ package org.quicmesh.transport.quic;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
@@ -24,9 +26,12 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -52,6 +57,8 @@ import org.quicmesh.transport.Transport;
 import org.quicmesh.transport.TransportException;
 import org.quicmesh.transport.TransportException.Kind;
 import org.quicmesh.transport.TransportStats;
+import org.quicmesh.transport.limits.Admission;
+import org.quicmesh.transport.limits.Permits;
 import org.quicmesh.wire.Contact;
 import org.quicmesh.wire.Message;
 import org.quicmesh.wire.Request;
@@ -72,10 +79,18 @@ import org.slf4j.LoggerFactory;
  * restarted; counted as {@code stale-connection} in {@link TransportStats#rejected()}), so the next request redials.
  * Netty QUIC offers no keep-alive knob; an idle dead connection is found by this check or the idle timeout. Long-lived message streams go through the
  * {@link StreamAdapters} given at construction, by default the backpressured {@link MessageStreamAdapters}.
+ *
+ * <p>What peers may make it hold is bounded by the config's
+ * {@link org.quicmesh.transport.limits.TransportLimits} (docs/operations.md "Limits"): new connections per IP are
+ * gated before any handshake ({@link AttemptGate}), connections over a limit are closed with a {@link CloseReason},
+ * and request streams over a peer's rate, in-flight limit or the inbound byte budget are reset with a
+ * {@link StreamErrors} limit code before they are read. Each refusal is counted in {@link TransportStats#rejected()}.
  */
 public final class QuicTransport implements Transport {
   private static final Logger log = LoggerFactory.getLogger(QuicTransport.class);
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+  /** How the peer closed a connection (its CONNECTION_CLOSE), once it did: requests failing on it say why. */
+  static final AttributeKey<QuicConnectionCloseEvent> PEER_CLOSE = AttributeKey.valueOf("quicmesh.peer-close");
 
   private enum State { NEW, RUNNING, CLOSED }
 
@@ -88,6 +103,8 @@ public final class QuicTransport implements Transport {
   private final ConnectionPool pool = new ConnectionPool(this::dial, pathTable::dialAddress);
   private final QuicPaths paths = new QuicPaths(pathTable, datagrams, this::closeConnectionsTo);
   private final Set<RpcCall> inFlight = ConcurrentHashMap.newKeySet();
+  /** The limits on what peers may make us hold; the network is real, so is its clock. */
+  private final Admission admission;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final CompletableFuture<Channel> bound = new CompletableFuture<>();
   private final CompletableFuture<Done> terminated = new CompletableFuture<>();
@@ -128,6 +145,7 @@ public final class QuicTransport implements Transport {
     this.config = Objects.requireNonNull(config, "config");
     this.streamAdapters = Objects.requireNonNull(streamAdapters, "streamAdapters");
     this.sharedLoops = sharedLoops;
+    this.admission = new Admission(config.limits(), Clock.systemUTC());
   }
 
   /**
@@ -169,7 +187,7 @@ public final class QuicTransport implements Transport {
         .option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, segments)
         .sslContext(serverTls)
         .connectionIdAddressGenerator(ConnectionIds.serverGenerator())
-        .tokenHandler(NoRetryTokenHandler.INSTANCE)
+        .tokenHandler(new AttemptGate(this::admitAttempt))
         .handler(acceptedConnections)
         // Message stream stages read on demand only: nothing may be read before they attach (RPC streams opt in).
         .streamOption(ChannelOption.AUTO_READ, false)
@@ -232,6 +250,39 @@ public final class QuicTransport implements Transport {
         .maxRecvUdpPayloadSize(config.maxRecvUdpPayloadSize())
         // Same length on both codecs: short headers carry no length, the demux and codecs rely on it.
         .localConnectionIdLength(ConnectionIds.LENGTH);
+  }
+
+  /** The attempt-rate gate: one new connection attempt from {@code source}, counted if refused. */
+  private boolean admitAttempt(InetSocketAddress source) {
+    if (admission.admitAttempt(source.getAddress())) {
+      return true;
+    }
+    counters.reject("limit-connection-attempts-per-ip");
+    return false;
+  }
+
+  /**
+   * Admits a connection a peer completed to us, or closes it at once with the limit's close code and reason. An
+   * admitted one gives its permit back when it closes.
+   */
+  private boolean admitConnection(QuicChannel channel) {
+    InetAddress source = ((InetSocketAddress) channel.remoteSocketAddress()).getAddress();
+    Permits.Verdict verdict = admission.admitConnection(source);
+    if (verdict == Permits.Verdict.GRANTED) {
+      channel.closeFuture().addListener(closed -> admission.releaseConnection(source));
+      return true;
+    }
+    CloseReason reason = verdict == Permits.Verdict.OVER_KEY_LIMIT
+        ? CloseReason.LIMIT_CONNECTIONS_PER_IP : CloseReason.LIMIT_CONNECTIONS;
+    counters.reject(verdict == Permits.Verdict.OVER_KEY_LIMIT ? "limit-connections-per-ip" : "limit-connections");
+    log.debug("refusing connection from {}: {}", channel.remoteSocketAddress(), reason.text());
+    channel.close(true, reason.code(), reason.phrase());
+    return false;
+  }
+
+  /** Connections peers dialed to us that hold a permit now (for tests). */
+  int limitedConnections() {
+    return admission.connections();
   }
 
   @Override
@@ -401,7 +452,7 @@ public final class QuicTransport implements Transport {
 
   @Override
   public TransportStats stats() {
-    return counters.snapshot(pool.size());
+    return counters.snapshot(pool.size(), admission.inflightRequests(), admission.inboundBytes().inUse());
   }
 
   /** Handshakes completed on connections we dialed (identity-mismatched ones excluded). */
@@ -428,8 +479,11 @@ public final class QuicTransport implements Transport {
       call.fail(Kind.CLOSED, "transport shut down", null);
     }
     bound.handle((s, bindError) -> {
+      // An application close tells each peer we are leaving (it logs the reason) instead of a bare error.
       CompletableFuture<?>[] closing = pool.channels().stream()
-          .map(channel -> NettyFutures.toCompletable(channel.close(), cause -> cause))
+          .map(channel -> NettyFutures.toCompletable(
+              channel.close(true, CloseReason.NODE_LEAVING.code(), CloseReason.NODE_LEAVING.phrase()),
+              cause -> cause))
           .toArray(CompletableFuture[]::new);
       return CompletableFuture.allOf(closing)
           .completeOnTimeout(null, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)
@@ -461,10 +515,15 @@ public final class QuicTransport implements Transport {
     @Override
     protected void initChannel(QuicStreamChannel stream) {
       if (stream.type() == QuicStreamType.BIDIRECTIONAL) {
+        RequestLease lease = admitRequest(stream);
+        if (lease == null) {
+          return;
+        }
         stream.pipeline().addLast(
+            new InboundBytesGate(lease, counters),
             new RpcFrames.FrameReader(counters.bytesReceived::add),
             new RpcFrames.FrameWriter(counters.bytesSent::add),
-            new RpcServerHandler(inbound, counters, pathTable));
+            new RpcServerHandler(inbound, counters, pathTable, lease::release));
         // Created with AUTO_READ off like every inbound stream; a request stream is read eagerly.
         stream.config().setAutoRead(true);
         return;
@@ -477,6 +536,38 @@ public final class QuicTransport implements Transport {
         stream.close();
       }
     }
+  }
+
+  /**
+   * Admits a request stream against its peer's request rate and in-flight limit before a byte of it is read, or
+   * resets it with the limit's error code (null). The lease it returns is given back when the stream is answered or closes. An
+   * unverifiable peer passes here: the RPC server refuses it with its own reason.
+   */
+  private RequestLease admitRequest(QuicStreamChannel stream) {
+    NodeId peer;
+    try {
+      peer = QuicTls.peerId(stream.parent());
+    } catch (PeerIdentityException e) {
+      peer = null;
+    }
+    if (peer != null) {
+      InetAddress source = ((InetSocketAddress) stream.parent().remoteSocketAddress()).getAddress();
+      if (!admission.admitRequestRate(peer, source)) {
+        return refuseRequest(stream, "limit-request-rate-per-peer", StreamErrors.LIMIT_REQUEST_RATE);
+      }
+      if (admission.admitRequest(peer) != Permits.Verdict.GRANTED) {
+        return refuseRequest(stream, "limit-inflight-requests-per-peer", StreamErrors.LIMIT_INFLIGHT_REQUESTS);
+      }
+    }
+    RequestLease lease = new RequestLease(admission, peer);
+    stream.closeFuture().addListener(closed -> lease.release());
+    return lease;
+  }
+
+  private RequestLease refuseRequest(QuicStreamChannel stream, String reason, int errorCode) {
+    counters.reject(reason);
+    stream.shutdown(errorCode).addListener(ChannelFutureListener.CLOSE);
+    return null;
   }
 
   /** Adopts connections peers dialed to us once their certificate is verified; logs connection-level errors. */
@@ -502,10 +593,23 @@ public final class QuicTransport implements Transport {
             return;
           }
           counters.handshakesAccepted.increment();
-          pool.adopt(new PeerConnection(peer, channel));
+          if (admitConnection(channel)) {
+            pool.adopt(new PeerConnection(peer, channel));
+          }
         } catch (PeerIdentityException e) {
           counters.reject("bad-certificate");
           channel.close();
+        }
+      }
+      if (evt instanceof QuicConnectionCloseEvent close) {
+        // Kept on the channel for the requests that fail with it; a limit refusal is worth an operator's attention.
+        ctx.channel().attr(PEER_CLOSE).set(close);
+        if (CloseReason.of(close).filter(reason -> reason != CloseReason.NODE_LEAVING).isPresent()) {
+          log.info("peer at {} closed our connection: {}", ctx.channel().remoteAddress(),
+              CloseReason.describe(close));
+        } else {
+          log.debug("peer at {} closed the connection: {}", ctx.channel().remoteAddress(),
+              CloseReason.describe(close));
         }
       }
       ctx.fireUserEventTriggered(evt);

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import org.quicmesh.transport.limits.TransportLimits;
 
 /**
  * Settings of a {@link QuicTransport}. Immutable; change one field with the {@code withX} methods.
@@ -28,6 +29,7 @@ import java.util.Objects;
  *     sends one packet per system call
  * @param congestionControl quiche's congestion controller: BBR (default: under a saturated stream it kept p99 latency
  *     about half of CUBIC's, docs/benchmarks.md), CUBIC or RENO
+ * @param limits what peers may make this transport hold (connections, attempts, in-flight requests, inbound bytes)
  */
 public record QuicTransportConfig(
     InetSocketAddress bindAddress,
@@ -42,7 +44,8 @@ public record QuicTransportConfig(
     int socketReceiveBufferBytes,
     boolean nativeSocket,
     int gsoSegments,
-    QuicCongestionControlAlgorithm congestionControl) {
+    QuicCongestionControlAlgorithm congestionControl,
+    TransportLimits limits) {
 
   public QuicTransportConfig {
     Objects.requireNonNull(bindAddress, "bindAddress");
@@ -64,6 +67,7 @@ public record QuicTransportConfig(
     requirePositive(socketReceiveBufferBytes, "socketReceiveBufferBytes");
     // Linux takes at most 64 segments per send (UDP_MAX_SEGMENTS).
     Objects.requireNonNull(congestionControl, "congestionControl");
+    Objects.requireNonNull(limits, "limits");
     if (gsoSegments < 0 || gsoSegments > 64) {
       throw new IllegalArgumentException("gsoSegments must be in 0..64");
     }
@@ -84,7 +88,8 @@ public record QuicTransportConfig(
         4 * 1024 * 1024,
         true,
         0,
-        QuicCongestionControlAlgorithm.BBR);
+        QuicCongestionControlAlgorithm.BBR,
+        TransportLimits.defaults());
   }
 
   /** For tests and same-host meshes: 127.0.0.1, ephemeral port, 32 KiB datagrams. */
@@ -115,7 +120,8 @@ public record QuicTransportConfig(
         .withNativeSocket(transport.getBoolean("native-socket"))
         .withGsoSegments(transport.getInt("gso-segments"))
         .withCongestionControl(QuicCongestionControlAlgorithm.valueOf(
-            transport.getString("congestion-control").toUpperCase(java.util.Locale.ROOT)));
+            transport.getString("congestion-control").toUpperCase(java.util.Locale.ROOT)))
+        .withLimits(TransportLimits.fromConfig(transport.getConfig("limits")));
   }
 
   public QuicTransportConfig withBindAddress(InetSocketAddress value) {
@@ -167,13 +173,18 @@ public record QuicTransportConfig(
     return with(f -> f.congestionControl = value);
   }
 
+  public QuicTransportConfig withLimits(TransportLimits value) {
+    return with(f -> f.limits = value);
+  }
+
   /** A copy with {@code change} applied to its fields (checked again by the constructor). */
   private QuicTransportConfig with(java.util.function.Consumer<Fields> change) {
     Fields f = new Fields(this);
     change.accept(f);
     return new QuicTransportConfig(f.bindAddress, f.idleTimeout, f.handshakeTimeout, f.maxStreamsBidirectional,
         f.maxStreamsUnidirectional, f.initialMaxData, f.initialMaxStreamData, f.maxSendUdpPayloadSize,
-        f.maxRecvUdpPayloadSize, f.socketReceiveBufferBytes, f.nativeSocket, f.gsoSegments, f.congestionControl);
+        f.maxRecvUdpPayloadSize, f.socketReceiveBufferBytes, f.nativeSocket, f.gsoSegments, f.congestionControl,
+        f.limits);
   }
 
   /** The fields of a config being copied: one place names them all, so a new field is one more line here. */
@@ -191,6 +202,7 @@ public record QuicTransportConfig(
     boolean nativeSocket;
     int gsoSegments;
     QuicCongestionControlAlgorithm congestionControl;
+    TransportLimits limits;
 
     Fields(QuicTransportConfig c) {
       bindAddress = c.bindAddress;
@@ -206,6 +218,7 @@ public record QuicTransportConfig(
       nativeSocket = c.nativeSocket;
       gsoSegments = c.gsoSegments;
       congestionControl = c.congestionControl;
+      limits = c.limits;
     }
   }
 

@@ -4,7 +4,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
 import io.netty.handler.codec.quic.QuicConnectionStats;
+import io.netty.handler.codec.quic.QuicStreamResetException;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import java.net.InetSocketAddress;
@@ -167,8 +169,12 @@ final class RpcCall {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      String refusal = cause instanceof QuicStreamResetException reset
+          ? StreamErrors.refusal(reset.applicationProtocolCode()) : null;
       if (cause instanceof DecoderException) {
         fail(Kind.MALFORMED, target + " sent a malformed response frame", cause);
+      } else if (refusal != null) {
+        fail(Kind.REJECTED, target + " refused the request: " + refusal, cause);
       } else {
         fail(Kind.REJECTED, target + " reset the request stream", cause);
       }
@@ -177,8 +183,13 @@ final class RpcCall {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+      QuicConnectionCloseEvent closed = connection.channel().attr(QuicTransport.PEER_CLOSE).get();
       if (connection.channel().isActive()) {
         fail(Kind.REJECTED, target + " closed the request stream without answering", null);
+      } else if (closed != null && CloseReason.of(closed).filter(r -> r != CloseReason.NODE_LEAVING).isPresent()) {
+        fail(Kind.REJECTED, target + " refused the connection: " + CloseReason.describe(closed), null);
+      } else if (closed != null) {
+        fail(Kind.UNREACHABLE, target + " closed the connection: " + CloseReason.describe(closed), null);
       } else {
         fail(Kind.UNREACHABLE, "connection to " + target + " was lost", null);
       }

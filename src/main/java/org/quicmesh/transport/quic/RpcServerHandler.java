@@ -36,12 +36,15 @@ final class RpcServerHandler extends ChannelInboundHandlerAdapter {
   private final TransportCounters counters;
   /** The observed address of a routed connection is its current path's, not its stable one. */
   private final PathTable paths;
+  /** Gives back what the stream holds against the limits once the answer is out (see {@link RequestLease}). */
+  private final Runnable answered;
   private boolean received;
 
-  RpcServerHandler(InboundHandler handler, TransportCounters counters, PathTable paths) {
+  RpcServerHandler(InboundHandler handler, TransportCounters counters, PathTable paths, Runnable answered) {
     this.handler = handler;
     this.counters = counters;
     this.paths = paths;
+    this.answered = answered;
   }
 
   @Override
@@ -102,7 +105,7 @@ final class RpcServerHandler extends ChannelInboundHandlerAdapter {
     }
     ctx.writeAndFlush(response).addListener(written -> {
       if (written.isSuccess()) {
-        stream.shutdownOutput().addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        stream.shutdownOutput().addListener(fin -> answered.run()).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
       } else {
         stream.close();
       }

@@ -27,10 +27,10 @@ final class TransportCounters {
     return adder == null ? 0 : adder.sum();
   }
 
-  TransportStats snapshot(int connections) {
+  TransportStats snapshot(int connections, int inflightInbound, long inboundBufferedBytes) {
     Map<String, Long> reasons = new TreeMap<>();
     rejected.forEach((reason, count) -> reasons.put(reason, count.sum()));
     return new TransportStats(requestsSent.sum(), requestsReceived.sum(), requestsFailed.sum(), bytesSent.sum(),
-        bytesReceived.sum(), connections, Map.copyOf(reasons));
+        bytesReceived.sum(), connections, Map.copyOf(reasons), inflightInbound, inboundBufferedBytes);
   }
 }
