@@ -31,11 +31,10 @@ import org.quicmesh.wire.WireFormatException;
  * Reads the receiving side of a QUIC stream as a Pekko source, with bounded memory.
  *
  * <p>The stream channel must have {@code autoRead=false} from its creation (a server's {@code streamOption}, a
- * client's stream bootstrap option), otherwise Netty reads and drops data before this stage is attached. A read is
- * kept armed only while less than {@link StreamSettings#maxBufferedBytes()} is held (or downstream waits for the rest
- * of a larger frame), so a stalled consumer leaves the data in quiche, whose flow control then stops the sender. While
- * below the bound the event loop re-arms the read itself at the end of each read, so a busy stream costs no
- * cross-thread {@code read()} per batch of packets; the stage arms it again only after the bound stopped it.
+ * client's stream bootstrap option), otherwise Netty reads and drops data before this stage is attached. The stage
+ * calls {@code channel.read()} only while less than {@link StreamSettings#maxBufferedBytes()} is buffered (or
+ * downstream waits for the rest of a larger frame), so a stalled consumer leaves the data in quiche, whose flow control
+ * then stops the sender.
  *
  * <p>FIN completes the source once every buffered element is emitted (on a peer's unidirectional stream, which
  * Netty closes at FIN without an input-shutdown event, a close while the connection is still up is the FIN) (bytes left over inside an unfinished frame
@@ -94,10 +93,6 @@ public final class QuicStreamSource<T> extends GraphStage<SourceShape<T>> {
     // Hand-off from the event loop: the handler adds, the stage polls; whoever sees `stopped` drains and releases.
     private final ConcurrentLinkedQueue<ByteBuf> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicLong inboxBytes = new AtomicLong();
-    // The cumulation's size as the event loop may read it (the cumulation itself belongs to the stage).
-    private final AtomicLong bufferedBytes = new AtomicLong();
-    // A read() is outstanding on the channel; set by whichever side arms it, cleared by the event loop.
-    private final AtomicBoolean readArmed = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AsyncCallback<Done> onReadComplete = createAsyncCallback(d -> readComplete());
     private final AsyncCallback<Done> onFin = createAsyncCallback(d -> finReceived());
@@ -106,7 +101,8 @@ public final class QuicStreamSource<T> extends GraphStage<SourceShape<T>> {
     private final ChannelHandler reader = new Reader();
 
     private CompositeByteBuf buffered;
-    private volatile boolean fin;
+    private boolean readRequested;
+    private boolean fin;
 
     Logic() {
       super(shape);
@@ -166,7 +162,6 @@ public final class QuicStreamSource<T> extends GraphStage<SourceShape<T>> {
         }
         if (element != null) {
           buffered.discardReadComponents();
-          bufferedBytes.set(buffered.readableBytes());
           push(out, element);
         } else if (fin) {
           if (buffered.isReadable()) {
@@ -183,21 +178,19 @@ public final class QuicStreamSource<T> extends GraphStage<SourceShape<T>> {
     }
 
     private void maybeRead() {
-      bufferedBytes.set(buffered.readableBytes());
-      if (fin || isClosed(out) || readArmed.get()) {
+      if (fin || readRequested || isClosed(out)) {
         return;
       }
+      long held = inboxBytes.get() + buffered.readableBytes();
       // Beyond the bound, read only for a downstream that waits on an incomplete (bounded-size) frame.
-      if ((held() < settings.maxBufferedBytes() || isAvailable(out)) && readArmed.compareAndSet(false, true)) {
+      if (held < settings.maxBufferedBytes() || isAvailable(out)) {
+        readRequested = true;
         channel.read();
       }
     }
 
-    private long held() {
-      return inboxBytes.get() + bufferedBytes.get();
-    }
-
     private void readComplete() {
+      readRequested = false;
       emitAvailable();
     }
 
@@ -274,11 +267,6 @@ public final class QuicStreamSource<T> extends GraphStage<SourceShape<T>> {
 
       @Override
       public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (!stopped.get() && !fin && held() < settings.maxBufferedBytes()) {
-          ctx.read(); // stays armed: the next packets are read here, without a hop through the stage
-        } else {
-          readArmed.set(false); // before the callback, whose maybeRead may arm it again
-        }
         onReadComplete.invoke(Done.getInstance());
       }
 
