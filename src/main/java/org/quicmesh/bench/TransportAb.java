@@ -10,7 +10,8 @@ import org.quicmesh.transport.quic.QuicTransportConfig;
 /**
  * One side of an A/B of the socket settings at internet-size (1,350-byte) datagrams, in a JVM of its own so the JIT
  * state of one setting cannot favour the next (within one run, the configuration measured last was 2-4x faster):
- * warm-up, then 60,000 x 1 KB and 150 x 1 MB on one connection. Run each setting in turn, e.g.
+ * warm-up until the JIT settled ({@link TransportBench#warmUp}), then 60,000 x 1 KB and 150 x 1 MB on one connection.
+ * Run each setting in turn, e.g.
  * {@code for s in "false 0" "true 0" "true 16"; do java -cp target/quicmesh.jar org.quicmesh.bench.TransportAb $s; done}.
  *
  * <p>Arguments: {@code nativeSocket gsoSegments [connectionWindowMiB streamWindowMiB [bbr|cubic|reno]]} (see {@link
@@ -39,10 +40,7 @@ public final class TransportAb {
         List.of(1 << 10, 1 << 20), 150L << 20);
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     try (TransportPair pair = TransportPair.start(config)) {
-      for (int round = 0; round < 2; round++) {
-        TransportBench.transfer(system, pair, setup, "warm-up", 1 << 10, 30_000L << 10, 30_000, none, quiet);
-        TransportBench.transfer(system, pair, setup, "warm-up", 1 << 20, 40L << 20, 1000, none, quiet);
-      }
+      TransportBench.warmUp(system, pair, setup, TransportBench.WARM_UP_SMALL_MESSAGES, none, quiet);
       TransportBench.Row small = TransportBench.transfer(system, pair, setup, setup.name(), 1 << 10, 60_000L << 10,
           60_000, none, quiet);
       TransportBench.Row large = TransportBench.transfer(system, pair, setup, setup.name(), 1 << 20, 150L << 20,
