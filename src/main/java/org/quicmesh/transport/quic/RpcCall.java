@@ -76,10 +76,21 @@ final class RpcCall {
     }
   }
 
-  /** Sends the request over {@code connection}. */
+  /** Sends the request over {@code connection}, once the peer's stream credit allows ({@link StreamCredit}). */
   void start(PeerConnection connection) {
     if (finished.get()) {
       return;
+    }
+    try {
+      StreamCredit.of(connection.channel()).whenAvailable(() -> open(connection));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      fail(Kind.CLOSED, "transport is shutting down", e);
+    }
+  }
+
+  private void open(PeerConnection connection) {
+    if (finished.get()) {
+      return; // timed out while waiting for credit: no stream spent on it
     }
     connection.channel().createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
       @Override
