@@ -1,6 +1,5 @@
 package org.quicmesh.pubsub;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -24,7 +23,6 @@ final class PeerLink {
   private final Contact peer;
   private final long maxBytes;
   private final AtomicLong queuedBytes;
-  private final AtomicBoolean closed = new AtomicBoolean();
   private final BoundedSourceQueue<GossipMessage> queue;
 
   private PeerLink(Contact peer, long maxBytes, AtomicLong queuedBytes, BoundedSourceQueue<GossipMessage> queue) {
@@ -81,7 +79,7 @@ final class PeerLink {
    * and a stream torn down meanwhile (its system terminating) has completed the queue already.
    */
   void close() {
-    if (closed.compareAndSet(false, true) && !queue.isCompleted()) {
+    if (!queue.isCompleted()) {
       try {
         queue.complete();
       } catch (IllegalStateException completedMeanwhile) {
