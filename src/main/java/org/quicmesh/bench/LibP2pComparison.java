@@ -54,18 +54,21 @@ public final class LibP2pComparison {
    */
   public static JsonNode runHarness(Path runSh, int nodes, int lookups, int publishes)
       throws IOException, InterruptedException {
-    return runHarness(runSh, nodes, lookups, publishes, ProcessBuilder.Redirect.INHERIT);
+    return runHarness(runSh, nodes, lookups, publishes, MeshBench.DRAIN, ProcessBuilder.Redirect.INHERIT);
   }
 
-  /** As above, the harness's progress (its stderr) going to {@code progress} (DISCARD: a quiet run). */
-  public static JsonNode runHarness(Path runSh, int nodes, int lookups, int publishes,
+  /**
+   * As above, waiting {@code drain} after the last publish (its DRAIN_MS), the harness's progress (its stderr) going to
+   * {@code progress} (DISCARD: a quiet run).
+   */
+  public static JsonNode runHarness(Path runSh, int nodes, int lookups, int publishes, java.time.Duration drain,
       ProcessBuilder.Redirect progress) throws IOException, InterruptedException {
     if (!Files.isRegularFile(runSh)) {
       throw new IOException("the js-libp2p harness is not at " + runSh.toAbsolutePath().normalize()
           + " (pass --libp2p PATH/run.sh; it needs node and npm)");
     }
     Process process = new ProcessBuilder("bash", runSh.toString(), "--n=" + nodes, "--lookups=" + lookups,
-        "--publishes=" + publishes, "--transport=quic")
+        "--publishes=" + publishes, "--drain-ms=" + drain.toMillis(), "--transport=quic")
         .redirectError(progress)
         .start();
     String last = null;

@@ -6,6 +6,7 @@ package org.quicmesh.bench;
  * that could not be measured is null, never NaN (JSON has no NaN).
  *
  * @param setupS from the first node's start to the end of the settle wait
+ * @param warmup the JIT warm-up before the measured phases (null when there was none: a cold JVM, or the simulator)
  * @param rssMbPerNode process RSS after a full GC (after settling) divided by the nodes, JVM baseline included
  * @param heapMbPerNode used heap after that GC divided by the nodes
  * @param idleCpuPctOfCore process CPU over 3 s of the settled, idle mesh, as a share of one core
@@ -15,7 +16,7 @@ package org.quicmesh.bench;
  * @param threads live JVM threads at the end of the gossip phase (flat in N when nodes share loops and dispatchers)
  */
 public record MeshBenchResult(String impl, String transport, String links, int nodes, long seed, Double setupS,
-    Settle settle, Lookup lookup, Gossip gossip, Double rssMbPerNode, Double heapMbPerNode,
+    Settle settle, GossipWarmUp.Summary warmup, Lookup lookup, Gossip gossip, Double rssMbPerNode, Double heapMbPerNode,
     Double rssMbPerNodeMinusBaseline, Double rssMbBaseline, Double rssMbTotal, Double heapMbTotal,
     Double idleCpuPctOfCore, Double cpuMsPerDelivery, Double cpuMsPerDeliveryWithoutJitGc, Double gossipCpuS, int threads, int threadsPeak,
     Double totalS, Double processCpuS, String profile, String error) {
@@ -35,11 +36,13 @@ public record MeshBenchResult(String impl, String transport, String links, int n
   /**
    * The publish phase: first (message, receiver) deliveries, their latency, the routers' duplicates, and the gossip
    * messages the routers sent over it (data: publishes and forwards; control: subscriptions, grafts, prunes, IHave,
-   * IWant, chokes), summed over the nodes.
+   * IWant, chokes), summed over the nodes; the UDP datagrams the host sent meanwhile (Linux's {@code OutDatagrams}: all
+   * of QUIC, ACKs included; null elsewhere and in the simulator).
    */
   public record Gossip(int published, int publishErrors, long expectedDeliveries, long delivered,
       Double deliveryRatio, Double p50Ms, Double p95Ms, Double p99Ms, Double maxMs, long duplicates,
-      Double duplicatesPerDelivery, long dataMessagesSent, long controlMessagesSent, int msgSize, double ratePerS, Mesh mesh, Double phaseS) {}
+      Double duplicatesPerDelivery, long dataMessagesSent, long controlMessagesSent, Long datagramsSent,
+      Double datagramsPerDelivery, int msgSize, double ratePerS, Mesh mesh, Double phaseS) {}
 
   /** Mesh peers per node on the topic when publishing starts (as of each topic's last heartbeat). */
   public record Mesh(Double waitS, int min, Double mean, int max) {}

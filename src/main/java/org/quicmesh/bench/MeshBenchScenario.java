@@ -64,6 +64,8 @@ final class MeshBenchScenario {
 
   private record CountersIn(boolean after, StatusReply<NodeStatus> reply) implements Msg {}
 
+  private record WarmedUp(GossipWarmUp.Summary summary) implements Msg {}
+
   private final ActorContext<Msg> ctx;
   private final TimerScheduler<Msg> timers;
   private final MeshBench.Settings settings;
@@ -111,6 +113,8 @@ final class MeshBenchScenario {
   private long lookupStart;
   private long lookupDeadline;
   private MeshBenchResult.Lookup lookup;
+  // warm-up
+  private GossipWarmUp.Summary warmup;
   // gossip
   private int readyAnswers;
   private boolean meshMinPassed;
@@ -133,6 +137,8 @@ final class MeshBenchScenario {
   private long gossipCpuNanos;
   private long gossipJavaCpuStart;
   private long gossipJavaCpuNanos;
+  private java.util.OptionalLong datagramsAtStart = java.util.OptionalLong.empty();
+  private Long gossipDatagrams;
   private double gossipPhaseS;
 
   MeshBenchScenario(ActorContext<Msg> ctx, TimerScheduler<Msg> timers, MeshBench.Settings settings,
@@ -168,6 +174,7 @@ final class MeshBenchScenario {
         .onMessage(TableSize.class, this::tableSize)
         .onMessageEquals(Tick.IDLE_DONE, this::idleDone)
         .onMessage(LookupDone.class, this::lookupDone)
+        .onMessage(WarmedUp.class, this::warmedUp)
         .onMessage(Ready.class, this::ready)
         .onMessageEquals(Tick.MESH_MIN, this::meshMinPassed)
         .onMessageEquals(Tick.MESH_MAX, this::meshWaitOver)
@@ -327,6 +334,29 @@ final class MeshBenchScenario {
     long cpu = ProcessMeter.cpuNanos() - idleCpuStart;
     idleCpuPct = MeshBenchResult.round(100.0 * cpu / Math.max(1, nanos() - idleStart), 1);
     log(String.format("idle CPU of the settled mesh: %.1f %% of a core", idleCpuPct));
+    if (settings.warmupRounds() == 0) {
+      startLookups();
+    } else {
+      ActorRef<Msg> self = ctx.getSelf();
+      ctx.spawn(GossipWarmUp.create(nodes, settings.warmupRounds(), random, this::log,
+          summary -> self.tell(new WarmedUp(summary))), "warmup");
+    }
+    return Behaviors.same();
+  }
+
+  // ---- phase 2: warm-up (gossip on a topic of its own) ----
+
+  private Behavior<Msg> warmedUp(WarmedUp done) {
+    warmup = done.summary();
+    log(String.format("warm-up: %d rounds in %.1f s, JIT and GC %.0f %% of the last round's CPU", warmup.rounds(),
+        warmup.seconds(), warmup.lastJitGcShare() * 100));
+    startLookups();
+    return Behaviors.same();
+  }
+
+  // ---- phase 3: lookups ----
+
+  private void startLookups() {
     recorder.start();
     lookupStart = nanos();
     lookupDeadline = lookupStart + MeshBench.LOOKUP_BUDGET.toNanos();
@@ -335,10 +365,7 @@ final class MeshBenchScenario {
     } else {
       startLookup();
     }
-    return Behaviors.same();
   }
-
-  // ---- phase 2: lookups ----
 
   private void startLookup() {
     int from = random.nextInt(nodes.size());
@@ -389,7 +416,7 @@ final class MeshBenchScenario {
     subscribeAll();
   }
 
-  // ---- phase 3: gossip ----
+  // ---- phase 4: gossip ----
 
   private void subscribeAll() {
     ActorRef<Msg> self = ctx.getSelf();
@@ -476,6 +503,8 @@ final class MeshBenchScenario {
         settings.publishes(), MeshBench.MSG_SIZE, MeshBench.RATE));
     gossipCpuStart = ProcessMeter.cpuNanos();
     gossipJavaCpuStart = ProcessMeter.javaThreadsCpuNanos();
+    datagramsAtStart = network.transport().equals("quic") ? KernelUdpCounters.outDatagrams()
+        : java.util.OptionalLong.empty();
     gossipStart = nanos();
     if (settings.publishes() == 0) {
       endGossip();
@@ -538,7 +567,7 @@ final class MeshBenchScenario {
   }
 
   private Behavior<Msg> drainCheck() {
-    if (deliveryMs.count() >= expectedDeliveries() || nanos() - publishesDone >= MeshBench.DRAIN.toNanos()) {
+    if (deliveryMs.count() >= expectedDeliveries() || nanos() - publishesDone >= settings.drain().toNanos()) {
       timers.cancel(Tick.DRAIN_CHECK);
       endGossip();
     }
@@ -549,6 +578,10 @@ final class MeshBenchScenario {
     gossipCpuNanos = ProcessMeter.cpuNanos() - gossipCpuStart;
     gossipJavaCpuNanos = ProcessMeter.javaThreadsCpuNanos() - gossipJavaCpuStart;
     gossipPhaseS = (nanos() - gossipStart) / 1e9;
+    java.util.OptionalLong datagramsNow = KernelUdpCounters.outDatagrams();
+    if (datagramsAtStart.isPresent() && datagramsNow.isPresent()) {
+      gossipDatagrams = datagramsNow.getAsLong() - datagramsAtStart.getAsLong();
+    }
     recorder.stop();
     requestCounters(true);
   }
@@ -564,14 +597,25 @@ final class MeshBenchScenario {
         MeshBenchResult.round(deliveryMs.percentile(50), 2), MeshBenchResult.round(deliveryMs.percentile(95), 2),
         MeshBenchResult.round(deliveryMs.percentile(99), 2), MeshBenchResult.round(deliveryMs.max(), 2),
         duplicates, MeshBenchResult.round(delivered == 0 ? Double.NaN : duplicates / (double) delivered, 3),
-        delta("sent.data"), delta("sent.control"), MeshBench.MSG_SIZE, MeshBench.RATE, mesh, MeshBenchResult.round(gossipPhaseS, 2));
-    log(String.format("gossip: delivery %d/%d, p50 %.1f ms, p95 %.1f ms, %.2f duplicates and %.3f ms CPU per "
-            + "delivery (%.3f ms without JIT and GC threads)", delivered, expected, deliveryMs.percentile(50),
-        deliveryMs.percentile(95), duplicates / (double) Math.max(1, delivered),
-        gossipCpuNanos / 1e6 / Math.max(1, delivered), gossipJavaCpuNanos / 1e6 / Math.max(1, delivered)));
+        delta("sent.data"), delta("sent.control"), gossipDatagrams,
+        MeshBenchResult.round(gossipDatagrams == null || delivered == 0 ? Double.NaN
+            : gossipDatagrams / (double) delivered, 2),
+        MeshBench.MSG_SIZE, MeshBench.RATE, mesh, MeshBenchResult.round(gossipPhaseS, 2));
+    log(String.format("gossip: delivery %d/%d, p50 %.1f ms, p95 %.1f ms, %.2f duplicates, %s UDP datagrams and %.3f "
+            + "ms CPU per delivery (%.3f ms without JIT and GC threads)", delivered, expected,
+        deliveryMs.percentile(50), deliveryMs.percentile(95), duplicates / (double) Math.max(1, delivered),
+        gossip.datagramsPerDelivery(), gossipCpuNanos / 1e6 / Math.max(1, delivered),
+        gossipJavaCpuNanos / 1e6 / Math.max(1, delivered)));
+    Map<String, Long> grown = new java.util.TreeMap<>();
+    after.forEach((k, v) -> {
+      if (delta(k) != 0) {
+        grown.put(k, delta(k));
+      }
+    });
+    log("router counters over the gossip phase, summed over the nodes: " + grown);
     int n = settings.nodes();
     done.accept(new MeshBenchResult("quicmesh", network.transport(), network.links(), n, settings.seed(), setupS,
-        settle, lookup, gossip, MeshBenchResult.round(rssMb / n, 2), MeshBenchResult.round(heapMb / n, 2),
+        settle, warmup, lookup, gossip, MeshBenchResult.round(rssMb / n, 2), MeshBenchResult.round(heapMb / n, 2),
         MeshBenchResult.round((rssMb - rssBaselineMb) / n, 2), MeshBenchResult.round(rssBaselineMb, 1),
         MeshBenchResult.round(rssMb, 1), MeshBenchResult.round(heapMb, 1), idleCpuPct,
         MeshBenchResult.round(delivered == 0 ? Double.NaN : gossipCpuNanos / 1e6 / delivered, 4),
@@ -584,7 +628,7 @@ final class MeshBenchScenario {
   private Behavior<Msg> fail(String error) {
     log("FAILED: " + error);
     done.accept(new MeshBenchResult("quicmesh", network.transport(), network.links(), settings.nodes(),
-        settings.seed(), setupS, settle, lookup, null, null, null, null, null, null, null, idleCpuPct, null, null, null,
+        settings.seed(), setupS, settle, warmup, lookup, null, null, null, null, null, null, null, idleCpuPct, null, null, null,
         ProcessMeter.threads(), ProcessMeter.peakThreads(), MeshBenchResult.round((nanos() - startNanos) / 1e9, 2),
         null, recorder.file(), error));
     return Behaviors.same();

@@ -36,8 +36,18 @@ final class BenchCommand extends CommandGroup {
         + "${DEFAULT-VALUE}).")
     int joinIntervalMs;
 
-    @Option(names = "--event-loops", description = "Event-loop threads all QUIC sockets share (default: cores).")
+    @Option(names = "--event-loops", description = "Event-loop threads all QUIC sockets share (default: half the cores, at least 1; the actor "
+        + "dispatcher has the other half).")
     Integer eventLoops;
+
+    @Option(names = "--warmup-rounds", description = "Most rounds of 100 publishes on a topic of their own before the "
+        + "measured phases, until the JIT compiler and GC take < 10 %% of a round's CPU (0: measure a cold JVM; default:"
+        + " " + MeshBench.Settings.DEFAULT_WARMUP_ROUNDS + " over QUIC, 0 in the simulator).")
+    Integer warmupRounds;
+
+    @Option(names = "--drain-s", defaultValue = "5", description = "Seconds after the last publish to wait for missing "
+        + "deliveries (the harness's DRAIN_MS; default: ${DEFAULT-VALUE}).")
+    double drainS;
 
     @Option(names = "--profile", paramLabel = "FILE.jfr",
         description = "Record the lookup and gossip phases with JDK Flight Recorder into this file.")
@@ -46,8 +56,10 @@ final class BenchCommand extends CommandGroup {
     MeshBench.Settings settings(String transport) {
       return new MeshBench.Settings(nodes, transport, lookups, publishes, common.latency, common.seed,
           Duration.ofMillis(joinIntervalMs),
-          eventLoops == null ? Runtime.getRuntime().availableProcessors() : eventLoops,
-          Optional.ofNullable(profile), common.settingOverrides());
+          eventLoops == null ? MeshBench.Settings.defaultEventLoops() : eventLoops,
+          Optional.ofNullable(profile), common.settingOverrides(),
+          warmupRounds != null ? warmupRounds : transport.equals("quic") ? MeshBench.Settings.DEFAULT_WARMUP_ROUNDS : 0,
+          Duration.ofMillis((long) (drainS * 1000)));
     }
 
     MeshBenchResult run(String transport) throws Exception {
@@ -120,6 +132,7 @@ final class BenchCommand extends CommandGroup {
       progress.accept("== js-libp2p: " + harness + " --n=" + options.nodes);
       var oursJson = Json.MAPPER.valueToTree(ours);
       var theirs = LibP2pComparison.runHarness(harness, options.nodes, options.lookups, options.publishes,
+          Duration.ofMillis((long) (options.drainS * 1000)),
           options.common.progressOption.shown(options.common.json) ? ProcessBuilder.Redirect.INHERIT
               : ProcessBuilder.Redirect.DISCARD);
       if (options.common.json) {

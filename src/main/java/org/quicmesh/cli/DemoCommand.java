@@ -20,6 +20,7 @@ import org.quicmesh.identity.Keypair;
 import org.quicmesh.actor.Failures;
 import org.quicmesh.cli.lab.NatLab;
 import org.quicmesh.cli.lab.NatLabDemo;
+import org.quicmesh.node.ActorSystems;
 import org.quicmesh.node.MeshConfig;
 import org.quicmesh.node.NodeEnvironment;
 import org.quicmesh.node.NodeStatus;
@@ -92,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
 
   /** The mesh of {@link #nodes} nodes in this process; 0 when every step succeeded, else 1. */
   private int loopbackMesh() throws Exception {
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "quicmesh-demo");
+    ActorSystem<Void> system = ActorSystems.create(Behaviors.empty(), "quicmesh-demo");
     List<Quicmesh> mesh = new ArrayList<>();
     try {
       MeshConfig base = MeshConfig.load().withListen(Addresses.parse("127.0.0.1:0"));

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.quicmesh.identity.Keypair;
+import org.quicmesh.node.ActorSystems;
 import org.quicmesh.node.MeshConfig;
 import org.quicmesh.node.NodeEnvironment;
 import org.quicmesh.node.NodeStatus;
@@ -127,7 +128,7 @@ final class NodeCommand implements Callable<Integer> {
         ? Keypair.loadOrCreate(config.identityFile().get())
         : Keypair.generate();
     MetricsEndpoint endpoint = metrics == null ? null : new MetricsEndpoint(Addresses.parse(metrics));
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "quicmesh");
+    ActorSystem<Void> system = ActorSystems.create(Behaviors.empty(), "quicmesh");
     try {
       Quicmesh mesh = (endpoint == null
           ? Quicmesh.start(system, "node", config, keypair, Transports.quic(), NodeEnvironment.system())

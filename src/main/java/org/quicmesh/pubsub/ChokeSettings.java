@@ -15,19 +15,23 @@ import com.typesafe.config.Config;
  * @param firstShare a peer that delivered less than this share of the window's first copies may be choked; a choked
  *     peer whose IHaves announced at least this share first is unchoked ({@code first-share})
  * @param churn most chokes, and most unchokes, per topic per decision ({@code churn})
+ * @param iWantDelayMillis how long a message only choked peers announced waits for an unchoked peer's copy before we
+ *     ask for it ({@code iwant-delay}; 0: at once), see {@link DeferredWants}
  */
 record ChokeSettings(boolean enabled, int dNonChoke, int intervalTicks, int minMessages, double firstShare,
-    int churn) {
+    int churn, long iWantDelayMillis) {
 
   public ChokeSettings {
-    if (dNonChoke < 1 || intervalTicks < 1 || minMessages < 1 || churn < 1 || !(firstShare > 0 && firstShare < 1)) {
-      throw new IllegalArgumentException("pubsub choke needs d-non-choke, interval-ticks, min-messages and churn >= 1"
-          + " and first-share in (0, 1)");
+    if (dNonChoke < 1 || intervalTicks < 1 || minMessages < 1 || churn < 1 || !(firstShare > 0 && firstShare < 1)
+        || iWantDelayMillis < 0) {
+      throw new IllegalArgumentException("pubsub choke needs d-non-choke, interval-ticks, min-messages and churn >= 1,"
+          + " first-share in (0, 1) and iwant-delay >= 0");
     }
   }
 
   static ChokeSettings fromConfig(Config choke) {
     return new ChokeSettings(choke.getBoolean("enabled"), choke.getInt("d-non-choke"), choke.getInt("interval-ticks"),
-        choke.getInt("min-messages"), choke.getDouble("first-share"), choke.getInt("churn"));
+        choke.getInt("min-messages"), choke.getDouble("first-share"), choke.getInt("churn"),
+        choke.getDuration("iwant-delay").toMillis());
   }
 }

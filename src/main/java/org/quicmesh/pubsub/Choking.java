@@ -17,7 +17,7 @@ import org.quicmesh.identity.NodeId;
  * each mesh peer delivered, and how often a choked peer's IHave announced a message before anyone delivered it.
  *
  * <p>A decision every {@code interval-ticks} heartbeats (once the window holds {@code min-messages} first copies)
- * chokes (at most {@code churn}) unchoked peers that delivered
+ * chokes (at most {@code churn}, except in the topic's first decision) unchoked peers that delivered
  * less than {@code first-share} of the window's first copies, keeping {@code d-non-choke} unchoked, and unchokes
  * choked peers whose announcements came first at least that often; only peers that were in the mesh for the whole
  * window are judged. When the mesh loses unchoked peers, choked ones are unchoked at once. Plain logic, owned by the
@@ -154,8 +154,11 @@ final class Choking {
       }
     }
     candidates.sort(Comparator.comparingInt((NodeId p) -> tally(p)[0]));
+    // The first decision of a topic chokes every late peer at once: at churn chokes a decision, a fresh mesh of 8
+    // took three seconds to settle, and a short burst of messages went out with twice the duplicates.
+    int chokes = chokesSent == 0 ? Integer.MAX_VALUE : settings.churn();
     for (NodeId peer : candidates) {
-      if (choke.size() >= settings.churn() || unchoked <= settings.dNonChoke() || tally(peer)[0] >= threshold) {
+      if (choke.size() >= chokes || unchoked <= settings.dNonChoke() || tally(peer)[0] >= threshold) {
         break;
       }
       choke.add(peer);

@@ -120,7 +120,7 @@ public final class GossipRouter {
 
   private record RttMeasured(NodeId peer, PeerLink link, long sentMillis, boolean answered) implements Command {}
 
-  private enum Tick implements Command { HEARTBEAT }
+  private enum Tick implements Command { HEARTBEAT, DEFERRED_WANTS }
 
   enum Ack { INSTANCE }
 
@@ -138,6 +138,8 @@ public final class GossipRouter {
   private final MessageCache cache;
   private final PromiseTracker promises = new PromiseTracker();
   private final IHaveBudget iHaveBudget = new IHaveBudget();
+  private final DeferredWants deferredWants = new DeferredWants();
+  private final TimerScheduler<Command> timers;
   private final Counters counters = new Counters();
   private long nextSeqno;
   private long heartbeats;
@@ -145,6 +147,7 @@ public final class GossipRouter {
   private GossipRouter(ActorContext<Command> context, TimerScheduler<Command> timers, PubSubSettings settings,
       Transport transport, Keypair keypair, Contact self, ActorRef<Dht.Command> dht, Clock clock, Random random) {
     this.context = context;
+    this.timers = timers;
     this.settings = settings;
     this.transport = transport;
     this.keypair = keypair;
@@ -229,6 +232,7 @@ public final class GossipRouter {
         .onMessage(GetStatus.class, this::onGetStatus)
         .onMessage(Leave.class, this::onLeave)
         .onMessageEquals(Tick.HEARTBEAT, this::onHeartbeat)
+        .onMessageEquals(Tick.DEFERRED_WANTS, this::onDeferredWants)
         // Our streams would otherwise stay open, and peers would keep queueing to a router that is gone.
         .onSignal(PreRestart.class, signal -> closeLinks())
         .onSignal(PostStop.class, signal -> closeLinks())
@@ -435,6 +439,7 @@ public final class GossipRouter {
       return Behaviors.same();
     }
     promises.forgetPeer(closed.peer());
+    deferredWants.forgetPeer(closed.peer());
     counters.increment("peers.lost");
     topics.actors().forEach(t -> t.tell(new Topic.PeerGone(closed.peer())));
     return Behaviors.same();
@@ -577,17 +582,43 @@ public final class GossipRouter {
         unseen.add(id);
       }
     }
-    List<MessageId> wanted;
     if (peer.chokedIn.contains(iHave.topic())) {
       // A peer we choked announces each message it would have pushed: as many IHaves as messages, so only the id
       // budget applies. Its being first is what may get it unchoked.
-      if (!unseen.isEmpty()) {
-        tellTopic(iHave.topic(), new Topic.AnnouncedFirst(from, unseen.size()));
+      if (unseen.isEmpty()) {
+        return;
       }
-      wanted = iHaveBudget.admitAnnouncement(from, unseen, random);
+      tellTopic(iHave.topic(), new Topic.AnnouncedFirst(from, unseen.size()));
+      long delay = settings.choke().iWantDelayMillis();
+      if (delay == 0) {
+        askFor(from, peer, iHaveBudget.admitAnnouncement(from, unseen, random), now);
+        return;
+      }
+      boolean idle = deferredWants.size() == 0;
+      unseen.forEach(id -> deferredWants.defer(id, from, now + delay));
+      if (idle) {
+        timers.startSingleTimer(Tick.DEFERRED_WANTS, Duration.ofMillis(delay));
+      }
     } else {
-      wanted = iHaveBudget.admit(from, unseen, random);
+      askFor(from, peer, iHaveBudget.admit(from, unseen, random), now);
     }
+  }
+
+  /** IWant for the announced messages that no unchoked peer delivered within the delay. */
+  private Behavior<Command> onDeferredWants() {
+    long now = clock.millis();
+    deferredWants.due(now, id -> !seen.contains(id, now)).forEach((from, ids) -> {
+      ConnectedPeer peer = peers.get(from);
+      if (peer != null) {
+        askFor(from, peer, iHaveBudget.admitAnnouncement(from, ids, random), now);
+      }
+    });
+    deferredWants.nextDue().ifPresent(due ->
+        timers.startSingleTimer(Tick.DEFERRED_WANTS, Duration.ofMillis(Math.max(1, due - now))));
+    return Behaviors.same();
+  }
+
+  private void askFor(NodeId from, ConnectedPeer peer, List<MessageId> wanted, long now) {
     if (!wanted.isEmpty()) {
       promises.promise(from, wanted, now, random);
       offer(peer, new IWant(wanted.stream().map(MessageId::bytes).toList()));

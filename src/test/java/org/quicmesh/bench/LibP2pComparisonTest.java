@@ -47,7 +47,7 @@ class LibP2pComparisonTest {
     JsonNode result = LibP2pComparison.runHarness(runSh, 20, 7, 9);
 
     assertEquals("js-libp2p", result.get("impl").asText());
-    assertEquals("--n=20 --lookups=7 --publishes=9 --transport=quic", result.get("args").asText());
+    assertEquals("--n=20 --lookups=7 --publishes=9 --drain-ms=5000 --transport=quic", result.get("args").asText());
   }
 
   @Test

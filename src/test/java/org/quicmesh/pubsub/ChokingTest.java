@@ -13,7 +13,7 @@ import org.quicmesh.identity.NodeId;
 
 class ChokingTest {
   /** Decide every heartbeat once 10 first copies are in, choke below a 15 % share, keep 3 unchoked, churn 2. */
-  private static final ChokeSettings SETTINGS = new ChokeSettings(true, 3, 1, 10, 0.15, 2);
+  private static final ChokeSettings SETTINGS = new ChokeSettings(true, 3, 1, 10, 0.15, 2, 0);
 
   private static List<NodeId> mesh(int n) {
     List<NodeId> mesh = new ArrayList<>();
@@ -40,18 +40,19 @@ class ChokingTest {
   }
 
   @Test
-  void peersThatRarelyDeliverFirstAreChokedAtMostChurnAtATime() {
-    List<NodeId> mesh = mesh(6);
+  void theFirstDecisionChokesEveryLatePeerLaterOnesAtMostChurn() {
+    List<NodeId> mesh = mesh(8);
     Choking choking = started(mesh);
-    firsts(choking, mesh, 40, 30, 20, 1, 0, 0);
-    Choking.Decision decision = choking.heartbeat(mesh);
-    assertEquals(SETTINGS.churn(), decision.choke().size());
-    assertTrue(Set.of(id(5), id(6)).containsAll(decision.choke()), "the ones that delivered nothing first");
-    assertTrue(decision.unchoke().isEmpty());
-    assertTrue(choking.hasChoked(id(5)) && choking.hasChoked(id(6)));
+    firsts(choking, mesh, 40, 30, 20, 1, 0, 0, 20, 20);
+    Choking.Decision first = choking.heartbeat(mesh);
+    assertEquals(Set.of(id(4), id(5), id(6)), Set.copyOf(first.choke()), "all below the share, beyond the churn");
+    assertTrue(first.unchoke().isEmpty());
 
-    firsts(choking, mesh, 40, 30, 20, 1);
-    assertEquals(List.of(id(4)), choking.heartbeat(mesh).choke(), "the next window chokes the next one");
+    // Two more peers fall behind: later decisions change at most churn peers at a time.
+    firsts(choking, mesh, 40, 30, 20, 0, 0, 0, 1, 1);
+    Choking.Decision next = choking.heartbeat(mesh);
+    assertEquals(Set.of(id(7), id(8)), Set.copyOf(next.choke()));
+    assertTrue(choking.hasChoked(id(5)) && choking.hasChoked(id(8)));
   }
 
   @Test
@@ -66,7 +67,8 @@ class ChokingTest {
 
     Choking.Decision decision = choking.heartbeat(mesh);
 
-    assertEquals(SETTINGS.churn(), decision.choke().size(), "the window is full with the origins' copies");
+    assertEquals(mesh.size() - SETTINGS.dNonChoke(), decision.choke().size(),
+        "the window is full with the origins' copies: down to d-non-choke at once");
     assertTrue(Set.of(id(3), id(4), id(5), id(6)).containsAll(decision.choke()), decision.toString());
   }
 
@@ -88,7 +90,8 @@ class ChokingTest {
     firsts(choking, mesh, 5, 0, 0, 0, 0, 0);
     assertTrue(choking.heartbeat(mesh).choke().isEmpty(), "5 first copies are too few to judge anyone");
     firsts(choking, mesh, 5, 0, 0, 0, 0, 0);
-    assertEquals(2, choking.heartbeat(mesh).choke().size(), "10 accumulated over two heartbeats are enough");
+    assertEquals(3, choking.heartbeat(mesh).choke().size(),
+        "10 accumulated over two heartbeats are enough (a first decision: down to d-non-choke at once)");
   }
 
   @Test
@@ -146,7 +149,7 @@ class ChokingTest {
 
   @Test
   void disabledChokingDecidesNothingButHonoursChokes() {
-    Choking choking = new Choking(new ChokeSettings(false, 3, 1, 10, 0.15, 2));
+    Choking choking = new Choking(new ChokeSettings(false, 3, 1, 10, 0.15, 2, 0));
     List<NodeId> mesh = mesh(8);
     for (int round = 0; round < 3; round++) {
       firsts(choking, mesh, 100);

@@ -183,12 +183,21 @@ class TopicMeshTest {
 
   @Test
   void prunePeerExchangeReturnsOnlyNewCandidates() {
-    TopicMesh mesh = joined(10, new Random(7));
+    TopicMesh mesh = joined(6, new Random(7)); // every known peer in the mesh: a prune leaves it short of one
     NodeId pruner = mesh.meshPeers().get(0);
+    mesh.peerUnsubscribed(mesh.meshPeers().get(1)); // and another one left: two short, none to graft
     List<Contact> px = List.of(contact(0) /* us */, contact(3) /* known */, contact(50), contact(51), contact(50),
-        new Contact(pruner, "10.9.9.9:1"));
+        contact(52), new Contact(pruner, "10.9.9.9:1"));
     List<Contact> candidates = mesh.onPrune(pruner, 0, px, T0);
-    assertEquals(List.of(contact(50), contact(51)), candidates);
+    assertEquals(List.of(contact(50), contact(51)), candidates, "new contacts, as many as the mesh lacks");
+  }
+
+  @Test
+  void prunePeerExchangeIsIgnoredWhileKnownPeersCanFillTheMesh() {
+    TopicMesh mesh = joined(20, new Random(7));
+    NodeId pruner = mesh.meshPeers().get(0);
+    List<Contact> candidates = mesh.onPrune(pruner, 0, List.of(contact(50), contact(51)), T0);
+    assertEquals(List.of(), candidates, "14 known peers outside the mesh may be grafted: no new connections");
   }
 
   // ------------------------------------------------------------------------------------------ heartbeat

@@ -25,6 +25,7 @@ import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
@@ -118,6 +119,8 @@ public final class QuicTransport implements Transport {
   private static final int MAX_SEGMENTED_SEND_BYTES = 65_000;
   /** Datagrams a native socket reads per system call (recvmmsg). */
   private static final int RECVMMSG_BATCH = 16;
+  /** A socket flushes at once after this many consolidated flushes (Netty's default), else at the round's end. */
+  private static final int FLUSH_AFTER_FLUSHES = 256;
   private volatile EventLoopGroup group;
   /** How QUIC packs outbound packets into sends: segmented (GSO) on a native socket that supports it. */
   private volatile SegmentedDatagramPacketAllocator segments = SegmentedDatagramPacketAllocator.NONE;
@@ -214,7 +217,10 @@ public final class QuicTransport implements Transport {
         .handler(new ChannelInitializer<DatagramChannel>() {
           @Override
           protected void initChannel(DatagramChannel ch) {
-            ch.pipeline().addLast(router, demux, serverCodec, bridge, clientCodec);
+            // Flushes of the many connections on this socket within one event-loop round go out together (one
+            // sendmmsg instead of a sendto per connection, the stream writes of a gossip forward being separate tasks).
+            ch.pipeline().addLast(new FlushConsolidationHandler(FLUSH_AFTER_FLUSHES, true), router, demux, serverCodec,
+                bridge, clientCodec);
           }
         })
         .bind(config.bindAddress());

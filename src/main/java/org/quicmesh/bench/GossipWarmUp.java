@@ -1,0 +1,164 @@
+package org.quicmesh.bench;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.pattern.StatusReply;
+import org.quicmesh.actor.Replies;
+import org.quicmesh.node.MeshNode;
+import org.quicmesh.pubsub.MessageId;
+import org.quicmesh.pubsub.ReceivedMessage;
+
+/**
+ * Warms the JVM up before the measured gossip phase: rounds of publishes at the bench's rate on a topic of their own
+ * ({@value #TOPIC}, so the measured topic's meshes and choke state start fresh), until the JIT compiler and GC threads
+ * took less than {@link #SETTLED_SHARE} of the process CPU in a round, or {@code maxRounds} rounds ran. Then every
+ * node leaves the topic. In a fresh JVM the C2 compiler alone took a third of the gossip phase's CPU at 50 nodes on 2
+ * cores: a one-off cost of starting a process, which a long-running node does not pay per message.
+ */
+final class GossipWarmUp {
+  static final String TOPIC = "bench-warmup";
+  static final int ROUND_PUBLISHES = 100;
+  static final double SETTLED_SHARE = 0.10;
+
+  /**
+   * What the warm-up did, for the result.
+   *
+   * @param rounds rounds of {@value #ROUND_PUBLISHES} publishes run
+   * @param lastJitGcShare the share of the process CPU that the JIT compiler and GC threads took in the last round
+   * @param seconds wall time of the warm-up, leaving the topic included
+   */
+  public record Summary(int rounds, double lastJitGcShare, double seconds) {}
+
+  sealed interface Msg {}
+
+  private enum Tick implements Msg { MESH_WAIT, PUBLISH, DRAIN_CHECK }
+
+  private record Delivered(int receiver, int publisher) implements Msg {}
+
+  private record Published(StatusReply<MessageId> reply) implements Msg {}
+
+  private final ActorContext<Msg> ctx;
+  private final TimerScheduler<Msg> timers;
+  private final List<BenchNetwork.Node> nodes;
+  private final int maxRounds;
+  private final Random random;
+  private final Consumer<String> log;
+  private final Consumer<Summary> done;
+  private final List<ActorRef<ReceivedMessage>> inboxes = new ArrayList<>();
+  private final long startNanos = System.nanoTime();
+  private int round;
+  private int sent;
+  private long delivered;
+  private long roundStart;
+  private long cpuStart;
+  private long javaCpuStart;
+  private long publishedAt;
+  private double lastShare = Double.NaN;
+
+  private GossipWarmUp(ActorContext<Msg> ctx, TimerScheduler<Msg> timers, List<BenchNetwork.Node> nodes, int maxRounds,
+      Random random, Consumer<String> log, Consumer<Summary> done) {
+    this.ctx = ctx;
+    this.timers = timers;
+    this.nodes = List.copyOf(nodes);
+    this.maxRounds = maxRounds;
+    this.random = random;
+    this.log = log;
+    this.done = done;
+  }
+
+  /** The warm-up as a child actor; {@code done} runs on it once every node left the topic. */
+  static Behavior<Msg> create(List<BenchNetwork.Node> nodes, int maxRounds, Random random, Consumer<String> log,
+      Consumer<Summary> done) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new GossipWarmUp(ctx, timers, nodes, maxRounds, random, log, done).start()));
+  }
+
+  private Behavior<Msg> start() {
+    ActorRef<Msg> self = ctx.getSelf();
+    for (BenchNetwork.Node node : nodes) {
+      int index = node.index();
+      ActorRef<ReceivedMessage> inbox = ctx.spawn(Behaviors.receive(ReceivedMessage.class)
+          .onMessage(ReceivedMessage.class, m -> {
+            self.tell(new Delivered(index, m.data().length < Integer.BYTES ? -1 : ByteBuffer.wrap(m.data()).getInt()));
+            return Behaviors.same();
+          }).build(), "warmup-inbox-" + index);
+      inboxes.add(inbox);
+      node.ref().tell(new MeshNode.Subscribe(TOPIC, inbox));
+    }
+    log.accept(String.format("warm-up: %d nodes joined %s; rounds of %d publishes until JIT and GC take < %.0f %% of "
+        + "the CPU (at most %d rounds)", nodes.size(), TOPIC, ROUND_PUBLISHES, SETTLED_SHARE * 100, maxRounds));
+    timers.startSingleTimer(Tick.MESH_WAIT, MeshBench.MESH_MIN_WAIT);
+    return Behaviors.receive(Msg.class)
+        .onMessageEquals(Tick.MESH_WAIT, this::startRound)
+        .onMessageEquals(Tick.PUBLISH, this::publish)
+        .onMessage(Published.class, p -> Behaviors.same())
+        .onMessage(Delivered.class, this::delivered)
+        .onMessageEquals(Tick.DRAIN_CHECK, this::drainCheck)
+        .build();
+  }
+
+  private Behavior<Msg> startRound() {
+    round++;
+    sent = 0;
+    delivered = 0;
+    roundStart = System.nanoTime();
+    cpuStart = ProcessMeter.cpuNanos();
+    javaCpuStart = ProcessMeter.javaThreadsCpuNanos();
+    timers.startTimerAtFixedRate(Tick.PUBLISH, Duration.ZERO, Duration.ofNanos((long) (1e9 / MeshBench.RATE)));
+    return Behaviors.same();
+  }
+
+  private Behavior<Msg> publish() {
+    int from = random.nextInt(nodes.size());
+    byte[] data = new byte[MeshBench.MSG_SIZE];
+    random.nextBytes(data);
+    ByteBuffer.wrap(data).putInt(from);
+    nodes.get(from).ref().tell(new MeshNode.Publish(TOPIC, data, Replies.once(ctx, MeshBench.LOOKUP_TIMEOUT,
+        Published::new, () -> new Published(StatusReply.error("no answer")))));
+    if (++sent == ROUND_PUBLISHES) {
+      timers.cancel(Tick.PUBLISH);
+      publishedAt = System.nanoTime();
+      timers.startTimerWithFixedDelay(Tick.DRAIN_CHECK, MeshBench.DRAIN_CHECK);
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Msg> delivered(Delivered d) {
+    if (d.publisher() != d.receiver()) {
+      delivered++;
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Msg> drainCheck() {
+    long expected = ROUND_PUBLISHES * (long) (nodes.size() - 1);
+    if (delivered < expected && System.nanoTime() - publishedAt < MeshBench.DRAIN.toNanos()) {
+      return Behaviors.same();
+    }
+    timers.cancel(Tick.DRAIN_CHECK);
+    long cpu = ProcessMeter.cpuNanos() - cpuStart;
+    long javaCpu = ProcessMeter.javaThreadsCpuNanos() - javaCpuStart;
+    lastShare = cpu <= 0 ? 0 : Math.max(0, cpu - javaCpu) / (double) cpu;
+    log.accept(String.format("warm-up round %d: %d/%d delivered in %.1f s, %.2f ms CPU per delivery, JIT and GC "
+            + "%.0f %% of it", round, delivered, expected, (System.nanoTime() - roundStart) / 1e9,
+        cpu / 1e6 / Math.max(1, delivered), lastShare * 100));
+    if (lastShare >= SETTLED_SHARE && round < maxRounds) {
+      return startRound();
+    }
+    for (int i = 0; i < nodes.size(); i++) {
+      nodes.get(i).ref().tell(new MeshNode.Unsubscribe(TOPIC, inboxes.get(i)));
+    }
+    done.accept(new Summary(round, MeshBenchResult.round(lastShare, 3),
+        MeshBenchResult.round((System.nanoTime() - startNanos) / 1e9, 2)));
+    return Behaviors.stopped();
+  }
+}
