@@ -18,25 +18,35 @@ import org.quicmesh.pubsub.MessageId;
 import org.quicmesh.pubsub.ReceivedMessage;
 
 /**
- * Warms the JVM up before the measured gossip phase: rounds of publishes at the bench's rate on a topic of their own
- * ({@value #TOPIC}, so the measured topic's meshes and choke state start fresh), until the JIT compiler and GC threads
- * took less than {@link #SETTLED_SHARE} of the process CPU in a round, or {@code maxRounds} rounds ran. Then every
- * node leaves the topic. In a fresh JVM the C2 compiler alone took a third of the gossip phase's CPU at 50 nodes on 2
- * cores: a one-off cost of starting a process, which a long-running node does not pay per message.
+ * Warms the JVM up before the measured phases: rounds of publishes at the bench's rate on a topic of their own
+ * ({@value #TOPIC}, so the measured topic's meshes and choke state start fresh), until the JIT compiler took less than
+ * {@link #SETTLED_SHARE} of the process CPU in a round, or {@code maxRounds} rounds ran. Then every node leaves the
+ * topic. In a fresh JVM the C2 compiler alone took a third of the gossip phase's CPU at 50 nodes on 2 cores: a one-off
+ * cost of starting a process, which a long-running node does not pay per message.
  */
 final class GossipWarmUp {
   static final String TOPIC = "bench-warmup";
-  static final int ROUND_PUBLISHES = 100;
-  static final double SETTLED_SHARE = 0.10;
+  /** A round aims at this many deliveries (100 publishes at 50 nodes), within the publish bounds below. */
+  static final int ROUND_DELIVERIES = 4900;
+  static final int MIN_ROUND_PUBLISHES = 5;
+  static final int MAX_ROUND_PUBLISHES = 100;
+  static final double SETTLED_SHARE = 0.05;
 
   /**
    * What the warm-up did, for the result.
    *
-   * @param rounds rounds of {@value #ROUND_PUBLISHES} publishes run
-   * @param lastJitGcShare the share of the process CPU that the JIT compiler and GC threads took in the last round
+   * @param rounds rounds run
+   * @param publishesPerRound publishes in each ({@link #roundPublishes})
+   * @param lastJitShare the share of the process CPU that the JIT compiler took in the last round
    * @param seconds wall time of the warm-up, leaving the topic included
    */
-  public record Summary(int rounds, double lastJitGcShare, double seconds) {}
+  public record Summary(int rounds, int publishesPerRound, double lastJitShare, double seconds) {}
+
+  /** Publishes per round at {@code nodes}: about {@link #ROUND_DELIVERIES} deliveries, within the bounds. */
+  static int roundPublishes(int nodes) {
+    int publishes = (ROUND_DELIVERIES + nodes - 2) / Math.max(1, nodes - 1);
+    return Math.max(MIN_ROUND_PUBLISHES, Math.min(MAX_ROUND_PUBLISHES, publishes));
+  }
 
   sealed interface Msg {}
 
@@ -50,6 +60,7 @@ final class GossipWarmUp {
   private final TimerScheduler<Msg> timers;
   private final List<BenchNetwork.Node> nodes;
   private final int maxRounds;
+  private final int roundPublishes;
   private final Random random;
   private final Consumer<String> log;
   private final Consumer<Summary> done;
@@ -60,7 +71,7 @@ final class GossipWarmUp {
   private long delivered;
   private long roundStart;
   private long cpuStart;
-  private long javaCpuStart;
+  private long jitStart;
   private long publishedAt;
   private double lastShare = Double.NaN;
 
@@ -70,6 +81,7 @@ final class GossipWarmUp {
     this.timers = timers;
     this.nodes = List.copyOf(nodes);
     this.maxRounds = maxRounds;
+    this.roundPublishes = roundPublishes(nodes.size());
     this.random = random;
     this.log = log;
     this.done = done;
@@ -94,8 +106,8 @@ final class GossipWarmUp {
       inboxes.add(inbox);
       node.ref().tell(new MeshNode.Subscribe(TOPIC, inbox));
     }
-    log.accept(String.format("warm-up: %d nodes joined %s; rounds of %d publishes until JIT and GC take < %.0f %% of "
-        + "the CPU (at most %d rounds)", nodes.size(), TOPIC, ROUND_PUBLISHES, SETTLED_SHARE * 100, maxRounds));
+    log.accept(String.format("warm-up: %d nodes joined %s; rounds of %d publishes until the JIT compiler takes < %.0f "
+        + "%% of the CPU (at most %d rounds)", nodes.size(), TOPIC, roundPublishes, SETTLED_SHARE * 100, maxRounds));
     timers.startSingleTimer(Tick.MESH_WAIT, MeshBench.MESH_MIN_WAIT);
     return Behaviors.receive(Msg.class)
         .onMessageEquals(Tick.MESH_WAIT, this::startRound)
@@ -112,7 +124,7 @@ final class GossipWarmUp {
     delivered = 0;
     roundStart = System.nanoTime();
     cpuStart = ProcessMeter.cpuNanos();
-    javaCpuStart = ProcessMeter.javaThreadsCpuNanos();
+    jitStart = ProcessMeter.jitNanos();
     timers.startTimerAtFixedRate(Tick.PUBLISH, Duration.ZERO, Duration.ofNanos((long) (1e9 / MeshBench.RATE)));
     return Behaviors.same();
   }
@@ -124,7 +136,7 @@ final class GossipWarmUp {
     ByteBuffer.wrap(data).putInt(from);
     nodes.get(from).ref().tell(new MeshNode.Publish(TOPIC, data, Replies.once(ctx, MeshBench.LOOKUP_TIMEOUT,
         Published::new, () -> new Published(StatusReply.error("no answer")))));
-    if (++sent == ROUND_PUBLISHES) {
+    if (++sent == roundPublishes) {
       timers.cancel(Tick.PUBLISH);
       publishedAt = System.nanoTime();
       timers.startTimerWithFixedDelay(Tick.DRAIN_CHECK, MeshBench.DRAIN_CHECK);
@@ -140,16 +152,16 @@ final class GossipWarmUp {
   }
 
   private Behavior<Msg> drainCheck() {
-    long expected = ROUND_PUBLISHES * (long) (nodes.size() - 1);
+    long expected = roundPublishes * (long) (nodes.size() - 1);
     if (delivered < expected && System.nanoTime() - publishedAt < MeshBench.DRAIN.toNanos()) {
       return Behaviors.same();
     }
     timers.cancel(Tick.DRAIN_CHECK);
     long cpu = ProcessMeter.cpuNanos() - cpuStart;
-    long javaCpu = ProcessMeter.javaThreadsCpuNanos() - javaCpuStart;
-    lastShare = cpu <= 0 ? 0 : Math.max(0, cpu - javaCpu) / (double) cpu;
-    log.accept(String.format("warm-up round %d: %d/%d delivered in %.1f s, %.2f ms CPU per delivery, JIT and GC "
-            + "%.0f %% of it", round, delivered, expected, (System.nanoTime() - roundStart) / 1e9,
+    long jit = ProcessMeter.jitNanos() - jitStart;
+    lastShare = cpu <= 0 ? 0 : Math.min(1, jit / (double) cpu);
+    log.accept(String.format("warm-up round %d: %d/%d delivered in %.1f s, %.2f ms CPU per delivery, the JIT "
+            + "compiler %.0f %% of it", round, delivered, expected, (System.nanoTime() - roundStart) / 1e9,
         cpu / 1e6 / Math.max(1, delivered), lastShare * 100));
     if (lastShare >= SETTLED_SHARE && round < maxRounds) {
       return startRound();
@@ -157,7 +169,7 @@ final class GossipWarmUp {
     for (int i = 0; i < nodes.size(); i++) {
       nodes.get(i).ref().tell(new MeshNode.Unsubscribe(TOPIC, inboxes.get(i)));
     }
-    done.accept(new Summary(round, MeshBenchResult.round(lastShare, 3),
+    done.accept(new Summary(round, roundPublishes, MeshBenchResult.round(lastShare, 3),
         MeshBenchResult.round((System.nanoTime() - startNanos) / 1e9, 2)));
     return Behaviors.stopped();
   }

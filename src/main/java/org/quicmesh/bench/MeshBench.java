@@ -64,7 +64,7 @@ public final class MeshBench {
       Duration drain) {
 
     /** Warm-up rounds by default over QUIC; the simulator has no JIT in its figures, which are in virtual time. */
-    public static final int DEFAULT_WARMUP_ROUNDS = 5;
+    public static final int DEFAULT_WARMUP_ROUNDS = 8;
 
     public Settings {
       if (nodes < 2 || lookups < 0 || publishes < 0 || eventLoops < 1 || warmupRounds < 0 || drain.isNegative()) {
@@ -113,7 +113,7 @@ public final class MeshBench {
     }
 
     private Duration warmupTime() {
-      Duration round = Duration.ofMillis((long) (GossipWarmUp.ROUND_PUBLISHES * 1000 / RATE)).plus(DRAIN);
+      Duration round = Duration.ofMillis((long) (GossipWarmUp.roundPublishes(nodes) * 1000 / RATE)).plus(DRAIN);
       return warmupRounds == 0 ? Duration.ZERO : MESH_MIN_WAIT.plus(round.multipliedBy(warmupRounds));
     }
   }

@@ -348,8 +348,8 @@ final class MeshBenchScenario {
 
   private Behavior<Msg> warmedUp(WarmedUp done) {
     warmup = done.summary();
-    log(String.format("warm-up: %d rounds in %.1f s, JIT and GC %.0f %% of the last round's CPU", warmup.rounds(),
-        warmup.seconds(), warmup.lastJitGcShare() * 100));
+    log(String.format("warm-up: %d rounds in %.1f s, the JIT compiler %.0f %% of the last round's CPU",
+        warmup.rounds(), warmup.seconds(), warmup.lastJitShare() * 100));
     startLookups();
     return Behaviors.same();
   }

@@ -49,6 +49,16 @@ final class ProcessMeter {
     return sum;
   }
 
+  /**
+   * Time the JIT compiler spent compiling (nanoseconds; the JVM's approximation, elapsed time of its compiler threads),
+   * or 0 where the JVM does not report it.
+   */
+  static long jitNanos() {
+    var compiler = ManagementFactory.getCompilationMXBean();
+    return compiler != null && compiler.isCompilationTimeMonitoringSupported()
+        ? compiler.getTotalCompilationTime() * 1_000_000L : 0;
+  }
+
   /** Live threads of the JVM. */
   static int threads() {
     return ManagementFactory.getThreadMXBean().getThreadCount();

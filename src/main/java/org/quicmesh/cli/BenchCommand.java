@@ -40,9 +40,9 @@ final class BenchCommand extends CommandGroup {
         + "dispatcher has the other half).")
     Integer eventLoops;
 
-    @Option(names = "--warmup-rounds", description = "Most rounds of 100 publishes on a topic of their own before the "
-        + "measured phases, until the JIT compiler and GC take < 10 %% of a round's CPU (0: measure a cold JVM; default:"
-        + " " + MeshBench.Settings.DEFAULT_WARMUP_ROUNDS + " over QUIC, 0 in the simulator).")
+    @Option(names = "--warmup-rounds", description = "Most rounds of publishes (about 4,900 deliveries each) on a topic "
+        + "of their own before the measured phases, until the JIT compiler takes < 5 %% of a round's CPU (0: measure a "
+        + "cold JVM; default: " + MeshBench.Settings.DEFAULT_WARMUP_ROUNDS + " over QUIC, 0 in the simulator).")
     Integer warmupRounds;
 
     @Option(names = "--drain-s", defaultValue = "5", description = "Seconds after the last publish to wait for missing "
