@@ -33,9 +33,12 @@ class BenchMeshIT {
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
     try {
       JsonNode result = benchMesh("--nodes", "10", "--transport", "quic", "--lookups", "20", "--publishes", "20",
-          "--event-loops", "2");
+          "--event-loops", "2", "--warmup-rounds", "1");
       assertComplete(result, "quic", 10);
       assertTrue(result.get("threads").asInt() < 60, "nodes share event loops and dispatchers: " + result);
+      assertEquals(1, result.at("/warmup/rounds").asInt(), "one warm-up round, on a topic of its own: " + result);
+      assertEquals(100, result.at("/warmup/publishes_per_round").asInt(), result.toString());
+      assertTrue(result.at("/gossip/datagrams_per_delivery").asDouble() > 1, "each delivery takes datagrams");
     } finally {
       ResourceLeakDetector.setLevel(level);
     }
@@ -48,6 +51,7 @@ class BenchMeshIT {
         "20", "--publishes", "20");
     assertComplete(result, "sim", 20);
     assertEquals("uniform:20-200", result.get("links").asText());
+    assertTrue(result.get("warmup").isNull(), "no JIT warm-up in virtual time: " + result);
     // Links of 10-100 ms one way: no delivery or lookup can be faster than the fastest link.
     assertTrue(result.at("/gossip/p50_ms").asDouble() >= 10, result.toString());
     assertTrue(result.at("/lookup/p50_ms").asDouble() >= 20, result.toString());
