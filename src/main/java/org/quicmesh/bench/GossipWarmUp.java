@@ -31,6 +31,8 @@ final class GossipWarmUp {
   static final int MIN_ROUND_PUBLISHES = 5;
   static final int MAX_ROUND_PUBLISHES = 100;
   static final double SETTLED_SHARE = 0.05;
+  /** The warm-up ends once its topic was this long without a delivery. */
+  static final Duration QUIET = Duration.ofSeconds(1);
 
   /**
    * What the warm-up did, for the result.
@@ -52,7 +54,8 @@ final class GossipWarmUp {
 
   private enum Tick implements Msg { MESH_WAIT, PUBLISH, DRAIN_CHECK }
 
-  private record Delivered(int receiver, int publisher) implements Msg {}
+  /** A delivery of a message of round {@code round} that {@code publisher} published. */
+  private record Delivered(int receiver, int round, int publisher) implements Msg {}
 
   private record Published(StatusReply<MessageId> reply) implements Msg {}
 
@@ -73,6 +76,9 @@ final class GossipWarmUp {
   private long cpuStart;
   private long jitStart;
   private long publishedAt;
+  private long lastDelivery;
+  private boolean quieting;
+  private long quietSince;
   private double lastShare = Double.NaN;
 
   private GossipWarmUp(ActorContext<Msg> ctx, TimerScheduler<Msg> timers, List<BenchNetwork.Node> nodes, int maxRounds,
@@ -100,7 +106,9 @@ final class GossipWarmUp {
       int index = node.index();
       ActorRef<ReceivedMessage> inbox = ctx.spawn(Behaviors.receive(ReceivedMessage.class)
           .onMessage(ReceivedMessage.class, m -> {
-            self.tell(new Delivered(index, m.data().length < Integer.BYTES ? -1 : ByteBuffer.wrap(m.data()).getInt()));
+            ByteBuffer data = ByteBuffer.wrap(m.data());
+            self.tell(data.remaining() < 2 * Integer.BYTES ? new Delivered(index, -1, -1)
+                : new Delivered(index, data.getInt(), data.getInt()));
             return Behaviors.same();
           }).build(), "warmup-inbox-" + index);
       inboxes.add(inbox);
@@ -133,7 +141,7 @@ final class GossipWarmUp {
     int from = random.nextInt(nodes.size());
     byte[] data = new byte[MeshBench.MSG_SIZE];
     random.nextBytes(data);
-    ByteBuffer.wrap(data).putInt(from);
+    ByteBuffer.wrap(data).putInt(round).putInt(from);
     nodes.get(from).ref().tell(new MeshNode.Publish(TOPIC, data, Replies.once(ctx, MeshBench.LOOKUP_TIMEOUT,
         Published::new, () -> new Published(StatusReply.error("no answer")))));
     if (++sent == roundPublishes) {
@@ -145,18 +153,21 @@ final class GossipWarmUp {
   }
 
   private Behavior<Msg> delivered(Delivered d) {
-    if (d.publisher() != d.receiver()) {
+    lastDelivery = System.nanoTime();
+    if (d.round() == round && d.publisher() != d.receiver()) {
       delivered++;
     }
     return Behaviors.same();
   }
 
   private Behavior<Msg> drainCheck() {
+    if (quieting) {
+      return quietCheck();
+    }
     long expected = roundPublishes * (long) (nodes.size() - 1);
     if (delivered < expected && System.nanoTime() - publishedAt < MeshBench.DRAIN.toNanos()) {
       return Behaviors.same();
     }
-    timers.cancel(Tick.DRAIN_CHECK);
     long cpu = ProcessMeter.cpuNanos() - cpuStart;
     long jit = ProcessMeter.jitNanos() - jitStart;
     lastShare = cpu <= 0 ? 0 : Math.min(1, jit / (double) cpu);
@@ -164,8 +175,22 @@ final class GossipWarmUp {
             + "compiler %.0f %% of it", round, delivered, expected, (System.nanoTime() - roundStart) / 1e9,
         cpu / 1e6 / Math.max(1, delivered), lastShare * 100));
     if (lastShare >= SETTLED_SHARE && round < maxRounds) {
+      timers.cancel(Tick.DRAIN_CHECK);
       return startRound();
     }
+    // Late copies of this round (and of earlier ones) still travel: the idle figure that follows must not see them.
+    quieting = true;
+    quietSince = System.nanoTime();
+    return quietCheck();
+  }
+
+  /** Every node leaves the topic once no delivery came for {@link #QUIET} (or the drain time passed). */
+  private Behavior<Msg> quietCheck() {
+    long now = System.nanoTime();
+    if (now - lastDelivery < QUIET.toNanos() && now - quietSince < MeshBench.DRAIN.toNanos()) {
+      return Behaviors.same();
+    }
+    timers.cancel(Tick.DRAIN_CHECK);
     for (int i = 0; i < nodes.size(); i++) {
       nodes.get(i).ref().tell(new MeshNode.Unsubscribe(TOPIC, inboxes.get(i)));
     }
