@@ -113,8 +113,10 @@ public final class MeshBench {
     }
 
     private Duration warmupTime() {
-      Duration round = Duration.ofMillis((long) (GossipWarmUp.roundPublishes(nodes) * 1000 / RATE)).plus(DRAIN);
-      return warmupRounds == 0 ? Duration.ZERO : MESH_MIN_WAIT.plus(round.multipliedBy(warmupRounds));
+      Duration round = Duration.ofMillis((long) (GossipWarmUp.roundPublishes(nodes) * 1000 / RATE))
+          .plus(GossipWarmUp.ROUND_DRAIN);
+      return warmupRounds == 0 ? Duration.ZERO
+          : MESH_MIN_WAIT.plus(round.multipliedBy(warmupRounds)).plus(GossipWarmUp.ROUND_DRAIN);
     }
   }
 

@@ -36,8 +36,8 @@ import org.quicmesh.wire.Contact;
 
 /**
  * The phases of the js-libp2p harness (../shared/bench/libp2p-peer/bench.mjs), as one actor over a {@link
- * BenchNetwork}: start N nodes (node 0 the bootstrap of all), settle the routing tables, measure memory, warm the JIT
- * up ({@link GossipWarmUp}, over QUIC), measure idle CPU, run sequential lookups, subscribe every node to one topic
+ * BenchNetwork}: start N nodes (node 0 the bootstrap of all), settle the routing tables, measure memory and idle CPU,
+ * warm the JIT up ({@link GossipWarmUp}, over QUIC), run sequential lookups, subscribe every node to one topic
  * and wait for the meshes, publish at a fixed rate from random nodes, drain. Timing comes from the network's clock (real over QUIC, virtual in the simulator) and Pekko
  * timers; randomness from the bench's seeded {@link Random}; replies through {@link Replies#once}.
  */
@@ -325,26 +325,8 @@ final class MeshBenchScenario {
     rssMb = mb(ProcessMeter.rssBytes());
     log(String.format("memory after a full GC: rss %.1f MB (%.2f MB/node), heap %.1f MB (%.2f MB/node)", rssMb,
         rssMb / settings.nodes(), heapMb, heapMb / settings.nodes()));
-    if (settings.warmupRounds() == 0) {
-      startIdle();
-    } else {
-      ActorRef<Msg> self = ctx.getSelf();
-      ctx.spawn(GossipWarmUp.create(nodes, settings.warmupRounds(), random, this::log,
-          summary -> self.tell(new WarmedUp(summary))), "warmup");
-    }
-  }
-
-  // ---- phase 2: warm-up (gossip on a topic of its own), then idle ----
-
-  private Behavior<Msg> warmedUp(WarmedUp done) {
-    warmup = done.summary();
-    log(String.format("warm-up: %d rounds in %.1f s, the JIT compiler %.0f %% of the last round's CPU",
-        warmup.rounds(), warmup.seconds(), warmup.lastJitShare() * 100));
-    startIdle();
-    return Behaviors.same();
-  }
-
-  private void startIdle() {
+    // Idle right after settling, as the harness measures it: after the warm-up, a thousand nodes were still busy
+    // leaving its topic.
     idleStart = nanos();
     idleCpuStart = ProcessMeter.cpuNanos();
     timers.startSingleTimer(Tick.IDLE_DONE, MeshBench.IDLE_WINDOW);
@@ -354,6 +336,22 @@ final class MeshBenchScenario {
     long cpu = ProcessMeter.cpuNanos() - idleCpuStart;
     idleCpuPct = MeshBenchResult.round(100.0 * cpu / Math.max(1, nanos() - idleStart), 1);
     log(String.format("idle CPU of the settled mesh: %.1f %% of a core", idleCpuPct));
+    if (settings.warmupRounds() == 0) {
+      startLookups();
+    } else {
+      ActorRef<Msg> self = ctx.getSelf();
+      ctx.spawn(GossipWarmUp.create(nodes, settings.warmupRounds(), random, this::log,
+          summary -> self.tell(new WarmedUp(summary))), "warmup");
+    }
+    return Behaviors.same();
+  }
+
+  // ---- phase 2: warm-up (gossip on a topic of its own) ----
+
+  private Behavior<Msg> warmedUp(WarmedUp done) {
+    warmup = done.summary();
+    log(String.format("warm-up: %d rounds in %.1f s, the JIT compiler %.0f %% of the last round's CPU",
+        warmup.rounds(), warmup.seconds(), warmup.lastJitShare() * 100));
     startLookups();
     return Behaviors.same();
   }

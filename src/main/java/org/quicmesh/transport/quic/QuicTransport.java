@@ -23,6 +23,7 @@ import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamResetException;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -541,6 +542,20 @@ public final class QuicTransport implements Transport {
         log.debug("refusing inbound stream: {}", e.toString());
         stream.close();
       }
+    }
+
+    /**
+     * The first read of a request stream (inside {@link #initChannel}) finds it already reset when its caller gave up
+     * (timed out) before we got to it, as under heavy load: counted, closed, not logged as a failed initialisation.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+      if (cause instanceof QuicStreamResetException) {
+        counters.reject("request-reset-before-read");
+        ctx.close();
+        return;
+      }
+      super.exceptionCaught(ctx, cause);
     }
   }
 
