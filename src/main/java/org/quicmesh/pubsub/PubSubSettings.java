@@ -28,6 +28,8 @@ import org.quicmesh.wire.Limits;
  *     that connect to us come on top
  * @param floodPublish our own messages on a subscribed topic go to every known subscriber, not only the mesh
  *     ({@code flood-publish}, GossipSub v1.1)
+ * @param floodPublishMaxPeers at most this many peers get a flood-published message: the mesh, then random other
+ *     subscribers ({@code flood-publish-max-peers}; 0 = every known subscriber)
  * @param dFast share of the mesh chosen (and kept when trimming) for the lowest round-trip time, out of {@code d}; the
  *     rest is random ({@code d-fast})
  * @param rttProbeInterval how often the round-trip time to each stream peer is measured ({@code rtt-probe-interval})
@@ -54,6 +56,7 @@ public record PubSubSettings(
     long maxPeerQueueBytes,
     int connectPeers,
     boolean floodPublish,
+    int floodPublishMaxPeers,
     int dFast,
     Duration rttProbeInterval,
     int opportunisticGraftTicks,
@@ -67,6 +70,9 @@ public record PubSubSettings(
     }
     if (dLazy < 0 || !(gossipFactor >= 0 && gossipFactor <= 1)) {
       throw new IllegalArgumentException("pubsub d-lazy must be >= 0 and gossip-factor in [0, 1]");
+    }
+    if (floodPublishMaxPeers < 0) {
+      throw new IllegalArgumentException("pubsub flood-publish-max-peers must be >= 0 (0: no bound)");
     }
     if (heartbeat.toMillis() <= 0 || fanoutTtl.toMillis() <= 0 || seenTtl.toMillis() <= 0) {
       throw new IllegalArgumentException("pubsub heartbeat, fanout-ttl and seen-ttl must be positive");
@@ -121,6 +127,7 @@ public record PubSubSettings(
         pubsub.getBytes("max-peer-queue-bytes"),
         pubsub.getInt("connect-peers"),
         pubsub.getBoolean("flood-publish"),
+        pubsub.getInt("flood-publish-max-peers"),
         pubsub.getInt("d-fast"),
         pubsub.getDuration("rtt-probe-interval"),
         pubsub.getInt("opportunistic-graft-ticks"),
@@ -153,7 +160,7 @@ public record PubSubSettings(
   public PubSubSettings withDegrees(int newD, int newDLow, int newDHigh, int newDLazy) {
     return new PubSubSettings(newD, newDLow, newDHigh, newDLazy, gossipFactor, heartbeat, fanoutTtl, pruneBackoff,
         unsubscribeBackoff, prunePeers, mcacheGossip, mcacheLen, seenCacheSize, seenTtl, maxPeerQueueBytes,
-        Math.max(connectPeers, newDHigh), floodPublish, Math.min(dFast, newD), rttProbeInterval,
+        Math.max(connectPeers, newDHigh), floodPublish, floodPublishMaxPeers, Math.min(dFast, newD), rttProbeInterval,
         opportunisticGraftTicks, opportunisticGraftPeers, choke);
   }
 }

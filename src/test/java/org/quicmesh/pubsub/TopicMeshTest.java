@@ -352,6 +352,29 @@ class TopicMeshTest {
     assertEquals(SETTINGS.d() - 1, mesh.forwardTargets(sender).size());
   }
 
+  @Test
+  void boundedFloodPublishReachesTheWholeMeshThenRandomOtherSubscribersUpToTheBound() {
+    int bound = 8;
+    TopicMesh mesh = knowing(20, with("flood-publish-max-peers", bound), new Random(21));
+    List<NodeId> publish = mesh.publishTargets(T0, new Random(21), null);
+    assertEquals(bound, publish.size());
+    assertTrue(publish.containsAll(mesh.meshPeers()), "every mesh peer first");
+    assertEquals(bound, Set.copyOf(publish).size(), "no peer twice");
+
+    TopicMesh small = knowing(bound - 1, with("flood-publish-max-peers", bound), new Random(22));
+    assertEquals(bound - 1, small.publishTargets(T0, new Random(22), null).size(), "below the bound: every subscriber");
+  }
+
+  /** Peers 1..n known with {@code settings}, joined. */
+  private static TopicMesh knowing(int n, PubSubSettings settings, Random random) {
+    TopicMesh mesh = new TopicMesh(TOPIC, id(0), settings);
+    for (int i = 1; i <= n; i++) {
+      mesh.peerSubscribed(contact(i));
+    }
+    mesh.join(T0, random);
+    return mesh;
+  }
+
   // ------------------------------------------------------------------------------------------ latency
 
   /** Peers 1..n known, peer i with a round-trip time of 10 x i ms (peer 1 the fastest). */
