@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -73,7 +74,8 @@ final class GossipWarmUp {
   private final Consumer<String> log;
   private final Consumer<Summary> done;
   private final List<ActorRef<ReceivedMessage>> inboxes = new ArrayList<>();
-  private final long startNanos = System.nanoTime();
+  private final LongSupplier nanos;
+  private final long startNanos;
   private int round;
   private int sent;
   private long delivered;
@@ -87,8 +89,10 @@ final class GossipWarmUp {
   private double lastShare = Double.NaN;
 
   private GossipWarmUp(ActorContext<Msg> ctx, TimerScheduler<Msg> timers, List<BenchNetwork.Node> nodes, int maxRounds,
-      Random random, Consumer<String> log, Consumer<Summary> done) {
+      Random random, LongSupplier nanos, Consumer<String> log, Consumer<Summary> done) {
     this.ctx = ctx;
+    this.nanos = nanos;
+    this.startNanos = nanos.getAsLong();
     this.timers = timers;
     this.nodes = List.copyOf(nodes);
     this.maxRounds = maxRounds;
@@ -98,11 +102,14 @@ final class GossipWarmUp {
     this.done = done;
   }
 
-  /** The warm-up as a child actor; {@code done} runs on it once every node left the topic. */
-  static Behavior<Msg> create(List<BenchNetwork.Node> nodes, int maxRounds, Random random, Consumer<String> log,
-      Consumer<Summary> done) {
+  /**
+   * The warm-up as a child actor; {@code done} runs on it once every node left the topic. {@code nanos} is the bench's
+   * clock (the network's: virtual in the simulator).
+   */
+  static Behavior<Msg> create(List<BenchNetwork.Node> nodes, int maxRounds, Random random, LongSupplier nanos,
+      Consumer<String> log, Consumer<Summary> done) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new GossipWarmUp(ctx, timers, nodes, maxRounds, random, log, done).start()));
+        new GossipWarmUp(ctx, timers, nodes, maxRounds, random, nanos, log, done).start()));
   }
 
   private Behavior<Msg> start() {
@@ -135,7 +142,7 @@ final class GossipWarmUp {
     round++;
     sent = 0;
     delivered = 0;
-    roundStart = System.nanoTime();
+    roundStart = nanos.getAsLong();
     cpuStart = ProcessMeter.cpuNanos();
     jitStart = ProcessMeter.jitNanos();
     timers.startTimerAtFixedRate(Tick.PUBLISH, Duration.ZERO, Duration.ofNanos((long) (1e9 / MeshBench.RATE)));
@@ -151,14 +158,14 @@ final class GossipWarmUp {
         Published::new, () -> new Published(StatusReply.error("no answer")))));
     if (++sent == roundPublishes) {
       timers.cancel(Tick.PUBLISH);
-      publishedAt = System.nanoTime();
+      publishedAt = nanos.getAsLong();
       timers.startTimerWithFixedDelay(Tick.DRAIN_CHECK, MeshBench.DRAIN_CHECK);
     }
     return Behaviors.same();
   }
 
   private Behavior<Msg> delivered(Delivered d) {
-    lastDelivery = System.nanoTime();
+    lastDelivery = nanos.getAsLong();
     if (d.round() == round && d.publisher() != d.receiver()) {
       delivered++;
     }
@@ -170,14 +177,14 @@ final class GossipWarmUp {
       return quietCheck();
     }
     long expected = roundPublishes * (long) (nodes.size() - 1);
-    if (delivered < expected && System.nanoTime() - publishedAt < ROUND_DRAIN.toNanos()) {
+    if (delivered < expected && nanos.getAsLong() - publishedAt < ROUND_DRAIN.toNanos()) {
       return Behaviors.same();
     }
     long cpu = ProcessMeter.cpuNanos() - cpuStart;
     long jit = ProcessMeter.jitNanos() - jitStart;
     lastShare = cpu <= 0 ? 0 : Math.min(1, jit / (double) cpu);
     log.accept(String.format("warm-up round %d: %d/%d delivered in %.1f s, %.2f ms CPU per delivery, the JIT "
-            + "compiler %.0f %% of it", round, delivered, expected, (System.nanoTime() - roundStart) / 1e9,
+            + "compiler %.0f %% of it", round, delivered, expected, (nanos.getAsLong() - roundStart) / 1e9,
         cpu / 1e6 / Math.max(1, delivered), lastShare * 100));
     if (lastShare >= SETTLED_SHARE && round < maxRounds) {
       timers.cancel(Tick.DRAIN_CHECK);
@@ -185,13 +192,13 @@ final class GossipWarmUp {
     }
     // Late copies of this round (and of earlier ones) still travel: the idle figure that follows must not see them.
     quieting = true;
-    quietSince = System.nanoTime();
+    quietSince = nanos.getAsLong();
     return quietCheck();
   }
 
   /** Every node leaves the topic once no delivery came for {@link #QUIET} (or {@link #ROUND_DRAIN} passed). */
   private Behavior<Msg> quietCheck() {
-    long now = System.nanoTime();
+    long now = nanos.getAsLong();
     if (now - lastDelivery < QUIET.toNanos() && now - quietSince < ROUND_DRAIN.toNanos()) {
       return Behaviors.same();
     }
@@ -200,7 +207,7 @@ final class GossipWarmUp {
       nodes.get(i).ref().tell(new MeshNode.Unsubscribe(TOPIC, inboxes.get(i)));
     }
     done.accept(new Summary(round, roundPublishes, MeshBenchResult.round(lastShare, 3),
-        MeshBenchResult.round((System.nanoTime() - startNanos) / 1e9, 2)));
+        MeshBenchResult.round((nanos.getAsLong() - startNanos) / 1e9, 2)));
     return Behaviors.stopped();
   }
 }

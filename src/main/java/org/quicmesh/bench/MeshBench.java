@@ -63,8 +63,13 @@ public final class MeshBench {
       Duration joinInterval, int eventLoops, Optional<Path> profile, Map<String, Object> overrides, int warmupRounds,
       Duration drain) {
 
-    /** Warm-up rounds by default over QUIC; the simulator has no JIT in its figures, which are in virtual time. */
+    /** Most warm-up rounds by default over QUIC; the simulator has no JIT in its figures, which are in virtual time. */
     public static final int DEFAULT_WARMUP_ROUNDS = 8;
+
+    /** {@link #DEFAULT_WARMUP_ROUNDS} over QUIC, none in the simulator. */
+    public static int defaultWarmupRounds(String transport) {
+      return transport.equals("quic") ? DEFAULT_WARMUP_ROUNDS : 0;
+    }
 
     public Settings {
       if (nodes < 2 || lookups < 0 || publishes < 0 || eventLoops < 1 || warmupRounds < 0 || drain.isNegative()) {
@@ -89,7 +94,7 @@ public final class MeshBench {
     public static Settings of(int nodes, String transport) {
       return new Settings(nodes, transport, 100, 100, "uniform:20-200", 1, Duration.ofMillis(10),
           defaultEventLoops(), Optional.empty(), Map.of(),
-          transport.equals("quic") ? DEFAULT_WARMUP_ROUNDS : 0, DRAIN);
+          defaultWarmupRounds(transport), DRAIN);
     }
 
     public Settings withCounts(int lookups, int publishes) {

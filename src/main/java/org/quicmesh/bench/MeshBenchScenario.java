@@ -10,7 +10,9 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -37,9 +39,9 @@ import org.quicmesh.wire.Contact;
 /**
  * The phases of the js-libp2p harness (../shared/bench/libp2p-peer/bench.mjs), as one actor over a {@link
  * BenchNetwork}: start N nodes (node 0 the bootstrap of all), settle the routing tables, measure memory and idle CPU,
- * warm the JIT up ({@link GossipWarmUp}, over QUIC), run sequential lookups, subscribe every node to one topic
- * and wait for the meshes, publish at a fixed rate from random nodes, drain. Timing comes from the network's clock (real over QUIC, virtual in the simulator) and Pekko
- * timers; randomness from the bench's seeded {@link Random}; replies through {@link Replies#once}.
+ * warm the JIT up ({@link GossipWarmUp}, over QUIC), run sequential lookups, subscribe every node to one topic and
+ * wait for the meshes, publish at a fixed rate from random nodes, drain. Timing comes from the network's clock (real
+ * over QUIC, virtual in the simulator) and Pekko timers; randomness from the bench's seeded {@link Random}; replies through {@link Replies#once}.
  */
 final class MeshBenchScenario {
   static final String TOPIC = "bench";
@@ -137,7 +139,7 @@ final class MeshBenchScenario {
   private long gossipCpuNanos;
   private long gossipJavaCpuStart;
   private long gossipJavaCpuNanos;
-  private java.util.OptionalLong datagramsAtStart = java.util.OptionalLong.empty();
+  private OptionalLong datagramsAtStart = OptionalLong.empty();
   private Long gossipDatagrams;
   private double gossipPhaseS;
 
@@ -340,7 +342,7 @@ final class MeshBenchScenario {
       startLookups();
     } else {
       ActorRef<Msg> self = ctx.getSelf();
-      ctx.spawn(GossipWarmUp.create(nodes, settings.warmupRounds(), random, this::log,
+      ctx.spawn(GossipWarmUp.create(nodes, settings.warmupRounds(), random, this::nanos, this::log,
           summary -> self.tell(new WarmedUp(summary))), "warmup");
     }
     return Behaviors.same();
@@ -506,7 +508,7 @@ final class MeshBenchScenario {
     gossipCpuStart = ProcessMeter.cpuNanos();
     gossipJavaCpuStart = ProcessMeter.javaThreadsCpuNanos();
     datagramsAtStart = network.transport().equals("quic") ? KernelUdpCounters.outDatagrams()
-        : java.util.OptionalLong.empty();
+        : OptionalLong.empty();
     gossipStart = nanos();
     if (settings.publishes() == 0) {
       endGossip();
@@ -580,7 +582,7 @@ final class MeshBenchScenario {
     gossipCpuNanos = ProcessMeter.cpuNanos() - gossipCpuStart;
     gossipJavaCpuNanos = ProcessMeter.javaThreadsCpuNanos() - gossipJavaCpuStart;
     gossipPhaseS = (nanos() - gossipStart) / 1e9;
-    java.util.OptionalLong datagramsNow = KernelUdpCounters.outDatagrams();
+    OptionalLong datagramsNow = KernelUdpCounters.outDatagrams();
     if (datagramsAtStart.isPresent() && datagramsNow.isPresent()) {
       gossipDatagrams = datagramsNow.getAsLong() - datagramsAtStart.getAsLong();
     }
@@ -608,7 +610,7 @@ final class MeshBenchScenario {
         deliveryMs.percentile(50), deliveryMs.percentile(95), duplicates / (double) Math.max(1, delivered),
         gossip.datagramsPerDelivery(), gossipCpuNanos / 1e6 / Math.max(1, delivered),
         gossipJavaCpuNanos / 1e6 / Math.max(1, delivered)));
-    Map<String, Long> grown = new java.util.TreeMap<>();
+    Map<String, Long> grown = new TreeMap<>();
     after.forEach((k, v) -> {
       if (delta(k) != 0) {
         grown.put(k, delta(k));
@@ -630,7 +632,8 @@ final class MeshBenchScenario {
   private Behavior<Msg> fail(String error) {
     log("FAILED: " + error);
     done.accept(new MeshBenchResult("quicmesh", network.transport(), network.links(), settings.nodes(),
-        settings.seed(), setupS, settle, warmup, lookup, null, null, null, null, null, null, null, idleCpuPct, null, null, null,
+        settings.seed(), setupS, settle, warmup, lookup, null, null, null, null, null, null, null, idleCpuPct, null,
+        null, null,
         ProcessMeter.threads(), ProcessMeter.peakThreads(), MeshBenchResult.round((nanos() - startNanos) / 1e9, 2),
         null, recorder.file(), error));
     return Behaviors.same();

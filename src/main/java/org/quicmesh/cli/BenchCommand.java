@@ -58,7 +58,7 @@ final class BenchCommand extends CommandGroup {
           Duration.ofMillis(joinIntervalMs),
           eventLoops == null ? MeshBench.Settings.defaultEventLoops() : eventLoops,
           Optional.ofNullable(profile), common.settingOverrides(),
-          warmupRounds != null ? warmupRounds : transport.equals("quic") ? MeshBench.Settings.DEFAULT_WARMUP_ROUNDS : 0,
+          warmupRounds != null ? warmupRounds : MeshBench.Settings.defaultWarmupRounds(transport),
           Duration.ofMillis((long) (drainS * 1000)));
     }
 

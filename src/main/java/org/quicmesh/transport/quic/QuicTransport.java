@@ -120,8 +120,6 @@ public final class QuicTransport implements Transport {
   private static final int MAX_SEGMENTED_SEND_BYTES = 65_000;
   /** Datagrams a native socket reads per system call (recvmmsg). */
   private static final int RECVMMSG_BATCH = 16;
-  /** A socket flushes at once after this many consolidated flushes (Netty's default), else at the round's end. */
-  private static final int FLUSH_AFTER_FLUSHES = 256;
   private volatile EventLoopGroup group;
   /** How QUIC packs outbound packets into sends: segmented (GSO) on a native socket that supports it. */
   private volatile SegmentedDatagramPacketAllocator segments = SegmentedDatagramPacketAllocator.NONE;
@@ -220,7 +218,8 @@ public final class QuicTransport implements Transport {
           protected void initChannel(DatagramChannel ch) {
             // Flushes of the many connections on this socket within one event-loop round go out together (one
             // sendmmsg instead of a sendto per connection, the stream writes of a gossip forward being separate tasks).
-            ch.pipeline().addLast(new FlushConsolidationHandler(FLUSH_AFTER_FLUSHES, true), router, demux, serverCodec,
+            ch.pipeline().addLast(new FlushConsolidationHandler(
+                FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true), router, demux, serverCodec,
                 bridge, clientCodec);
           }
         })
