@@ -773,11 +773,12 @@ public final class Dht {
   private Behavior<Command> onResolve(Resolve resolve) {
     NodeId node = resolve.node();
     Key key = Key.forEndpointRecord(node);
-    long now = clock.millis();
     Predicate<byte[]> valid = records.validator(node, clock);
-    List<byte[]> local = store.get(key, now).filter(valid).map(List::of).orElse(List.of());
     startLookup(collectingState(key.toNodeId(), valid), finished -> {
-      List<byte[]> copies = new ArrayList<>(local);
+      // Our own copy as of now, not as of the start: a newer record stored here meanwhile makes the older copies the
+      // lookup collected replays, and it is then the only valid one (seen in the NAT lab as "copies 2", none valid).
+      List<byte[]> copies = new ArrayList<>();
+      store.get(key, clock.millis()).ifPresent(copies::add);
       finished.result().values().forEach(v -> copies.add(v.value()));
       Optional<EndpointRecord> newest = records.newest(node, copies, clock.millis());
       newest.ifPresent(record -> refreshOutdated(record, finished.result().values()));
