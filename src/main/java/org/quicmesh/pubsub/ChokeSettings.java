@@ -17,21 +17,23 @@ import com.typesafe.config.Config;
  * @param churn most chokes, and most unchokes, per topic per decision ({@code churn})
  * @param iWantDelayMillis how long a message only choked peers announced waits for an unchoked peer's copy before we
  *     ask for it ({@code iwant-delay}; 0: at once), see {@link DeferredWants}
+ * @param announceDelayMillis how long our announcements to a peer that choked us are collected before they go out
+ *     as one IHave ({@code announce-delay}; 0: one IHave per message, at once), see {@link Announcements}
  */
 record ChokeSettings(boolean enabled, int dNonChoke, int intervalTicks, int minMessages, double firstShare,
-    int churn, long iWantDelayMillis) {
+    int churn, long iWantDelayMillis, long announceDelayMillis) {
 
   public ChokeSettings {
     if (dNonChoke < 1 || intervalTicks < 1 || minMessages < 1 || churn < 1 || !(firstShare > 0 && firstShare < 1)
-        || iWantDelayMillis < 0) {
+        || iWantDelayMillis < 0 || announceDelayMillis < 0) {
       throw new IllegalArgumentException("pubsub choke needs d-non-choke, interval-ticks, min-messages and churn >= 1,"
-          + " first-share in (0, 1) and iwant-delay >= 0");
+          + " first-share in (0, 1) and iwant-delay, announce-delay >= 0");
     }
   }
 
   static ChokeSettings fromConfig(Config choke) {
     return new ChokeSettings(choke.getBoolean("enabled"), choke.getInt("d-non-choke"), choke.getInt("interval-ticks"),
         choke.getInt("min-messages"), choke.getDouble("first-share"), choke.getInt("churn"),
-        choke.getDuration("iwant-delay").toMillis());
+        choke.getDuration("iwant-delay").toMillis(), choke.getDuration("announce-delay").toMillis());
   }
 }

@@ -575,6 +575,10 @@ public final class GossipRouter {
       return;
     }
     long now = clock.millis();
+    if (peer.chokedIn.contains(iHave.topic())) {
+      onAnnouncement(from, peer, iHave, now);
+      return;
+    }
     List<MessageId> unseen = new ArrayList<>();
     for (byte[] raw : iHave.messageIds()) {
       MessageId id = MessageId.fromBytes(raw);
@@ -582,25 +586,49 @@ public final class GossipRouter {
         unseen.add(id);
       }
     }
-    if (peer.chokedIn.contains(iHave.topic())) {
-      // A peer we choked announces each message it would have pushed: as many IHaves as messages, so only the id
-      // budget applies. Its being first is what may get it unchoked.
-      if (unseen.isEmpty()) {
-        return;
+    askFor(from, peer, iHaveBudget.admit(from, unseen, random), now);
+  }
+
+  /**
+   * An IHave from a peer we choked announces what it would have pushed, batched (so only the id budget applies).
+   * It counts as first for each message we had not seen, or had seen later than the peer's push would have reached
+   * us (its hold time before now), which is what may get it unchoked. A message still missing is asked
+   * for once it has been out for {@code iwant-delay}, unless an unchoked peer delivered it meanwhile.
+   */
+  private void onAnnouncement(NodeId from, ConnectedPeer peer, IHave iHave, long now) {
+    long delay = settings.choke().iWantDelayMillis();
+    int first = 0;
+    List<MessageId> askNow = new ArrayList<>();
+    boolean deferred = false;
+    for (int i = 0; i < iHave.messageIds().size(); i++) {
+      MessageId id = MessageId.fromBytes(iHave.messageIds().get(i));
+      int held = iHave.heldMillis(i);
+      long seenAt = seen.firstSeenAt(id, now);
+      if (seenAt >= 0) {
+        // The IHave took the path a push would have taken, so a push would have arrived `held` earlier.
+        if (now - held < seenAt) {
+          first++;
+        }
+        continue;
       }
-      tellTopic(iHave.topic(), new Topic.AnnouncedFirst(from, unseen.size()));
-      long delay = settings.choke().iWantDelayMillis();
-      if (delay == 0) {
-        askFor(from, peer, iHaveBudget.admitAnnouncement(from, unseen, random), now);
-        return;
+      first++;
+      if (held >= delay) {
+        askNow.add(id);
+      } else {
+        deferredWants.defer(id, from, now + delay - held);
+        deferred = true;
       }
-      boolean idle = deferredWants.size() == 0;
-      unseen.forEach(id -> deferredWants.defer(id, from, now + delay));
-      if (idle) {
-        timers.startSingleTimer(Tick.DEFERRED_WANTS, Duration.ofMillis(delay));
-      }
-    } else {
-      askFor(from, peer, iHaveBudget.admit(from, unseen, random), now);
+    }
+    if (first > 0) {
+      tellTopic(iHave.topic(), new Topic.AnnouncedFirst(from, first));
+    }
+    if (!askNow.isEmpty()) {
+      askFor(from, peer, iHaveBudget.admitAnnouncement(from, askNow, random), now);
+    }
+    if (deferred) {
+      // Restarted, not just started: this batch may be due before what waited already.
+      deferredWants.nextDue().ifPresent(due ->
+          timers.startSingleTimer(Tick.DEFERRED_WANTS, Duration.ofMillis(Math.max(1, due - now))));
     }
   }
 

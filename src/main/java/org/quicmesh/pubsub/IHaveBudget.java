@@ -70,8 +70,9 @@ final class IHaveBudget {
   }
 
   /**
-   * Like {@link #admit}, for an announcement from a peer we choked (one IHave per message it would have pushed): the
-   * IHave is not counted against the message limit, the ids are against the id limit.
+   * Like {@link #admit}, for an announcement from a peer we choked (what it would have pushed, sent as it comes or
+   * in batches, not heartbeat gossip): the IHave is not counted against the message limit, the ids are against the id
+   * limit.
    */
   public List<MessageId> admitAnnouncement(NodeId peer, List<MessageId> wanted, Random random) {
     perPeer.computeIfAbsent(peer, k -> new int[2])[0]--;

@@ -72,6 +72,13 @@ final class SeenCache {
     return seenAt != null && nowMillis - seenAt < ttlMillis;
   }
 
+  /** When {@code id} was first seen within the TTL, or -1 when it was not. */
+  public long firstSeenAt(MessageId id, long nowMillis) {
+    expire(nowMillis);
+    Long seenAt = firstSeenAt.get(id);
+    return seenAt != null && nowMillis - seenAt < ttlMillis ? seenAt : -1;
+  }
+
   /** Ids currently held (after the last expiry). */
   public int size() {
     return firstSeenAt.size();

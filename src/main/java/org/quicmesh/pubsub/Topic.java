@@ -1,6 +1,7 @@
 package org.quicmesh.pubsub;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.pattern.StatusReply;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.wire.Choke;
@@ -67,10 +69,15 @@ final class Topic {
 
   enum Heartbeat implements Command { INSTANCE }
 
+  /** The announcements collected for peers that choked us go out. */
+  private enum FlushAnnouncements implements Command { INSTANCE }
+
   private final ActorContext<Command> context;
   private final String name;
   private final TopicMesh mesh;
   private final Choking choking;
+  private final Announcements announcements;
+  private final TimerScheduler<Command> timers;
   private final ActorRef<GossipRouter.Command> router;
   private final TopicCounters counters;
   private final Clock clock;
@@ -80,9 +87,11 @@ final class Topic {
   /** Our streams to the peers the router told us of; forgotten when the peer is gone. */
   private final Map<NodeId, PeerLink> links = new HashMap<>();
 
-  private Topic(ActorContext<Command> context, String name, TopicMesh mesh, ActorRef<GossipRouter.Command> router,
-      TopicCounters counters, Clock clock, Random random) {
+  private Topic(ActorContext<Command> context, TimerScheduler<Command> timers, String name, TopicMesh mesh,
+      ActorRef<GossipRouter.Command> router, TopicCounters counters, Clock clock, Random random) {
     this.context = context;
+    this.timers = timers;
+    this.announcements = new Announcements(name);
     this.name = name;
     this.mesh = mesh;
     this.choking = new Choking(mesh.settings().choke());
@@ -95,8 +104,8 @@ final class Topic {
   /** @param counters owned by the router, so they outlive this actor's restarts */
   static Behavior<Command> create(String name, NodeId self, PubSubSettings settings,
       ActorRef<GossipRouter.Command> router, TopicCounters counters, Clock clock, Random random) {
-    return Behaviors.setup(ctx -> new Topic(ctx, name, new TopicMesh(name, self, settings), router, counters, clock,
-        random).behavior());
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new Topic(ctx, timers, name,
+        new TopicMesh(name, self, settings), router, counters, clock, random).behavior()));
   }
 
   private Behavior<Command> behavior() {
@@ -109,12 +118,14 @@ final class Topic {
         .onMessage(PeerUnsubscribed.class, m -> {
           mesh.peerUnsubscribed(m.peer());
           choking.forget(m.peer());
+          announcements.forget(m.peer());
           return Behaviors.same();
         })
         .onMessage(PeerGone.class, m -> {
           links.remove(m.peer());
           mesh.peerDisconnected(m.peer());
           choking.forget(m.peer());
+          announcements.forget(m.peer());
           return Behaviors.same();
         })
         .onMessage(PeerRtt.class, m -> {
@@ -145,6 +156,10 @@ final class Topic {
           return Behaviors.same();
         })
         .onMessageEquals(Heartbeat.INSTANCE, this::onHeartbeat)
+        .onMessageEquals(FlushAnnouncements.INSTANCE, () -> {
+          announcements.drain(clock.millis()).forEach(this::sendAnnouncement);
+          return Behaviors.same();
+        })
         .onSignal(PreRestart.class, signal -> {
           // The restarted topic starts empty; the router re-seeds it with peers and local subscribers.
           router.tell(new GossipRouter.TopicRestarted(name, context.getSelf()));
@@ -187,18 +202,37 @@ final class Topic {
         message.payload(), deliver.fromPeer());
     subscribers.forEach(s -> s.tell(received));
     choking.firstCopyFrom(deliver.fromPeer());
-    IHave announcement = null;
     for (NodeId peer : mesh.forwardTargets(deliver.fromPeer())) {
       if (choking.isChokedBy(peer)) {
-        if (announcement == null) {
-          announcement = new IHave(name, List.of(deliver.id().bytes()));
-        }
-        send(peer, announcement);
+        announce(peer, deliver.id());
       } else {
         send(peer, message);
       }
     }
     return Behaviors.same();
+  }
+
+  /** Tells a peer that choked us that we have the message: at once, or in the next batch of announcements. */
+  private void announce(NodeId peer, MessageId id) {
+    long delay = mesh.settings().choke().announceDelayMillis();
+    if (delay == 0) {
+      sendAnnouncement(peer, new IHave(name, List.of(id.bytes())));
+      return;
+    }
+    if (announcements.isEmpty()) {
+      timers.startSingleTimer(FlushAnnouncements.INSTANCE, Duration.ofMillis(delay));
+    }
+    IHave full = announcements.add(peer, id, clock.millis());
+    if (full != null) {
+      sendAnnouncement(peer, full);
+    }
+  }
+
+  private void sendAnnouncement(NodeId peer, IHave announcement) {
+    if (send(peer, announcement) == Sent.ACCEPTED) {
+      counters.increment("announcements.sent");
+      counters.add("announcements.ids", announcement.messageIds().size());
+    }
   }
 
   private Behavior<Command> onLocalPublish(LocalPublish publish) {

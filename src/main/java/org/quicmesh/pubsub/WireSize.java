@@ -20,6 +20,8 @@ final class WireSize {
   private static final int FIELD = 16;
   private static final int CONTACT = 32 + 48 + 2 * FIELD;
   private static final int MESSAGE_ID = 40 + 2;
+  /** A hold time in an announcement: a CBOR integer up to 120,000. */
+  private static final int HELD = 5;
 
   private WireSize() {}
 
@@ -28,7 +30,7 @@ final class WireSize {
       return 5 * FIELD + p.topic().length() + p.origin().length + 8 + p.payload().length + p.signature().length;
     }
     if (message instanceof IHave h) {
-      return 2 * FIELD + h.topic().length() + h.messageIds().size() * MESSAGE_ID;
+      return 3 * FIELD + h.topic().length() + h.messageIds().size() * MESSAGE_ID + h.heldMillis().size() * HELD;
     }
     if (message instanceof IWant w) {
       return FIELD + w.messageIds().size() * MESSAGE_ID;

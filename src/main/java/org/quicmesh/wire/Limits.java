@@ -51,6 +51,8 @@ public final class Limits {
    * full IHave ({@value #MAX_MESSAGE_IDS} ids) still fits in one frame.
    */
   public static final int MAX_MESSAGE_ID_BYTES = 40;
+  /** Longest hold time an IHave announcement may give for one message: the seen-cache's 2 minutes. */
+  public static final int MAX_HELD_MILLIS = 120_000;
   /** Longest PRUNE backoff a peer may impose: 1 hour. */
   public static final long MAX_BACKOFF_MILLIS = 3600L * 1000;
 
@@ -58,7 +60,7 @@ public final class Limits {
   public static final int MAX_NESTING_DEPTH = 16;
   /** Longest CBOR text string the parser materializes (all our text fields are far shorter). */
   public static final int MAX_TEXT_CHARS = 1024;
-  /** Most CBOR tokens in one message: a full IHave needs about {@value #MAX_MESSAGE_IDS}. */
+  /** Most CBOR tokens in one message: a full IHave with hold times needs about twice {@value #MAX_MESSAGE_IDS}. */
   public static final int MAX_TOKENS = 4 * MAX_MESSAGE_IDS;
 
   private Limits() {}

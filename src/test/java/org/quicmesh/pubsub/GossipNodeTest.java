@@ -92,6 +92,10 @@ class GossipNodeTest {
     }
     assertTrue(total("chokes.received") > 0, "late mesh peers were choked");
     assertEquals(0, total("rejected.choke-outside-mesh"));
+    long announcements = total("announcements.sent");
+    long announced = total("announcements.ids");
+    assertTrue(announcements > 0 && announced > 1.5 * announcements,
+        "announcements to choking peers go out in batches: " + announced + " ids in " + announcements + " IHaves");
     assertTrue(duplicatesSecond < 0.8 * duplicatesFirst,
         "duplicates fall once choking has learned: " + duplicatesFirst + " -> " + duplicatesSecond);
   }

@@ -68,7 +68,7 @@ public final class MessageSamples {
         new Graft("chat/ü"),
         new Prune("chat", List.of(contact(20)), 60_000),
         new Publish("chat", bytes(32, 21), 99L, "hi all".getBytes(), bytes(64, 22)),
-        new IHave("chat", List.of(bytes(32, 23), bytes(40, 24))),
+        new IHave("chat", List.of(bytes(32, 23), bytes(40, 24)), List.of(0, 249)),
         new IWant(List.of(bytes(32, 25))),
         new Choke("chat"),
         new Unchoke("chat"));
@@ -102,7 +102,7 @@ public final class MessageSamples {
         new AppData(ME, Long.MAX_VALUE, bytes(Limits.MAX_APP_DATA_BYTES, 6)),
         new Publish(wideTopic, bytes(32, 5), Long.MAX_VALUE, bytes(Limits.MAX_PUBLISH_PAYLOAD_BYTES, 6),
             bytes(64, 7)),
-        new IHave(wideTopic, ids),
+        new IHave(wideTopic, ids, java.util.Collections.nCopies(ids.size(), Limits.MAX_HELD_MILLIS)),
         new IWant(ids),
         new Rejected(Rejected.Reason.INTERNAL, "d".repeat(Limits.MAX_DETAIL_CHARS)),
         new Subscribe(topic));
