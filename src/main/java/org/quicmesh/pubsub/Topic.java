@@ -198,11 +198,11 @@ final class Topic {
 
   private Behavior<Command> onDeliver(Deliver deliver) {
     Publish message = deliver.message();
-    ReceivedMessage received = new ReceivedMessage(name, NodeId.fromPublicKey(message.origin()), deliver.id(),
-        message.payload(), deliver.fromPeer());
+    NodeId origin = NodeId.fromPublicKey(message.origin());
+    ReceivedMessage received = new ReceivedMessage(name, origin, deliver.id(), message.payload(), deliver.fromPeer());
     subscribers.forEach(s -> s.tell(received));
-    choking.firstCopyFrom(deliver.fromPeer());
-    for (NodeId peer : mesh.forwardTargets(deliver.fromPeer())) {
+    choking.firstCopyFrom(deliver.fromPeer(), deliver.fromPeer().equals(origin));
+    for (NodeId peer : mesh.forwardTargets(deliver.fromPeer(), origin)) {
       if (choking.isChokedBy(peer)) {
         announce(peer, deliver.id());
       } else {

@@ -357,9 +357,15 @@ final class TopicMesh {
     return targets;
   }
 
-  /** Where a message received from {@code fromPeer} is forwarded: our mesh minus the sender (empty if unsubscribed). */
-  public List<NodeId> forwardTargets(NodeId fromPeer) {
-    return without(mesh, fromPeer);
+  /**
+   * Where a message from {@code origin}, received from {@code fromPeer}, is forwarded: our mesh minus the sender and
+   * the origin, which has it (empty if unsubscribed). With flood publishing the origin is in many of its receivers'
+   * meshes, and each of their forwards to it was a duplicate.
+   */
+  public List<NodeId> forwardTargets(NodeId fromPeer, NodeId origin) {
+    List<NodeId> out = without(mesh, fromPeer);
+    out.remove(origin);
+    return out;
   }
 
   // ---------------------------------------------------------------------------------------------- queries

@@ -34,7 +34,7 @@ class ChokingTest {
   private static void firsts(Choking choking, List<NodeId> mesh, int... counts) {
     for (int i = 0; i < counts.length; i++) {
       for (int k = 0; k < counts[i]; k++) {
-        choking.firstCopyFrom(mesh.get(i));
+        choking.firstCopyFrom(mesh.get(i), false);
       }
     }
   }
@@ -62,7 +62,7 @@ class ChokingTest {
     Choking choking = started(mesh);
     firsts(choking, mesh, 1, 1, 0, 0, 0, 0);
     for (int k = 0; k < 20; k++) {
-      choking.firstCopyFrom(id(100 + k));
+      choking.firstCopyFrom(id(100 + k), false);
     }
 
     Choking.Decision decision = choking.heartbeat(mesh);
@@ -157,5 +157,22 @@ class ChokingTest {
     }
     choking.chokedBy(id(2), true);
     assertTrue(choking.isChokedBy(id(2)));
+  }
+
+  @Test
+  void whereOriginsFloodsComeFirstFewerPushersAreKeptAndMoreOnceTheMeshCarriesAgain() {
+    List<NodeId> mesh = mesh(6);
+    Choking choking = started(mesh);
+    firsts(choking, mesh, 1, 0, 0, 0, 0, 0);
+    for (int k = 0; k < 19; k++) {
+      choking.firstCopyFrom(id(100 + k), true); // straight from each message's origin
+    }
+    assertEquals(5, choking.heartbeat(mesh).choke().size(), "1 of 20 first copies came through the mesh: 1 pusher");
+
+    // The topic grew: origins no longer reach us directly, the mesh carries every first copy.
+    firsts(choking, mesh, 20);
+    assertTrue(choking.heartbeat(mesh).unchoke().isEmpty(), "the decision that sees it raises what is kept");
+    assertEquals(2, choking.heartbeat(mesh).unchoke().size(), "then the deficit is unchoked at once");
+    assertEquals(3, choking.chokedPeers().size());
   }
 }

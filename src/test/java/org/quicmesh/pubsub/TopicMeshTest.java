@@ -335,11 +335,15 @@ class TopicMeshTest {
     mesh.join(T0, new Random(19));
     NodeId sender = mesh.meshPeers().get(2);
     List<NodeId> publish = mesh.publishTargets(T0, new Random(19), sender);
-    List<NodeId> forward = mesh.forwardTargets(sender);
+    NodeId origin = mesh.meshPeers().get(0);
+    List<NodeId> forward = mesh.forwardTargets(sender, origin);
     assertFalse(publish.contains(sender));
     assertFalse(forward.contains(sender));
-    assertEquals(SETTINGS.d() - 1, forward.size());
-    assertEquals(forward, publish, "without flood publishing our own messages go to the mesh");
+    assertFalse(forward.contains(origin), "the origin has its own message");
+    assertEquals(SETTINGS.d() - 2, forward.size());
+    assertEquals(SETTINGS.d() - 1, mesh.forwardTargets(sender, id(999)).size(), "an origin outside the mesh");
+    assertEquals(mesh.forwardTargets(sender, id(999)), publish,
+        "without flood publishing our own messages go to the mesh");
   }
 
   @Test
@@ -349,7 +353,7 @@ class TopicMeshTest {
     List<NodeId> publish = mesh.publishTargets(T0, new Random(19), sender);
     assertEquals(19, publish.size());
     assertFalse(publish.contains(sender));
-    assertEquals(SETTINGS.d() - 1, mesh.forwardTargets(sender).size());
+    assertEquals(SETTINGS.d() - 1, mesh.forwardTargets(sender, sender).size());
   }
 
   @Test
@@ -463,7 +467,7 @@ class TopicMeshTest {
   void nothingIsForwardedWhenNotSubscribed() {
     TopicMesh mesh = meshKnowing(20);
     mesh.publishTargets(T0, new Random(21), null);
-    assertTrue(mesh.forwardTargets(id(1)).isEmpty());
+    assertTrue(mesh.forwardTargets(id(1), id(2)).isEmpty());
   }
 
   // ------------------------------------------------------------------------------------------ slow peers
