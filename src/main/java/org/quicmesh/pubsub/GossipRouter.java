@@ -592,11 +592,14 @@ public final class GossipRouter {
   /**
    * An IHave from a peer we choked announces what it would have pushed, batched (so only the id budget applies).
    * It counts as first for each message we had not seen, or had seen later than the peer's push would have reached
-   * us (its hold time before now), which is what may get it unchoked. A message still missing is asked
+   * us (its hold time before now: the IHave took the push's path) by at least half the round trip, which is what may
+   * get it unchoked. The margin is hysteresis: under load an IHave meets a shorter queue here than the burst of
+   * copies its push would have met, and without it a node unchoked 4 times as often (50 QUIC nodes). A message still missing is asked
    * for once it has been out for {@code iwant-delay}, unless an unchoked peer delivered it meanwhile.
    */
   private void onAnnouncement(NodeId from, ConnectedPeer peer, IHave iHave, long now) {
     long delay = settings.choke().iWantDelayMillis();
+    double margin = Math.max(0, peer.rttMillis) / 2;
     int first = 0;
     List<MessageId> askNow = new ArrayList<>();
     boolean deferred = false;
@@ -605,8 +608,7 @@ public final class GossipRouter {
       int held = iHave.heldMillis(i);
       long seenAt = seen.firstSeenAt(id, now);
       if (seenAt >= 0) {
-        // The IHave took the path a push would have taken, so a push would have arrived `held` earlier.
-        if (now - held < seenAt) {
+        if (now - held + margin < seenAt) {
           first++;
         }
         continue;
