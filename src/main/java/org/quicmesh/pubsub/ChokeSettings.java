@@ -19,21 +19,25 @@ import com.typesafe.config.Config;
  *     ask for it ({@code iwant-delay}; 0: at once), see {@link DeferredWants}
  * @param announceDelayMillis how long our announcements to a peer that choked us are collected before they go out
  *     as one IHave ({@code announce-delay}; 0: one IHave per message, at once), see {@link Announcements}
+ * @param unchokeMarginMillis by how much a choked peer's push would have had to beat our first copy for its
+ *     announcement to count as first ({@code unchoke-margin}; hysteresis against queueing on a loaded node)
  */
 record ChokeSettings(boolean enabled, int dNonChoke, int intervalTicks, int minMessages, double firstShare,
-    int churn, long iWantDelayMillis, long announceDelayMillis) {
+    int churn, long iWantDelayMillis, long announceDelayMillis, long unchokeMarginMillis) {
 
   public ChokeSettings {
     if (dNonChoke < 1 || intervalTicks < 1 || minMessages < 1 || churn < 1 || !(firstShare > 0 && firstShare < 1)
-        || iWantDelayMillis < 0 || announceDelayMillis < 0) {
+        || iWantDelayMillis < 0 || announceDelayMillis < 0
+        || unchokeMarginMillis < 0) {
       throw new IllegalArgumentException("pubsub choke needs d-non-choke, interval-ticks, min-messages and churn >= 1,"
-          + " first-share in (0, 1) and iwant-delay, announce-delay >= 0");
+          + " first-share in (0, 1) and iwant-delay, announce-delay, unchoke-margin >= 0");
     }
   }
 
   static ChokeSettings fromConfig(Config choke) {
     return new ChokeSettings(choke.getBoolean("enabled"), choke.getInt("d-non-choke"), choke.getInt("interval-ticks"),
         choke.getInt("min-messages"), choke.getDouble("first-share"), choke.getInt("churn"),
-        choke.getDuration("iwant-delay").toMillis(), choke.getDuration("announce-delay").toMillis());
+        choke.getDuration("iwant-delay").toMillis(), choke.getDuration("announce-delay").toMillis(),
+        choke.getDuration("unchoke-margin").toMillis());
   }
 }

@@ -592,14 +592,13 @@ public final class GossipRouter {
   /**
    * An IHave from a peer we choked announces what it would have pushed, batched (so only the id budget applies).
    * It counts as first for each message we had not seen, or had seen later than the peer's push would have reached
-   * us (its hold time before now: the IHave took the push's path) by at least half the round trip, which is what may
-   * get it unchoked. The margin is hysteresis: under load an IHave meets a shorter queue here than the burst of
-   * copies its push would have met, and without it a node unchoked 4 times as often (50 QUIC nodes). A message still missing is asked
-   * for once it has been out for {@code iwant-delay}, unless an unchoked peer delivered it meanwhile.
+   * us (its hold time before now: the IHave took the push's path) by at least {@code unchoke-margin}, which is what
+   * may get it unchoked. The margin is hysteresis: under load an IHave meets a shorter queue here than the burst of
+   * copies its push would have met, and without it a node unchoked 4 times as often (50 QUIC nodes).
    */
   private void onAnnouncement(NodeId from, ConnectedPeer peer, IHave iHave, long now) {
     long delay = settings.choke().iWantDelayMillis();
-    double margin = Math.max(0, peer.rttMillis) / 2;
+    long margin = settings.choke().unchokeMarginMillis();
     int first = 0;
     List<MessageId> askNow = new ArrayList<>();
     boolean deferred = false;

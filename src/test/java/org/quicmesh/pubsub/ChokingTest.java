@@ -13,7 +13,7 @@ import org.quicmesh.identity.NodeId;
 
 class ChokingTest {
   /** Decide every heartbeat once 10 first copies are in, choke below a 15 % share, keep 3 unchoked, churn 2. */
-  private static final ChokeSettings SETTINGS = new ChokeSettings(true, 3, 1, 10, 0.15, 2, 0, 0);
+  private static final ChokeSettings SETTINGS = new ChokeSettings(true, 3, 1, 10, 0.15, 2, 0, 0, 0);
 
   private static List<NodeId> mesh(int n) {
     List<NodeId> mesh = new ArrayList<>();
@@ -149,7 +149,7 @@ class ChokingTest {
 
   @Test
   void disabledChokingDecidesNothingButHonoursChokes() {
-    Choking choking = new Choking(new ChokeSettings(false, 3, 1, 10, 0.15, 2, 0, 0));
+    Choking choking = new Choking(new ChokeSettings(false, 3, 1, 10, 0.15, 2, 0, 0, 0));
     List<NodeId> mesh = mesh(8);
     for (int round = 0; round < 3; round++) {
       firsts(choking, mesh, 100);

@@ -34,7 +34,7 @@ class PubSubSettingsTest {
     assertEquals(4_194_304L, s.maxPeerQueueBytes());
     assertEquals(true, s.floodPublish());
     assertEquals(4, s.dFast());
-    assertEquals(new ChokeSettings(true, 3, 1, 10, 0.25, 3, 50, 250), s.choke());
+    assertEquals(new ChokeSettings(true, 3, 1, 10, 0.25, 3, 50, 250, 2), s.choke());
   }
 
   @Test
