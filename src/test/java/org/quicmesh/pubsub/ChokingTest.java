@@ -39,6 +39,13 @@ class ChokingTest {
     }
   }
 
+  /** {@code count} first copies from peers outside the mesh, each its message's origin or not. */
+  private static void firstsFromOutside(Choking choking, int count, boolean fromOrigin) {
+    for (int k = 0; k < count; k++) {
+      choking.firstCopyFrom(id(100 + k), fromOrigin);
+    }
+  }
+
   @Test
   void theFirstDecisionChokesEveryLatePeerLaterOnesAtMostChurn() {
     List<NodeId> mesh = mesh(8);
@@ -61,9 +68,7 @@ class ChokingTest {
     List<NodeId> mesh = mesh(6);
     Choking choking = started(mesh);
     firsts(choking, mesh, 1, 1, 0, 0, 0, 0);
-    for (int k = 0; k < 20; k++) {
-      choking.firstCopyFrom(id(100 + k), false);
-    }
+    firstsFromOutside(choking, 20, false);
 
     Choking.Decision decision = choking.heartbeat(mesh);
 
@@ -164,9 +169,7 @@ class ChokingTest {
     List<NodeId> mesh = mesh(6);
     Choking choking = started(mesh);
     firsts(choking, mesh, 1, 0, 0, 0, 0, 0);
-    for (int k = 0; k < 19; k++) {
-      choking.firstCopyFrom(id(100 + k), true); // straight from each message's origin
-    }
+    firstsFromOutside(choking, 19, true); // straight from each message's origin
     assertEquals(5, choking.heartbeat(mesh).choke().size(), "1 of 20 first copies came through the mesh: 1 pusher");
 
     // The topic grew: origins no longer reach us directly, the mesh carries every first copy.
