@@ -67,9 +67,7 @@ final class SeenCache {
 
   /** Whether {@code id} was seen within the TTL, without recording a sighting (to filter IHave ids). */
   public boolean contains(MessageId id, long nowMillis) {
-    expire(nowMillis);
-    Long seenAt = firstSeenAt.get(id);
-    return seenAt != null && nowMillis - seenAt < ttlMillis;
+    return firstSeenAt(id, nowMillis) >= 0;
   }
 
   /** When {@code id} was first seen within the TTL, or -1 when it was not. */
