@@ -19,10 +19,7 @@ final class DeferredWants {
 
   private record Wait(NodeId announcer, long dueMillis) {}
 
-  /**
-   * By message, in the order of their first announcement. Due times need not follow that order (a batched
-   * announcement is due sooner the longer its sender held the message), so lookups scan: few wait at a time.
-   */
+  /** By message, in the order of their first announcement (so of their due times). */
   private final Map<MessageId, Wait> waiting = new LinkedHashMap<>();
 
   /** {@code peer} announced {@code id}; the first announcement of a message sets when it is asked for. */
@@ -39,7 +36,7 @@ final class DeferredWants {
     for (Iterator<Map.Entry<MessageId, Wait>> it = waiting.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<MessageId, Wait> entry = it.next();
       if (entry.getValue().dueMillis() > nowMillis) {
-        continue;
+        break;
       }
       it.remove();
       if (missing.test(entry.getKey())) {
@@ -51,7 +48,8 @@ final class DeferredWants {
 
   /** When the next message is due, if any is waiting. */
   OptionalLong nextDue() {
-    return waiting.values().stream().mapToLong(Wait::dueMillis).min();
+    return waiting.isEmpty() ? OptionalLong.empty()
+        : OptionalLong.of(waiting.values().iterator().next().dueMillis());
   }
 
   /** {@code peer} is gone: messages only it announced are forgotten (the heartbeat's gossip still covers them). */

@@ -43,14 +43,4 @@ class DeferredWantsTest {
     wants.forgetPeer(id(1));
     assertEquals(Map.of(id(2), List.of(message(2))), wants.due(100, m -> true));
   }
-
-  @Test
-  void aBatchedAnnouncementDueSoonerThanWhatWaitsIsAskedForFirst() {
-    DeferredWants wants = new DeferredWants();
-    wants.defer(message(1), id(1), 150);
-    wants.defer(message(2), id(2), 110); // announced later, but held longer by its sender
-    assertEquals(OptionalLong.of(110), wants.nextDue());
-    assertEquals(Map.of(id(2), List.of(message(2))), wants.due(120, m -> true));
-    assertEquals(OptionalLong.of(150), wants.nextDue());
-  }
 }
