@@ -118,10 +118,9 @@ public final class MeshBench {
     }
 
     private Duration warmupTime() {
-      Duration round = Duration.ofMillis((long) (GossipWarmUp.roundPublishes(nodes) * 1000 / RATE))
+      Duration round = MESH_WAIT.plus(Duration.ofMillis((long) (GossipWarmUp.roundPublishes(nodes) * 1000 / RATE)))
           .plus(GossipWarmUp.ROUND_DRAIN);
-      return warmupRounds == 0 ? Duration.ZERO
-          : MESH_MIN_WAIT.plus(round.multipliedBy(warmupRounds)).plus(GossipWarmUp.ROUND_DRAIN);
+      return warmupRounds == 0 ? Duration.ZERO : round.multipliedBy(warmupRounds).plus(GossipWarmUp.ROUND_DRAIN);
     }
   }
 
