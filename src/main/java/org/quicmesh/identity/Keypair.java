@@ -13,6 +13,7 @@ import java.util.Arrays;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * An Ed25519 keypair: the root of a node's identity. Signatures use BouncyCastle's Ed25519 (about ten times faster
@@ -122,14 +123,13 @@ public final class Keypair {
         || signature == null || signature.length != 64) {
       return false;
     }
-    try {
-      Ed25519Signer verifier = new Ed25519Signer();
-      verifier.init(false, new Ed25519PublicKeyParameters(rawPublicKey, 0));
-      verifier.update(message, 0, message.length);
-      return verifier.verifySignature(signature);
-    } catch (RuntimeException e) {
-      return false; // e.g. a public key that is not a curve point
-    }
+    Ed25519PublicKeyParameters key = VerifyingKeys.of(rawPublicKey);
+    return key != null && key.verify(Ed25519.Algorithm.Ed25519, null, message, 0, message.length, signature, 0);
+  }
+
+  /** Whether {@code raw} is an Ed25519 public key: 32 bytes that decode to a curve point. */
+  public static boolean isPublicKey(byte[] raw) {
+    return VerifyingKeys.of(raw) != null;
   }
 
   /**

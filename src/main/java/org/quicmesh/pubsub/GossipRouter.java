@@ -106,7 +106,8 @@ public final class GossipRouter {
   record TopicRestarted(String topic, ActorRef<Topic.Command> actor) implements Command {}
 
   // ---- internal ----
-  private record FromPeer(NodeId peer, GossipMessage message, ActorRef<Ack> ack) implements Command {}
+  /** What a peer's stream had ready, in order (more than one when the router was busy: one hand-off for all). */
+  private record FromPeer(NodeId peer, List<Message> messages, ActorRef<Ack> ack) implements Command {}
 
   private record StreamStarted(NodeId peer, ActorRef<Ack> ack) implements Command {}
 
@@ -123,6 +124,9 @@ public final class GossipRouter {
   private enum Tick implements Command { HEARTBEAT, DEFERRED_WANTS }
 
   enum Ack { INSTANCE }
+
+  /** At most this many messages of one stream in one hand-off to the router. */
+  static final int MAX_INBOUND_BATCH = 64;
 
   private final ActorContext<Command> context;
   private final PubSubSettings settings;
@@ -447,11 +451,13 @@ public final class GossipRouter {
 
   private Behavior<Command> onInboundStream(InboundStream inbound) {
     NodeId peer = inbound.peer();
-    inbound.messages().runWith(ActorSink.<Message, Command, Ack>actorRefWithBackpressure(context.getSelf(),
-        (ack, message) -> message instanceof GossipMessage gossip ? new FromPeer(peer, gossip, ack)
-            : new FromPeer(peer, null, ack),
-        ack -> new StreamStarted(peer, ack), Ack.INSTANCE, new StreamEnded(peer, null),
-        failure -> new StreamEnded(peer, failure)), context.getSystem());
+    inbound.messages()
+        // While the router works, a stream's next messages gather into one hand-off (and one acknowledgement).
+        .batch(MAX_INBOUND_BATCH, GossipRouter::firstOfBatch, GossipRouter::addToBatch)
+        .runWith(ActorSink.<List<Message>, Command, Ack>actorRefWithBackpressure(context.getSelf(),
+            (ack, batch) -> new FromPeer(peer, batch, ack),
+            ack -> new StreamStarted(peer, ack), Ack.INSTANCE, new StreamEnded(peer, null),
+            failure -> new StreamEnded(peer, failure)), context.getSystem());
     if (peers.inboundOpened(peer)) {
       counters.increment("peers.reopened");
       announceSubscriptions(peers.get(peer));
@@ -489,42 +495,58 @@ public final class GossipRouter {
 
   // ---- inbound gossip ----
 
+  private static List<Message> firstOfBatch(Message first) {
+    List<Message> batch = new ArrayList<>();
+    batch.add(first);
+    return batch;
+  }
+
+  private static List<Message> addToBatch(List<Message> batch, Message next) {
+    batch.add(next);
+    return batch;
+  }
+
   private Behavior<Command> onFromPeer(FromPeer from) {
     try {
-      ConnectedPeer peer = peers.get(from.peer());
-      GossipMessage message = from.message();
-      if (message == null) {
-        counters.increment("rejected.not-gossip");
-      } else if (message instanceof Publish publish) {
-        onPublishFrom(from.peer(), publish);
-      } else if (message instanceof Subscribe s) {
-        if (peer != null && peer.topics.add(s.topic())) {
-          tellTopic(s.topic(), new Topic.PeerSubscribed(peer.contact, peer.link));
-        }
-      } else if (message instanceof Unsubscribe u) {
-        if (peer != null && peer.topics.remove(u.topic())) {
-          tellTopic(u.topic(), new Topic.PeerUnsubscribed(from.peer()));
-        }
-      } else if (message instanceof Graft graft) {
-        onGraft(from.peer(), peer, graft);
-      } else if (message instanceof Prune prune) {
-        if (peer != null) {
-          peer.chokedIn.remove(prune.topic());
-        }
-        tellTopic(prune.topic(), new Topic.PruneFrom(from.peer(), prune.backoffMillis(), prune.peerExchange()));
-      } else if (message instanceof IHave iHave) {
-        onIHave(from.peer(), peer, iHave);
-      } else if (message instanceof IWant iWant) {
-        onIWant(from.peer(), peer, iWant);
-      } else if (message instanceof Choke choke) {
-        tellTopic(choke.topic(), new Topic.ChokeFrom(from.peer(), true));
-      } else if (message instanceof Unchoke unchoke) {
-        tellTopic(unchoke.topic(), new Topic.ChokeFrom(from.peer(), false));
+      for (Message message : from.messages()) {
+        onMessageFrom(from.peer(), message);
       }
     } finally {
       from.ack().tell(Ack.INSTANCE);
     }
     return Behaviors.same();
+  }
+
+  private void onMessageFrom(NodeId from, Message received) {
+    ConnectedPeer peer = peers.get(from);
+    if (!(received instanceof GossipMessage message)) {
+      counters.increment("rejected.not-gossip");
+    } else if (message instanceof Publish publish) {
+      onPublishFrom(from, publish);
+    } else if (message instanceof Subscribe s) {
+      if (peer != null && peer.topics.add(s.topic())) {
+        tellTopic(s.topic(), new Topic.PeerSubscribed(peer.contact, peer.link));
+      }
+    } else if (message instanceof Unsubscribe u) {
+      if (peer != null && peer.topics.remove(u.topic())) {
+        tellTopic(u.topic(), new Topic.PeerUnsubscribed(from));
+      }
+    } else if (message instanceof Graft graft) {
+      onGraft(from, peer, graft);
+    } else if (message instanceof Prune prune) {
+      if (peer != null) {
+        peer.chokedIn.remove(prune.topic());
+      }
+      tellTopic(prune.topic(), new Topic.PruneFrom(from, prune.backoffMillis(), prune.peerExchange()));
+    } else if (message instanceof IHave iHave) {
+      onIHave(from, peer, iHave);
+    } else if (message instanceof IWant iWant) {
+      onIWant(from, peer, iWant);
+    } else if (message instanceof Choke choke) {
+      tellTopic(choke.topic(), new Topic.ChokeFrom(from, true));
+    } else if (message instanceof Unchoke unchoke) {
+      tellTopic(unchoke.topic(), new Topic.ChokeFrom(from, false));
+    }
   }
 
   private void tellTopic(String name, Topic.Command command) {

@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.wire.Publish;
@@ -51,7 +50,7 @@ final class SignedMessages {
       return new Verification.Invalid(Verification.Reason.MALFORMED, "null message");
     }
     byte[] origin = message.origin();
-    if (!Ed25519.validatePublicKeyPartial(origin, 0)) {
+    if (!Keypair.isPublicKey(origin)) {
       return new Verification.Invalid(Verification.Reason.MALFORMED, "origin is not an Ed25519 public key");
     }
     MessageId id = MessageId.of(message);
