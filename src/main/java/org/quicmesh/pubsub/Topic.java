@@ -202,6 +202,7 @@ final class Topic {
     ReceivedMessage received = new ReceivedMessage(name, origin, deliver.id(), message.payload(), deliver.fromPeer());
     subscribers.forEach(s -> s.tell(received));
     choking.firstCopyFrom(deliver.fromPeer(), deliver.fromPeer().equals(origin));
+    sendChokes(choking.firstDecision(mesh.meshPeers()));
     for (NodeId peer : mesh.forwardTargets(deliver.fromPeer(), origin)) {
       if (choking.isChokedBy(peer)) {
         announce(peer, deliver.id());
@@ -284,7 +285,21 @@ final class Topic {
     HeartbeatResult result = mesh.heartbeat(clock.millis(), random);
     result.grafts().forEach(this::send);
     result.prunes().forEach(this::send);
-    Choking.Decision chokes = choking.heartbeat(mesh.meshPeers()); // also forgets peers that left the mesh
+    sendChokes(choking.heartbeat(mesh.meshPeers())); // also forgets peers that left the mesh
+    router.tell(new GossipRouter.TopicReport(new TopicStatus(name, mesh.isSubscribed(), mesh.isReady(),
+        mesh.knownPeers().size(), mesh.meshSize(), mesh.fanoutPeers().size(), choking.chokedPeers().size(),
+        choking.chokingUs().size(), mesh.meshRttMedianMillis())));
+    if (!result.gossip().isEmpty()) {
+      router.tell(new GossipRouter.Gossip(name, result.gossipTargets()));
+    }
+    checkReady();
+    if (result.fanoutExpired() && subscribers.isEmpty() && !mesh.isSubscribed()) {
+      router.tell(new GossipRouter.TopicIdle(name, context.getSelf()));
+    }
+    return Behaviors.same();
+  }
+
+  private void sendChokes(Choking.Decision chokes) {
     for (NodeId peer : chokes.choke()) {
       if (send(peer, new Choke(name)) == Sent.ACCEPTED) {
         counters.increment("chokes.sent");
@@ -297,17 +312,6 @@ final class Topic {
       }
       router.tell(new GossipRouter.ChokeState(peer, name, false));
     }
-    router.tell(new GossipRouter.TopicReport(new TopicStatus(name, mesh.isSubscribed(), mesh.isReady(),
-        mesh.knownPeers().size(), mesh.meshSize(), mesh.fanoutPeers().size(), choking.chokedPeers().size(),
-        choking.chokingUs().size(), mesh.meshRttMedianMillis())));
-    if (!result.gossip().isEmpty()) {
-      router.tell(new GossipRouter.Gossip(name, result.gossipTargets()));
-    }
-    checkReady();
-    if (result.fanoutExpired() && subscribers.isEmpty() && !mesh.isSubscribed()) {
-      router.tell(new GossipRouter.TopicIdle(name, context.getSelf()));
-    }
-    return Behaviors.same();
   }
 
   private void send(MeshAction action) {

@@ -63,6 +63,29 @@ class ChokingTest {
   }
 
   @Test
+  void theFirstDecisionComesAsSoonAsTheWindowIsFullNotAtTheNextHeartbeat() {
+    List<NodeId> mesh = mesh(8);
+    Choking fresh = new Choking(SETTINGS);
+    firsts(fresh, mesh, 40, 30, 20, 1, 0, 0, 20, 20);
+    assertEquals(Choking.Decision.NONE, fresh.firstDecision(mesh), "no window before the first heartbeat");
+
+    Choking carried = started(mesh);
+    firsts(carried, mesh, 5, 4, 3);
+    assertEquals(Choking.Decision.NONE, carried.firstDecision(mesh), "the mesh carries the firsts: the heartbeat decides");
+
+    Choking choking = started(mesh);
+    firsts(choking, mesh, 1, 1);
+    firstsFromOutside(choking, 7, true);
+    assertEquals(Choking.Decision.NONE, choking.firstDecision(mesh), "9 first copies: not yet");
+    firstsFromOutside(choking, 1, true);
+    Choking.Decision first = choking.firstDecision(mesh);
+    assertEquals(7, first.choke().size(), "at the 10th first copy, floods first: every late peer down to one pusher");
+    firsts(choking, mesh, 40, 30, 20, 0, 0, 0, 0, 0);
+    assertEquals(Choking.Decision.NONE, choking.firstDecision(mesh), "later decisions wait for heartbeats");
+    assertTrue(choking.heartbeat(mesh).choke().isEmpty(), "the heartbeat after judges a new window");
+  }
+
+  @Test
   void firstCopiesFromOutsideTheMeshCountTowardsTheWindowSoLateMeshPeersAreChoked() {
     // Flood publishing: the first copy comes straight from the origin, which is not a mesh peer; every mesh copy is late.
     List<NodeId> mesh = mesh(6);
