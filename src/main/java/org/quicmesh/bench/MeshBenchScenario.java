@@ -617,6 +617,9 @@ final class MeshBenchScenario {
       }
     });
     log("router counters over the gossip phase, summed over the nodes: " + grown);
+    if (delivered < expected) {
+      log(missing());
+    }
     int n = settings.nodes();
     done.accept(new MeshBenchResult("quicmesh", network.transport(), network.links(), n, settings.seed(), setupS,
         settle, warmup, lookup, gossip, MeshBenchResult.round(rssMb / n, 2), MeshBenchResult.round(heapMb / n, 2),
@@ -627,6 +630,27 @@ final class MeshBenchScenario {
         MeshBenchResult.round(gossipCpuNanos / 1e9, 2), ProcessMeter.threads(), ProcessMeter.peakThreads(),
         MeshBenchResult.round((nanos() - startNanos) / 1e9, 2),
         MeshBenchResult.round((ProcessMeter.cpuNanos() - cpuAtStart) / 1e9, 2), recorder.file(), null));
+  }
+
+  /** Which (message, receiver) pairs never arrived: spread out, or a few receivers or messages. */
+  private String missing() {
+    Map<Integer, Integer> byReceiver = new TreeMap<>();
+    Map<Integer, Integer> byMessage = new TreeMap<>();
+    for (int index = 0; index < receivedBy.size(); index++) {
+      for (int receiver = 0; receiver < nodes.size(); receiver++) {
+        if (receiver != publishers.get(index) && !receivedBy.get(index).get(receiver)) {
+          byReceiver.merge(receiver, 1, Integer::sum);
+          byMessage.merge(index, 1, Integer::sum);
+        }
+      }
+    }
+    return String.format("missing deliveries: %d receivers lack %d messages; by receiver (node: messages) %s; by "
+        + "message (index: receivers) %s", byReceiver.size(), byMessage.size(), top(byReceiver), top(byMessage));
+  }
+
+  private static String top(Map<Integer, Integer> counts) {
+    return counts.entrySet().stream().sorted(Map.Entry.<Integer, Integer>comparingByValue().reversed()).limit(10)
+        .map(e -> e.getKey() + ": " + e.getValue()).toList().toString();
   }
 
   private Behavior<Msg> fail(String error) {
