@@ -142,11 +142,13 @@ final class Choking {
    * decides. NONE when it is not due, or was made.
    */
   public Decision firstDecision(Collection<NodeId> mesh) {
-    if (!settings.enabled() || decisions > 0 || judged == null || windowFirsts < settings.minMessages()
-        || 2 * windowFromOrigin < windowFirsts) {
-      return Decision.NONE;
-    }
-    return conclude(new HashSet<>(mesh), new ArrayList<>(), true);
+    return firstDecisionDue() ? conclude(new HashSet<>(mesh), new ArrayList<>(), true) : Decision.NONE;
+  }
+
+  /** Whether {@link #firstDecision} would decide now: cheap, so a topic asks before it copies its mesh. */
+  public boolean firstDecisionDue() {
+    return settings.enabled() && decisions == 0 && judged != null && windowFirsts >= settings.minMessages()
+        && 2 * windowFromOrigin >= windowFirsts;
   }
 
   private Decision conclude(Set<NodeId> inMesh, List<NodeId> unchoke, boolean decideNow) {

@@ -202,7 +202,9 @@ final class Topic {
     ReceivedMessage received = new ReceivedMessage(name, origin, deliver.id(), message.payload(), deliver.fromPeer());
     subscribers.forEach(s -> s.tell(received));
     choking.firstCopyFrom(deliver.fromPeer(), deliver.fromPeer().equals(origin));
-    sendChokes(choking.firstDecision(mesh.meshPeers()));
+    if (choking.firstDecisionDue()) {
+      sendChokes(choking.firstDecision(mesh.meshPeers()));
+    }
     for (NodeId peer : mesh.forwardTargets(deliver.fromPeer(), origin)) {
       if (choking.isChokedBy(peer)) {
         announce(peer, deliver.id());
