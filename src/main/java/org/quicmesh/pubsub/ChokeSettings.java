@@ -16,7 +16,7 @@ import com.typesafe.config.Config;
  *     peer whose IHaves announced at least this share first is unchoked ({@code first-share})
  * @param churn most chokes, and most unchokes, per topic per decision ({@code churn})
  * @param iWantDelayMillis how long a message only choked peers announced waits for an unchoked peer's copy before we
- *     ask for it ({@code iwant-delay}; 0: at once), see {@link DeferredWants}
+ *     ask for it ({@code iwant-delay}; 0: at once), the least wait: see {@link DeferredWants}, {@link AnnouncementLag}
  * @param announceDelayMillis how long our announcements to a peer that choked us are collected before they go out
  *     as one IHave ({@code announce-delay}; 0: one IHave per message, at once), see {@link Announcements}
  * @param unchokeMarginMillis by how much a choked peer's push would have had to beat our first copy for its

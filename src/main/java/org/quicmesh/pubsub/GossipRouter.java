@@ -143,9 +143,12 @@ public final class GossipRouter {
   private final PromiseTracker promises = new PromiseTracker();
   private final IHaveBudget iHaveBudget = new IHaveBudget();
   private final DeferredWants deferredWants = new DeferredWants();
+  private final AnnouncementLag lag;
   private final TimerScheduler<Command> timers;
   private final Counters counters = new Counters();
   private long nextSeqno;
+  /** When the DEFERRED_WANTS timer fires (MAX_VALUE: not set). */
+  private long deferredWantsTimerAt = Long.MAX_VALUE;
   private long heartbeats;
 
   private GossipRouter(ActorContext<Command> context, TimerScheduler<Command> timers, PubSubSettings settings,
@@ -160,8 +163,11 @@ public final class GossipRouter {
     this.clock = clock;
     this.random = random;
     this.seen = new SeenCache(settings.seenCacheSize(), settings.seenTtl().toMillis());
+    // Waits stay well inside how long announcers keep what they announce (our own cache's history, the default).
+    this.lag = new AnnouncementLag(settings.mcacheLen() * settings.heartbeatMillis() / 2);
     this.cache = new MessageCache(settings.mcacheLen(), settings.mcacheGossip(),
-        MessageCache.DEFAULT_GOSSIP_RETRANSMISSION, MessageCache.DEFAULT_MAX_IWANT_ANSWERS_PER_PEER);
+        MessageCache.DEFAULT_GOSSIP_RETRANSMISSION, MessageCache.DEFAULT_MAX_IWANT_ANSWERS_PER_PEER,
+        settings.mcacheMaxBytes());
     // Sequence numbers start at the clock so a restarted node (same key) never reuses an id still in caches.
     this.nextSeqno = clock.millis() * 1000;
     timers.startTimerWithFixedDelay(Tick.HEARTBEAT, settings.heartbeat());
@@ -445,8 +451,20 @@ public final class GossipRouter {
     promises.forgetPeer(closed.peer());
     deferredWants.forgetPeer(closed.peer());
     counters.increment("peers.lost");
+    counters.increment("peers.lost." + lossReason(closed.failure()));
     topics.actors().forEach(t -> t.tell(new Topic.PeerGone(closed.peer())));
     return Behaviors.same();
+  }
+
+  /** Why a link ended, for the {@code peers.lost.*} counters: the transport's kind of failure, or "ended". */
+  private static String lossReason(Throwable failure) {
+    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    if (cause == null) {
+      return "ended";
+    }
+    return cause instanceof org.quicmesh.transport.TransportException t
+        ? t.kind().name().toLowerCase(java.util.Locale.ROOT) : cause.getClass().getSimpleName();
   }
 
   private Behavior<Command> onInboundStream(InboundStream inbound) {
@@ -572,6 +590,7 @@ public final class GossipRouter {
     seen.firstSeen(id, now);
     cache.put(publish);
     promises.delivered(id);
+    lag.received(id, from, now);
     counters.increment("received");
     ActorRef<Topic.Command> topic = topics.actor(publish.topic());
     if (topic != null && topics.isSubscribed(publish.topic())) {
@@ -608,7 +627,32 @@ public final class GossipRouter {
         unseen.add(id);
       }
     }
-    askFor(from, peer, iHaveBudget.admit(from, unseen, random), now);
+    List<MessageId> admitted = iHaveBudget.admit(from, unseen, random);
+    admitted.forEach(id -> lag.announced(id, now));
+    askOrDefer(from, peer, admitted, lag.waitMillis(), now);
+  }
+
+  /** Asks for announced messages now, or after {@code waitMillis} those still missing then (see AnnouncementLag). */
+  private void askOrDefer(NodeId from, ConnectedPeer peer, List<MessageId> ids, long waitMillis, long now) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    if (waitMillis == 0) {
+      askFor(from, peer, ids, now);
+      return;
+    }
+    ids.forEach(id -> deferredWants.defer(id, from, now + waitMillis));
+    scheduleDeferredWants(now);
+  }
+
+  /** Sets the timer for the next due message, unless it is already set for that time or sooner. */
+  private void scheduleDeferredWants(long now) {
+    deferredWants.nextDue().ifPresent(due -> {
+      if (due < deferredWantsTimerAt) {
+        deferredWantsTimerAt = due;
+        timers.startSingleTimer(Tick.DEFERRED_WANTS, Duration.ofMillis(Math.max(1, due - now)));
+      }
+    });
   }
 
   /**
@@ -617,16 +661,15 @@ public final class GossipRouter {
    * us (its hold time before now: the IHave took the push's path) by at least {@code unchoke-margin}, which is what
    * may get it unchoked. The margin is hysteresis: under load an IHave meets a shorter queue here than the burst of
    * copies its push would have met, and without it a node unchoked 4 times as often (50 QUIC nodes). A message still
-   * missing is asked for {@code iwant-delay} after the IHave arrived, whatever its hold time: under load a batch
-   * arrives while the unchoked peers' copies are still queued, and asking at once flooded announcers with IWants for
-   * messages already on their way (twice the ids asked for on 50 QUIC nodes, and the slow-subscriber test fell behind).
+   * missing is asked for {@code iwant-delay} (or the measured lag of copies behind announcements, if longer) after the
+   * IHave arrived, whatever its hold time: under load a batch arrives while the unchoked peers' copies are still
+   * queued, and asking at once flooded announcers with IWants for messages already on their way (twice the ids asked
+   * for on 50 QUIC nodes, and the slow-subscriber test fell behind).
    */
   private void onAnnouncement(NodeId from, ConnectedPeer peer, IHave iHave, long now) {
-    long delay = settings.choke().iWantDelayMillis();
     long margin = settings.choke().unchokeMarginMillis();
     int first = 0;
-    List<MessageId> askNow = new ArrayList<>();
-    boolean idle = deferredWants.size() == 0;
+    List<MessageId> unseen = new ArrayList<>();
     for (int i = 0; i < iHave.messageIds().size(); i++) {
       MessageId id = MessageId.fromBytes(iHave.messageIds().get(i));
       int held = iHave.heldMillis(i);
@@ -638,40 +681,37 @@ public final class GossipRouter {
         continue;
       }
       first++;
-      if (delay == 0) {
-        askNow.add(id);
-      } else {
-        deferredWants.defer(id, from, now + delay);
-      }
+      unseen.add(id);
     }
     if (first > 0) {
       tellTopic(iHave.topic(), new Topic.AnnouncedFirst(from, first));
     }
-    if (!askNow.isEmpty()) {
-      askFor(from, peer, iHaveBudget.admitAnnouncement(from, askNow, random), now);
+    if (unseen.isEmpty()) {
+      return;
     }
-    if (idle && deferredWants.size() > 0) {
-      timers.startSingleTimer(Tick.DEFERRED_WANTS, Duration.ofMillis(delay));
-    }
+    List<MessageId> admitted = iHaveBudget.admitAnnouncement(from, unseen, random);
+    admitted.forEach(id -> lag.announced(id, now));
+    askOrDefer(from, peer, admitted, Math.max(settings.choke().iWantDelayMillis(), lag.waitMillis()), now);
   }
 
-  /** IWant for the announced messages that no unchoked peer delivered within the delay. */
+  /** IWant for the announced messages that nobody delivered while they waited. */
   private Behavior<Command> onDeferredWants() {
     long now = clock.millis();
+    deferredWantsTimerAt = Long.MAX_VALUE;
     deferredWants.due(now, id -> !seen.contains(id, now)).forEach((from, ids) -> {
       ConnectedPeer peer = peers.get(from);
       if (peer != null) {
-        askFor(from, peer, iHaveBudget.admitAnnouncement(from, ids, random), now);
+        askFor(from, peer, ids, now);
       }
     });
-    deferredWants.nextDue().ifPresent(due ->
-        timers.startSingleTimer(Tick.DEFERRED_WANTS, Duration.ofMillis(Math.max(1, due - now))));
+    scheduleDeferredWants(now);
     return Behaviors.same();
   }
 
   private void askFor(NodeId from, ConnectedPeer peer, List<MessageId> wanted, long now) {
     if (!wanted.isEmpty()) {
       promises.promise(from, wanted, now, random);
+      wanted.forEach(id -> lag.asked(id, from));
       offer(peer, new IWant(wanted.stream().map(MessageId::bytes).toList()));
       counters.add("iwant.asked", wanted.size());
     }
@@ -727,6 +767,7 @@ public final class GossipRouter {
     heartbeats++;
     cache.shift();
     iHaveBudget.heartbeat();
+    lag.expire(now - settings.mcacheLen() * settings.heartbeatMillis());
     Map<NodeId, Integer> broken = promises.expired(now);
     broken.values().forEach(n -> counters.add("promises.broken", n));
     topics.actors().forEach(t -> t.tell(Topic.Heartbeat.INSTANCE));
@@ -755,6 +796,9 @@ public final class GossipRouter {
   private Behavior<Command> onGetStatus(GetStatus get) {
     Map<String, Long> all = new java.util.TreeMap<>(counters.snapshot());
     topics.addCountsTo(all);
+    if (cache.evictedForBytes() > 0) {
+      all.put("mcache.evicted-for-bytes", cache.evictedForBytes());
+    }
     get.replyTo().tell(new PubSubStatus(peers.size(), topics.subscribedSorted(), topics.size(), topics.reports(),
         Map.copyOf(all)));
     return Behaviors.same();

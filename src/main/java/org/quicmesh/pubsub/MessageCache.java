@@ -19,9 +19,10 @@ import org.quicmesh.wire.Publish;
  * most {@code gossipRetransmission} times while it is cached (GossipSub v1.1 {@code GossipRetransmission}), and one
  * peer gets at most {@code maxIWantAnswersPerPeer} messages per heartbeat. Everything else is ignored and counted.
  *
- * <p>Memory: the held messages (whatever was put in the last {@code historyLength} heartbeats; the router puts only
- * validated, first-seen messages) plus per-message counters of the peers they were sent to and one budget counter per
- * peer that asked since the last shift. Not thread-safe (owned by one actor).
+ * <p>Memory: the held messages (whatever was put in the last {@code historyLength} heartbeats, at most
+ * {@code maxBytes} of them on the wire: over that the oldest go first; the router puts only validated, first-seen
+ * messages) plus per-message counters of the peers they were sent to and one budget counter per peer that asked since
+ * the last shift. Not thread-safe (owned by one actor).
  */
 final class MessageCache {
   /** GossipSub default {@code mcache_len}. */
@@ -35,18 +36,23 @@ final class MessageCache {
    * peer that missed a burst is repaired over a few heartbeats while one IWant cannot pull 5,000 × 64 KiB at once.
    */
   public static final int DEFAULT_MAX_IWANT_ANSWERS_PER_PEER = 1_000;
+  /** Quicmesh default bound on the held messages' wire bytes ({@code mcache-max-bytes}). */
+  public static final long DEFAULT_MAX_BYTES = 8L << 20;
 
   private final int historyLength;
   private final int gossipWindows;
   private final int gossipRetransmission;
   private final int maxIWantAnswersPerPeer;
+  private final long maxBytes;
 
-  /** Newest window first. */
-  private final ArrayDeque<List<Entry>> windows = new ArrayDeque<>();
+  /** Newest window first; in each window the oldest entry first. */
+  private final ArrayDeque<ArrayDeque<Entry>> windows = new ArrayDeque<>();
   private final Map<MessageId, Entry> byId = new HashMap<>();
   /** Messages answered to each peer since the last shift. */
   private final Map<NodeId, Integer> answeredThisHeartbeat = new HashMap<>();
 
+  private long heldBytes;
+  private long evictedForBytes;
   private long ignoredUnknown;
   private long ignoredOverRetransmission;
   private long ignoredOverPeerBudget;
@@ -56,8 +62,10 @@ final class MessageCache {
    * @param gossipWindows newest windows advertised in IHave ({@code mcache-gossip}, 1..historyLength)
    * @param gossipRetransmission most times one message is sent to the same peer in answer to IWant (at least 1)
    * @param maxIWantAnswersPerPeer most messages answered to one peer per heartbeat (at least 1)
+   * @param maxBytes most wire bytes of messages held ({@code mcache-max-bytes}, positive)
    */
-  public MessageCache(int historyLength, int gossipWindows, int gossipRetransmission, int maxIWantAnswersPerPeer) {
+  public MessageCache(int historyLength, int gossipWindows, int gossipRetransmission, int maxIWantAnswersPerPeer,
+      long maxBytes) {
     if (historyLength < 1 || gossipWindows < 1 || gossipWindows > historyLength) {
       throw new IllegalArgumentException(
           "need 1 <= gossipWindows (" + gossipWindows + ") <= historyLength (" + historyLength + ")");
@@ -65,14 +73,23 @@ final class MessageCache {
     if (gossipRetransmission < 1 || maxIWantAnswersPerPeer < 1) {
       throw new IllegalArgumentException("need gossipRetransmission >= 1 and maxIWantAnswersPerPeer >= 1");
     }
+    if (maxBytes <= 0) {
+      throw new IllegalArgumentException("maxBytes must be positive");
+    }
     this.historyLength = historyLength;
     this.gossipWindows = gossipWindows;
     this.gossipRetransmission = gossipRetransmission;
     this.maxIWantAnswersPerPeer = maxIWantAnswersPerPeer;
-    windows.addFirst(new ArrayList<>());
+    this.maxBytes = maxBytes;
+    windows.addFirst(new ArrayDeque<>());
   }
 
-  /** With the defaults: 5 windows, 3 gossiped, 3 retransmissions, 1,000 answers per peer per heartbeat. */
+  /** With the default byte bound. */
+  public MessageCache(int historyLength, int gossipWindows, int gossipRetransmission, int maxIWantAnswersPerPeer) {
+    this(historyLength, gossipWindows, gossipRetransmission, maxIWantAnswersPerPeer, DEFAULT_MAX_BYTES);
+  }
+
+  /** With GossipSub's defaults: 5 windows, 3 gossiped, 3 retransmissions; 1,000 answers per peer per heartbeat. */
   public MessageCache() {
     this(DEFAULT_HISTORY_LENGTH, DEFAULT_GOSSIP_WINDOWS, DEFAULT_GOSSIP_RETRANSMISSION,
         DEFAULT_MAX_IWANT_ANSWERS_PER_PEER);
@@ -88,10 +105,29 @@ final class MessageCache {
     if (byId.containsKey(id)) {
       return false;
     }
-    Entry entry = new Entry(id, message);
+    Entry entry = new Entry(id, message, WireSize.of(message));
     byId.put(id, entry);
-    windows.getFirst().add(entry);
+    windows.getFirst().addLast(entry);
+    heldBytes += entry.bytes;
+    while (heldBytes > maxBytes) {
+      evictOldest();
+    }
     return true;
+  }
+
+  private void evictOldest() {
+    ArrayDeque<Entry> oldest = windows.getLast();
+    while (oldest.isEmpty()) {
+      windows.removeLast(); // empty windows before the newest: shift() adds another when it is due
+      oldest = windows.getLast();
+    }
+    forget(oldest.removeFirst());
+    evictedForBytes++;
+  }
+
+  private void forget(Entry entry) {
+    byId.remove(entry.id);
+    heldBytes -= entry.bytes;
   }
 
   /** The held message with this id, if any. */
@@ -103,7 +139,7 @@ final class MessageCache {
   /** Ids on {@code topic} in the newest {@code gossipWindows} windows, newest first: what to advertise in IHave. */
   public List<MessageId> gossipIds(String topic) {
     List<MessageId> ids = new ArrayList<>();
-    Iterator<List<Entry>> it = windows.iterator();
+    Iterator<ArrayDeque<Entry>> it = windows.iterator();
     for (int i = 0; i < gossipWindows && it.hasNext(); i++) {
       for (Entry entry : it.next()) {
         if (entry.message.topic().equals(topic)) {
@@ -119,11 +155,9 @@ final class MessageCache {
    * served), and gives every peer a fresh IWant budget.
    */
   public void shift() {
-    windows.addFirst(new ArrayList<>());
+    windows.addFirst(new ArrayDeque<>());
     while (windows.size() > historyLength) {
-      for (Entry entry : windows.removeLast()) {
-        byId.remove(entry.id);
-      }
+      windows.removeLast().forEach(this::forget);
     }
     answeredThisHeartbeat.clear();
   }
@@ -167,6 +201,16 @@ final class MessageCache {
     return byId.size();
   }
 
+  /** Wire bytes of the held messages. */
+  public long heldBytes() {
+    return heldBytes;
+  }
+
+  /** Messages dropped before their history ran out, to stay within the byte bound. */
+  public long evictedForBytes() {
+    return evictedForBytes;
+  }
+
   /** IWant ids ignored since creation because we did not hold them. */
   public long ignoredUnknown() {
     return ignoredUnknown;
@@ -186,11 +230,13 @@ final class MessageCache {
   private static final class Entry {
     final MessageId id;
     final Publish message;
+    final int bytes;
     Map<NodeId, Integer> sends; // created on the first IWant: most messages are never asked for
 
-    Entry(MessageId id, Publish message) {
+    Entry(MessageId id, Publish message, int bytes) {
       this.id = id;
       this.message = message;
+      this.bytes = bytes;
     }
 
     int sentTo(NodeId peer) {

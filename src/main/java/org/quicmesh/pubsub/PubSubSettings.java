@@ -20,7 +20,9 @@ import org.quicmesh.wire.Limits;
  * @param unsubscribeBackoff backoff towards our mesh peers when we leave a topic ({@code unsubscribe-backoff})
  * @param prunePeers most peer-exchange contacts in one Prune ({@code prune-peers})
  * @param mcacheGossip message cache windows whose ids are gossiped ({@code mcache-gossip})
- * @param mcacheLen message cache windows kept for IWant answers ({@code mcache-len})
+ * @param mcacheLen message cache windows kept for IWant answers ({@code mcache-len}); at most {@code seen-ttl}
+ * @param mcacheMaxBytes most wire bytes of messages the cache holds; over that the oldest go first
+ *     ({@code mcache-max-bytes})
  * @param seenCacheSize most message ids remembered for deduplication ({@code seen-cache-size})
  * @param seenTtl how long a seen message id is remembered ({@code seen-ttl})
  * @param maxPeerQueueBytes outbound bytes queued per peer before the peer counts as slow ({@code max-peer-queue-bytes})
@@ -51,6 +53,7 @@ public record PubSubSettings(
     int prunePeers,
     int mcacheGossip,
     int mcacheLen,
+    long mcacheMaxBytes,
     int seenCacheSize,
     Duration seenTtl,
     long maxPeerQueueBytes,
@@ -90,6 +93,13 @@ public record PubSubSettings(
     if (!(mcacheGossip >= 1 && mcacheGossip <= mcacheLen)) {
       throw new IllegalArgumentException("pubsub windows must satisfy 1 <= mcache-gossip <= mcache-len");
     }
+    // A message answered after its receivers forgot its id would be delivered to them a second time.
+    if (mcacheLen * heartbeat.toMillis() > seenTtl.toMillis()) {
+      throw new IllegalArgumentException("pubsub mcache-len heartbeats must not outlast seen-ttl");
+    }
+    if (mcacheMaxBytes <= 0) {
+      throw new IllegalArgumentException("pubsub mcache-max-bytes must be positive");
+    }
     if (connectPeers < dHigh) {
       throw new IllegalArgumentException("pubsub connect-peers must be at least d-high");
     }
@@ -122,6 +132,7 @@ public record PubSubSettings(
         pubsub.getInt("prune-peers"),
         pubsub.getInt("mcache-gossip"),
         pubsub.getInt("mcache-len"),
+        pubsub.getBytes("mcache-max-bytes"),
         pubsub.getInt("seen-cache-size"),
         pubsub.getDuration("seen-ttl"),
         pubsub.getBytes("max-peer-queue-bytes"),
@@ -159,7 +170,8 @@ public record PubSubSettings(
   /** A copy with other mesh degrees (tests and the simulator explore them); d-fast is capped at the new d. */
   public PubSubSettings withDegrees(int newD, int newDLow, int newDHigh, int newDLazy) {
     return new PubSubSettings(newD, newDLow, newDHigh, newDLazy, gossipFactor, heartbeat, fanoutTtl, pruneBackoff,
-        unsubscribeBackoff, prunePeers, mcacheGossip, mcacheLen, seenCacheSize, seenTtl, maxPeerQueueBytes,
+        unsubscribeBackoff, prunePeers, mcacheGossip, mcacheLen, mcacheMaxBytes, seenCacheSize, seenTtl,
+        maxPeerQueueBytes,
         Math.max(connectPeers, newDHigh), floodPublish, floodPublishMaxPeers, Math.min(dFast, newD), rttProbeInterval,
         opportunisticGraftTicks, opportunisticGraftPeers, choke);
   }

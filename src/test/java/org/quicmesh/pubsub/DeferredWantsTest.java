@@ -43,4 +43,30 @@ class DeferredWantsTest {
     wants.forgetPeer(id(1));
     assertEquals(Map.of(id(2), List.of(message(2))), wants.due(100, m -> true));
   }
+
+  @Test
+  void aMessageFallsToItsNextAnnouncerWhenTheFirstIsGone() {
+    DeferredWants wants = new DeferredWants();
+    wants.defer(message(1), id(1), 100);
+    wants.defer(message(1), id(2), 200);
+    wants.forgetPeer(id(1));
+    assertEquals(OptionalLong.of(100), wants.nextDue(), "still due when first announced");
+    assertEquals(Map.of(id(2), List.of(message(1))), wants.due(100, m -> true));
+  }
+
+  @Test
+  void laterDueTimesMayComeFirstAndAForgottenMessageAnnouncedAgainWaitsAfresh() {
+    DeferredWants wants = new DeferredWants();
+    wants.defer(message(1), id(1), 500);
+    wants.defer(message(2), id(1), 100); // a shorter wait, announced later
+    assertEquals(OptionalLong.of(100), wants.nextDue());
+    assertEquals(Map.of(id(1), List.of(message(2))), wants.due(100, m -> true));
+
+    wants.forgetPeer(id(1));
+    wants.defer(message(1), id(3), 900);
+    assertEquals(OptionalLong.of(900), wants.nextDue(), "the dropped wait's time is skipped");
+    assertEquals(Map.of(), wants.due(600, m -> true));
+    assertEquals(Map.of(id(3), List.of(message(1))), wants.due(900, m -> true));
+    assertEquals(0, wants.size());
+  }
 }

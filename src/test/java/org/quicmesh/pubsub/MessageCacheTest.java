@@ -148,4 +148,50 @@ class MessageCacheTest {
     }
     assertEquals(40 * 3, sent);
   }
+
+  @Test
+  void overTheByteBoundTheOldestMessagesGoFirst() {
+    Publish first = msg("t", 1);
+    int size = WireSize.of(first);
+    MessageCache cache = new MessageCache(5, 3, 3, 100, 3L * size);
+    cache.put(first);
+    cache.shift();
+    Publish second = msg("t", 2);
+    Publish third = msg("t", 3);
+    cache.put(second);
+    cache.put(third);
+    assertEquals(3L * size, cache.heldBytes());
+    assertEquals(0, cache.evictedForBytes());
+
+    Publish fourth = msg("t", 4);
+    cache.put(fourth);
+    assertTrue(cache.get(MessageId.of(first)).isEmpty(), "the oldest window's message went first");
+    cache.put(msg("t", 5));
+    assertTrue(cache.get(MessageId.of(second)).isEmpty(), "then the oldest of the newest window");
+    assertTrue(cache.get(MessageId.of(third)).isPresent());
+    assertTrue(cache.get(MessageId.of(fourth)).isPresent());
+    assertEquals(3, cache.size());
+    assertEquals(3L * size, cache.heldBytes());
+    assertEquals(2, cache.evictedForBytes());
+    assertEquals(List.of(MessageId.of(third), MessageId.of(fourth), MessageId.of(msg("t", 5))),
+        cache.gossipIds("t"));
+
+    for (int i = 0; i < 5; i++) {
+      cache.shift();
+    }
+    assertEquals(0, cache.size());
+    assertEquals(0, cache.heldBytes(), "bytes leave with their windows too");
+  }
+
+  @Test
+  void aMessageLargerThanTheBoundIsNotHeld() {
+    MessageCache cache = new MessageCache(5, 3, 3, 100, 10);
+    Publish big = msg("t", 1);
+    cache.put(big);
+    assertTrue(cache.get(MessageId.of(big)).isEmpty());
+    assertEquals(0, cache.heldBytes());
+    cache.shift();
+    cache.put(msg("t", 2));
+    assertEquals(0, cache.size());
+  }
 }

@@ -28,7 +28,8 @@ class PubSubSettingsTest {
     assertEquals(Duration.ofSeconds(10), s.unsubscribeBackoff());
     assertEquals(6, s.prunePeers());
     assertEquals(3, s.mcacheGossip());
-    assertEquals(5, s.mcacheLen());
+    assertEquals(120, s.mcacheLen());
+    assertEquals(8L << 20, s.mcacheMaxBytes());
     assertEquals(10_000, s.seenCacheSize());
     assertEquals(Duration.ofMinutes(2), s.seenTtl());
     assertEquals(4_194_304L, s.maxPeerQueueBytes());
@@ -60,7 +61,16 @@ class PubSubSettingsTest {
   @Test
   void gossipWindowsMustFitTheCacheLength() {
     assertThrows(IllegalArgumentException.class,
-        () -> PubSubSettings.fromConfig(reference().withValue("mcache-gossip", ConfigValueFactory.fromAnyRef(6))));
+        () -> PubSubSettings.fromConfig(reference().withValue("mcache-gossip", ConfigValueFactory.fromAnyRef(121))));
+  }
+
+  @Test
+  void cacheHistoryMustNotOutlastTheSeenCache() {
+    // 121 one-second heartbeats against a 2-minute seen-ttl: an answer could reach a peer that forgot the id.
+    assertThrows(IllegalArgumentException.class,
+        () -> PubSubSettings.fromConfig(reference().withValue("mcache-len", ConfigValueFactory.fromAnyRef(121))));
+    assertThrows(IllegalArgumentException.class,
+        () -> PubSubSettings.fromConfig(reference().withValue("mcache-max-bytes", ConfigValueFactory.fromAnyRef(0))));
   }
 
   @Test
