@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -29,6 +31,7 @@ import org.quicmesh.actor.Counters;
 import org.quicmesh.actor.FailureInjection;
 import org.quicmesh.actor.Replies;
 import org.quicmesh.transport.Transport;
+import org.quicmesh.transport.TransportException;
 import org.quicmesh.wire.Choke;
 import org.quicmesh.wire.Contact;
 import org.quicmesh.wire.GossipMessage;
@@ -458,13 +461,13 @@ public final class GossipRouter {
 
   /** Why a link ended, for the {@code peers.lost.*} counters: the transport's kind of failure, or "ended". */
   private static String lossReason(Throwable failure) {
-    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
     if (cause == null) {
       return "ended";
     }
-    return cause instanceof org.quicmesh.transport.TransportException t
-        ? t.kind().name().toLowerCase(java.util.Locale.ROOT) : cause.getClass().getSimpleName();
+    return cause instanceof TransportException t
+        ? t.kind().name().toLowerCase(Locale.ROOT) : cause.getClass().getSimpleName();
   }
 
   private Behavior<Command> onInboundStream(InboundStream inbound) {
