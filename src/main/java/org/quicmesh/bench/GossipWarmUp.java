@@ -84,9 +84,7 @@ final class GossipWarmUp {
   private final LongSupplier nanos;
   private final long startNanos;
   private int round;
-  private int readyAnswers;
-  private boolean meshMinPassed;
-  private boolean publishing;
+  private MeshGate gate;
   private int sent;
   private long delivered;
   private long roundStart;
@@ -158,9 +156,7 @@ final class GossipWarmUp {
     round++;
     sent = 0;
     delivered = 0;
-    readyAnswers = 0;
-    meshMinPassed = false;
-    publishing = false;
+    gate = new MeshGate(nodes.size());
     roundStart = nanos.getAsLong();
     int thisRound = round;
     for (int i = 0; i < nodes.size(); i++) {
@@ -177,26 +173,24 @@ final class GossipWarmUp {
   }
 
   private Behavior<Msg> ready(Ready answer) {
-    if (answer.round() == round) {
-      readyAnswers++;
+    if (answer.round() == round && gate.answered()) {
+      startPublishing();
     }
-    return maybePublish();
+    return Behaviors.same();
   }
 
   private Behavior<Msg> meshMinPassed() {
-    meshMinPassed = true;
-    return maybePublish();
-  }
-
-  private Behavior<Msg> maybePublish() {
-    if (!publishing && meshMinPassed && readyAnswers >= nodes.size()) {
-      publishing = true;
-      // As the measured phase: the JIT's share counts from the first publish.
-      cpuStart = ProcessMeter.cpuNanos();
-      jitStart = ProcessMeter.jitNanos();
-      timers.startTimerAtFixedRate(Tick.PUBLISH, Duration.ZERO, Duration.ofNanos((long) (1e9 / MeshBench.RATE)));
+    if (gate.minWaitPassed()) {
+      startPublishing();
     }
     return Behaviors.same();
+  }
+
+  private void startPublishing() {
+    // As the measured phase: the JIT's share counts from the first publish.
+    cpuStart = ProcessMeter.cpuNanos();
+    jitStart = ProcessMeter.jitNanos();
+    timers.startTimerAtFixedRate(Tick.PUBLISH, Duration.ZERO, MeshBench.PUBLISH_INTERVAL);
   }
 
   private Behavior<Msg> publish() {

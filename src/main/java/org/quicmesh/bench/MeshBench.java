@@ -42,6 +42,7 @@ public final class MeshBench {
   static final Duration DRAIN = Duration.ofSeconds(5);
   static final Duration DRAIN_CHECK = Duration.ofMillis(50);
   static final double RATE = 20;
+  static final Duration PUBLISH_INTERVAL = Duration.ofNanos((long) (1e9 / RATE));
   static final int MSG_SIZE = 256;
   /** Node i bootstraps through node 0 and this many random earlier nodes (the harness's EXTRA_DIALS). */
   static final int EXTRA_SEEDS = 2;

@@ -118,9 +118,7 @@ final class MeshBenchScenario {
   // warm-up
   private GossipWarmUp.Summary warmup;
   // gossip
-  private int readyAnswers;
-  private boolean meshMinPassed;
-  private boolean meshWaitOver;
+  private MeshGate gate;
   private long meshStart;
   private MeshBenchResult.Mesh mesh;
   private int countersOut;
@@ -436,31 +434,28 @@ final class MeshBenchScenario {
       node.ref().tell(new MeshNode.WhenTopicReady(TOPIC, Replies.once(ctx, MeshBench.MESH_WAIT,
           (Done d) -> new Ready(true), () -> new Ready(false))));
     }
+    gate = new MeshGate(nodes.size());
     meshStart = nanos();
     timers.startSingleTimer(Tick.MESH_MIN, MeshBench.MESH_MIN_WAIT);
     timers.startSingleTimer(Tick.MESH_MAX, MeshBench.MESH_WAIT);
   }
 
   private Behavior<Msg> ready(Ready answer) {
-    readyAnswers++;
-    report(Progress.Status.of("mesh", readyAnswers, nodes.size()));
-    return meshMaybeReady();
+    boolean open = gate.answered();
+    report(Progress.Status.of("mesh", gate.answers(), nodes.size()));
+    return meshReady(open);
   }
 
   private Behavior<Msg> meshMinPassed() {
-    meshMinPassed = true;
-    return meshMaybeReady();
+    return meshReady(gate.minWaitPassed());
   }
 
   private Behavior<Msg> meshWaitOver() {
-    meshMinPassed = true;
-    readyAnswers = Math.max(readyAnswers, nodes.size());
-    return meshMaybeReady();
+    return meshReady(gate.waitOver());
   }
 
-  private Behavior<Msg> meshMaybeReady() {
-    if (!meshWaitOver && meshMinPassed && readyAnswers >= nodes.size()) {
-      meshWaitOver = true;
+  private Behavior<Msg> meshReady(boolean gateOpened) {
+    if (gateOpened) {
       timers.cancel(Tick.MESH_MAX);
       requestCounters(false);
     }
@@ -503,7 +498,7 @@ final class MeshBenchScenario {
     mesh = new MeshBenchResult.Mesh(MeshBenchResult.round((nanos() - meshStart) / 1e9, 2), min,
         MeshBenchResult.round(mean, 2), max);
     log(String.format("mesh: %d/%d nodes ready, mesh peers min %d / mean %.2f / max %d; publishing %d messages "
-        + "of %d B at %.0f/s", Math.min(readyAnswers, nodes.size()), nodes.size(), min, mean, max,
+        + "of %d B at %.0f/s", Math.min(gate.answers(), nodes.size()), nodes.size(), min, mean, max,
         settings.publishes(), MeshBench.MSG_SIZE, MeshBench.RATE));
     gossipCpuStart = ProcessMeter.cpuNanos();
     gossipJavaCpuStart = ProcessMeter.javaThreadsCpuNanos();
@@ -514,7 +509,7 @@ final class MeshBenchScenario {
       endGossip();
       return;
     }
-    timers.startTimerAtFixedRate(Tick.PUBLISH, Duration.ZERO, Duration.ofNanos((long) (1e9 / MeshBench.RATE)));
+    timers.startTimerAtFixedRate(Tick.PUBLISH, Duration.ZERO, MeshBench.PUBLISH_INTERVAL);
   }
 
   private Behavior<Msg> publish() {
