@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -29,6 +28,7 @@ import org.quicmesh.identity.Keypair;
 import org.quicmesh.identity.NodeId;
 import org.quicmesh.actor.Counters;
 import org.quicmesh.actor.FailureInjection;
+import org.quicmesh.actor.Failures;
 import org.quicmesh.actor.Replies;
 import org.quicmesh.transport.Transport;
 import org.quicmesh.transport.TransportException;
@@ -147,6 +147,8 @@ public final class GossipRouter {
   private final IHaveBudget iHaveBudget = new IHaveBudget();
   private final DeferredWants deferredWants = new DeferredWants();
   private final AnnouncementLag lag;
+  /** How long the message cache serves what it announced: announced copies later than that are not coming. */
+  private final long cacheHoldMillis;
   private final TimerScheduler<Command> timers;
   private final Counters counters = new Counters();
   private long nextSeqno;
@@ -167,7 +169,8 @@ public final class GossipRouter {
     this.random = random;
     this.seen = new SeenCache(settings.seenCacheSize(), settings.seenTtl().toMillis());
     // Waits stay well inside how long announcers keep what they announce (our own cache's history, the default).
-    this.lag = new AnnouncementLag(settings.mcacheLen() * settings.heartbeatMillis() / 2);
+    this.cacheHoldMillis = settings.mcacheLen() * settings.heartbeatMillis();
+    this.lag = new AnnouncementLag(cacheHoldMillis / 2);
     this.cache = new MessageCache(settings.mcacheLen(), settings.mcacheGossip(),
         MessageCache.DEFAULT_GOSSIP_RETRANSMISSION, MessageCache.DEFAULT_MAX_IWANT_ANSWERS_PER_PEER,
         settings.mcacheMaxBytes());
@@ -461,8 +464,7 @@ public final class GossipRouter {
 
   /** Why a link ended, for the {@code peers.lost.*} counters: the transport's kind of failure, or "ended". */
   private static String lossReason(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable cause = Failures.cause(failure);
     if (cause == null) {
       return "ended";
     }
@@ -770,7 +772,7 @@ public final class GossipRouter {
     heartbeats++;
     cache.shift();
     iHaveBudget.heartbeat();
-    lag.expire(now - settings.mcacheLen() * settings.heartbeatMillis());
+    lag.expire(now - cacheHoldMillis);
     Map<NodeId, Integer> broken = promises.expired(now);
     broken.values().forEach(n -> counters.add("promises.broken", n));
     topics.actors().forEach(t -> t.tell(Topic.Heartbeat.INSTANCE));

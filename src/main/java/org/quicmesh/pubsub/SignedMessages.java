@@ -50,12 +50,13 @@ final class SignedMessages {
       return new Verification.Invalid(Verification.Reason.MALFORMED, "null message");
     }
     byte[] origin = message.origin();
-    if (!Keypair.isPublicKey(origin)) {
-      return new Verification.Invalid(Verification.Reason.MALFORMED, "origin is not an Ed25519 public key");
-    }
     MessageId id = MessageId.of(message);
     byte[] signed = signedBytes(message.topic(), origin, message.seqno(), message.payload());
     if (!Keypair.verify(origin, signed, message.signature())) {
+      // Only now tell a key that does not decode from a bad signature: a valid copy looks its key up once.
+      if (!Keypair.isPublicKey(origin)) {
+        return new Verification.Invalid(Verification.Reason.MALFORMED, "origin is not an Ed25519 public key");
+      }
       return new Verification.Invalid(Verification.Reason.BAD_SIGNATURE,
           "signature of " + id.shortHex() + " on " + message.topic() + " does not verify");
     }
